@@ -18,6 +18,7 @@ import (
 	"runtime/debug"
 	"syscall"
 
+	"github.com/FerretDB/FerretDB/build/version"
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
 
@@ -61,6 +62,9 @@ func main() {
 		fmt.Fprintf(os.Stderr, "interco-ferretdb: bad -log-level %q\n", *logLevel)
 		os.Exit(2)
 	}
+	// Embedded FerretDB reports its version as "unknown" (buildInfo's ferretdbVersion): say which.
+	version.Get().Version = ferretVersion()
+
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
 	// The SQLite handler takes a "file:" URI naming a folder; it must end with a slash.

@@ -1,0 +1,19 @@
+export {
+  checkNatsServerVersion,
+  compareVersions,
+  type Environment,
+  type FoundBinary,
+  findFerretDbBinary,
+  findNatsServerBinary,
+  intercoCacheDir,
+  MIN_NATS_SERVER_VERSION,
+  parseVersion,
+  type Version,
+} from './binaries.js';
+export { MONGO_IMAGE, NATS_IMAGE } from './containers.js';
+export { dockerEngineAnswers } from './docker.js';
+export { LocalFerretDb, type LocalFerretDbOptions } from './ferretdb.js';
+export { freePort } from './free-port.js';
+export { LocalNatsServer, type LocalNatsServerOptions } from './nats-server.js';
+export { describeServer, type RunningServer, type ServerKind, startMongo, startNats } from './servers.js';
+export { type MongoServerInfo, type NatsServerInfo, queryMongoServer, queryNatsServer } from './versions.js';
