@@ -1,8 +1,9 @@
 import { findNatsServerBinary, inspectNatsServerBinary } from './binaries.js';
 import { freePort } from './free-port.js';
 import { httpStatus } from './http-probe.js';
+import { LocalServer, type LocalServerInit } from './local-server.js';
 import { describeExit, ServerProcess } from './server-process.js';
-import { makeTempDir, type TempDir } from './temp-dir.js';
+import { makeTempDir } from './temp-dir.js';
 
 export interface LocalNatsServerOptions {
   /** The nats-server executable; looked up like `findNatsServerBinary()` does when absent. */
@@ -30,37 +31,25 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * so a test can take the server away and bring it back with its streams intact. `dispose()`
  * stops it for good and deletes the temporary folder.
  */
-export class LocalNatsServer {
-  readonly bin: string;
-  /** The version `nats-server --version` reported, e.g. `2.14.9`. */
-  readonly version: string;
+export class LocalNatsServer extends LocalServer {
   readonly port: number;
   readonly monitorPort: number;
   readonly storeDir: string;
-  readonly #tempDir: TempDir | undefined;
-  readonly #startTimeoutMs: number;
-  readonly #stopTimeoutMs: number;
-  readonly #args: readonly string[];
-  #process: ServerProcess | undefined;
+  readonly #options: LocalNatsServerOptions;
 
-  private constructor(init: {
-    bin: string;
-    version: string;
-    port: number;
-    monitorPort: number;
-    storeDir: string;
-    tempDir: TempDir | undefined;
-    options: LocalNatsServerOptions;
-  }) {
-    this.bin = init.bin;
-    this.version = init.version;
+  private constructor(
+    init: LocalServerInit & {
+      port: number;
+      monitorPort: number;
+      storeDir: string;
+    },
+    options: LocalNatsServerOptions,
+  ) {
+    super(init);
     this.port = init.port;
     this.monitorPort = init.monitorPort;
     this.storeDir = init.storeDir;
-    this.#tempDir = init.tempDir;
-    this.#startTimeoutMs = init.options.startTimeoutMs ?? 30_000;
-    this.#stopTimeoutMs = init.options.stopTimeoutMs ?? 10_000;
-    this.#args = init.options.args ?? [];
+    this.#options = options;
   }
 
   /** Starts a server and resolves once JetStream is healthy. */
@@ -69,30 +58,21 @@ export class LocalNatsServer {
       options.bin === undefined ? await findNatsServerBinary() : await inspectNatsServerBinary(options.bin);
     const tempDir = options.storeDir === undefined ? await makeTempDir('interco-nats-') : undefined;
     const storeDir = options.storeDir ?? tempDir?.path ?? '';
-    const fixedPorts = options.port !== undefined || options.monitorPort !== undefined;
-    // Free ports can be taken by someone else before nats-server binds them: try new ones.
-    for (let attempt = 1; ; attempt++) {
-      const server = new LocalNatsServer({
-        bin: binary.path,
-        version: binary.version,
-        port: options.port ?? (await freePort(HOST)),
-        monitorPort: options.monitorPort ?? (await freePort(HOST)),
-        storeDir,
-        tempDir,
+    const make = async () =>
+      new LocalNatsServer(
+        {
+          bin: binary.path,
+          version: binary.version,
+          tempDir,
+          stopTimeoutMs: options.stopTimeoutMs,
+          port: options.port ?? (await freePort(HOST)),
+          monitorPort: options.monitorPort ?? (await freePort(HOST)),
+          storeDir,
+        },
         options,
-      });
-      try {
-        await server.#launch();
-        return server;
-      } catch (error) {
-        await server.stop();
-        const portTaken = error instanceof Error && /address already in use/i.test(error.message);
-        if (!portTaken || fixedPorts || attempt >= 3) {
-          await tempDir?.remove();
-          throw error;
-        }
-      }
-    }
+      );
+    const portsFixed = options.port !== undefined || options.monitorPort !== undefined;
+    return LocalServer.launchFirst(make, portsFixed, tempDir);
   }
 
   get url(): string {
@@ -103,53 +83,29 @@ export class LocalNatsServer {
     return `http://${HOST}:${this.monitorPort}`;
   }
 
-  get running(): boolean {
-    return this.#process !== undefined && this.#process.exit === undefined;
-  }
-
-  /** The server's recent stdout and stderr. */
-  output(): string {
-    return this.#process?.output.text() ?? '';
-  }
-
-  /** Graceful stop: SIGTERM, then SIGKILL after `stopTimeoutMs`. Port and store are kept for `restart()`. */
-  async stop(): Promise<void> {
-    await this.#process?.stop(this.#stopTimeoutMs);
-  }
-
-  /** Stops the server if it runs, then starts it again on the same port with the same store. */
-  async restart(): Promise<void> {
-    await this.stop();
-    await this.#launch();
-  }
-
-  /** Stops the server and deletes its store folder if `start()` created it. */
-  async dispose(): Promise<void> {
-    await this.stop();
-    await this.#tempDir?.remove();
-  }
-
-  async #launch(): Promise<void> {
-    if (this.running) throw new Error(`nats-server at ${this.url} is already running`);
+  protected spawn(): ServerProcess {
     const args = [
       ...['-a', HOST, '-p', String(this.port), '-m', String(this.monitorPort)],
       ...['-js', '-sd', this.storeDir, '-n', `testkit_${this.port}`],
-      ...this.#args,
+      ...(this.#options.args ?? []),
     ];
-    const proc = ServerProcess.spawn(this.bin, args);
-    this.#process = proc;
+    return ServerProcess.spawn(this.bin, args);
+  }
+
+  protected async waitUntilReady(process: ServerProcess): Promise<void> {
     const healthz = `${this.monitorUrl}/healthz?js-enabled-only=true`;
-    const deadline = Date.now() + this.#startTimeoutMs;
+    const timeoutMs = this.#options.startTimeoutMs ?? 30_000;
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (proc.exit !== undefined) {
+      if (process.exit !== undefined) {
         throw new Error(
-          `nats-server (${this.bin}) ${describeExit(proc.exit)} while starting on ${this.url}; its last output:\n${proc.output.lastLines()}`,
+          `nats-server (${this.bin}) ${describeExit(process.exit)} while starting on ${this.url}; its last output:\n${process.output.lastLines()}`,
         );
       }
       if ((await httpStatus({ url: healthz }, 1_000)) === 200) return;
       if (Date.now() > deadline) {
         throw new Error(
-          `nats-server (${this.bin}) did not answer 200 on ${healthz} within ${this.#startTimeoutMs} ms; its last output:\n${proc.output.lastLines()}`,
+          `nats-server (${this.bin}) did not answer 200 on ${healthz} within ${timeoutMs} ms; its last output:\n${process.output.lastLines()}`,
         );
       }
       await sleep(50);
