@@ -25,6 +25,12 @@ export default defineConfig({
       {
         resolve,
         ssr,
+        // Tests over HTTP against servers the test starts itself (e.g. the ERPNext simulator).
+        test: { name: 'http', include: include('http'), testTimeout: 30_000 },
+      },
+      {
+        resolve,
+        ssr,
         test: {
           name: 'int',
           include: include('int'),

@@ -1,0 +1,365 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { deliveryNote, purchaseOrder, purchaseReceipt, today } from '../test-support/documents.js';
+import { companyASetup } from '../test-support/master-data.js';
+import { serverMessages, TestSite } from '../test-support/sim-client.js';
+
+// The reference's "four documents" and "settings that block the flow"; messages from
+// docs/frappe-facts.md §5 and §7 (erpnext buying/stock controllers).
+describe('the four documents', () => {
+  let site: TestSite;
+  beforeAll(async () => {
+    site = await TestSite.start(companyASetup());
+  });
+  beforeEach(() => site.site.reset());
+  afterAll(() => site.close());
+
+  const submitted = (doctype: string, body: Record<string, unknown>) =>
+    site.insert(doctype, { ...body, docstatus: 1 });
+  const refused = async (doctype: string, body: Record<string, unknown>) => {
+    const answer = await site.post(`/api/resource/${doctype}`, { ...body, docstatus: 1 });
+    expect(answer.status, answer.text).toBe(417);
+    return {
+      excType: answer.body.exc_type,
+      messages: serverMessages(answer),
+      exception: answer.body.exception,
+    };
+  };
+
+  describe('Purchase Order', () => {
+    it('is named PUR-ORD-<year>-<5 digits>, numbered per series', async () => {
+      const first = await submitted('Purchase Order', purchaseOrder());
+      const second = await submitted('Purchase Order', purchaseOrder());
+      const year = new Date().getUTCFullYear();
+      expect(first.name).toBe(`PUR-ORD-${year}-00001`);
+      expect(second.name).toBe(`PUR-ORD-${year}-00002`);
+    });
+
+    it('needs a Reqd by Date on the parent or the rows', async () => {
+      const { schedule_date: _, ...body } = purchaseOrder();
+      expect(await refused('Purchase Order', body)).toMatchObject({
+        excType: 'ValidationError',
+        messages: ['Please enter Reqd by Date'],
+      });
+    });
+
+    it('refuses a Reqd by Date before the transaction date', async () => {
+      const result = await refused('Purchase Order', purchaseOrder({ schedule_date: '2000-01-01' }));
+      expect(result.messages).toEqual(['Row #1: Reqd by Date cannot be before Transaction Date']);
+    });
+
+    it('copies the parent date to the rows', async () => {
+      const po = await submitted('Purchase Order', purchaseOrder());
+      expect((po.items as Array<Record<string, unknown>>)[0]?.schedule_date).toBe(today());
+    });
+
+    it('refuses a warehouse of another company', async () => {
+      const result = await refused('Purchase Order', purchaseOrder({ set_warehouse: 'Stores - OS' }));
+      expect(result).toMatchObject({
+        excType: 'InvalidWarehouseCompany',
+        messages: ['Warehouse Stores - OS does not belong to company Compania A'],
+      });
+    });
+
+    it('refuses unknown master data with the field label', async () => {
+      expect((await refused('Purchase Order', purchaseOrder({ company: 'Nadie SA' }))).messages).toEqual([
+        'Could not find Company: Nadie SA',
+      ]);
+      expect((await refused('Purchase Order', purchaseOrder({}, { item_code: 'NOPE' }))).messages).toEqual([
+        'Could not find Row #1: Item Code: NOPE',
+      ]);
+    });
+
+    it('refuses the same item twice only when Buying Settings say so', async () => {
+      const twice = purchaseOrder();
+      twice.items = [...(twice.items as unknown[]), ...(twice.items as unknown[])];
+      expect((await site.post('/api/resource/Purchase Order', twice)).status).toBe(200);
+      await site.put('/api/resource/Buying Settings/Buying Settings', { allow_multiple_items: 0 });
+      expect((await refused('Purchase Order', twice)).messages).toEqual([
+        'Same item cannot be entered multiple times.',
+      ]);
+    });
+
+    it('needs submit permission', async () => {
+      const answer = await site
+        .as('token key-clerk:secret-clerk')
+        .post('/api/resource/Delivery Note', { ...deliveryNote(['X']), docstatus: 1 });
+      expect(answer.status).toBe(403);
+      expect(answer.body.exc_type).toBe('PermissionError');
+      expect(answer.body._error_message).toBe(
+        'Insufficient Permission for Delivery Note (<strong>submit</strong>)',
+      );
+    });
+  });
+
+  describe('Purchase Receipt against the order', () => {
+    it('moves the order row through purchase_order_item and sets serials Active in the warehouse', async () => {
+      const po = await submitted('Purchase Order', purchaseOrder());
+      const pr = await submitted('Purchase Receipt', purchaseReceipt(po, ['SN-1', 'SN-2']));
+      expect(pr.name).toMatch(/^MAT-PRE-\d{4}-00001$/);
+      const order = await site.getDoc('Purchase Order', po.name);
+      expect((order.items as Array<Record<string, unknown>>)[0]?.received_qty).toBe(2);
+      expect(order).toMatchObject({ per_received: 100, status: 'To Bill' });
+      const serial = await site.getDoc('Serial No', 'SN-1');
+      expect(serial).toMatchObject({
+        status: 'Active',
+        warehouse: 'Stores - CA',
+        item_code: 'PIN-001',
+        company: 'Compania A',
+      });
+    });
+
+    it('leaves the order untouched without purchase_order_item', async () => {
+      const po = await submitted('Purchase Order', purchaseOrder());
+      const body = purchaseReceipt(po, ['SN-3', 'SN-4']);
+      delete (body.items as Array<Record<string, unknown>>)[0]?.purchase_order_item;
+      await submitted('Purchase Receipt', body);
+      expect((await site.getDoc('Purchase Order', po.name)).per_received).toBe(0);
+    });
+
+    it('takes its rows from the mapper, which needs a submitted order', async () => {
+      const draft = await site.insert('Purchase Order', purchaseOrder());
+      const refusedMap = await site.post(
+        '/api/method/erpnext.buying.doctype.purchase_order.purchase_order.make_purchase_receipt',
+        { source_name: draft.name },
+      );
+      expect(refusedMap.status).toBe(417);
+      expect(serverMessages(refusedMap)).toEqual([
+        'Cannot map because following condition fails: docstatus=1',
+      ]);
+
+      const po = await submitted('Purchase Order', purchaseOrder());
+      const mapped = await site.post(
+        '/api/method/erpnext.buying.doctype.purchase_order.purchase_order.make_purchase_receipt',
+        { source_name: po.name },
+      );
+      const doc = mapped.body.message as Record<string, unknown> & { items: Array<Record<string, unknown>> };
+      expect(doc.docstatus).toBe(0);
+      expect(doc.items[0]).toMatchObject({ purchase_order: po.name, qty: 2 });
+      expect(doc.items[0]?.purchase_order_item).toBe((po.items as Array<{ name: string }>)[0]?.name);
+      if (doc.items[0]) doc.items[0].serial_no = 'SN-5\nSN-6';
+      const { name: _n, __islocal: _l, ...body } = doc;
+      await submitted('Purchase Receipt', body);
+      expect((await site.getDoc('Purchase Order', po.name)).per_received).toBe(100);
+    });
+
+    it('refuses receiving more than ordered, at submit', async () => {
+      const po = await submitted('Purchase Order', purchaseOrder());
+      const draft = await site.insert('Purchase Receipt', purchaseReceipt(po, ['SN-7', 'SN-8', 'SN-9']));
+      expect(draft.docstatus).toBe(0);
+      const answer = await site.put(`/api/resource/Purchase Receipt/${draft.name}`, { docstatus: 1 });
+      expect(answer.status).toBe(417);
+      expect(answer.body.exc_type).toBe('OverAllowanceError');
+      expect(serverMessages(answer)[0]).toContain(
+        'This document is over limit by <strong>Qty</strong> <strong>1</strong> for item <strong>PIN-001</strong>.',
+      );
+    });
+
+    it('refuses a receipt without an order when Buying Settings require one', async () => {
+      await site.put('/api/resource/Buying Settings/Buying Settings', { po_required: 'Yes' });
+      const body = purchaseReceipt({ name: '' }, ['SN-10']);
+      const row = (body.items as Array<Record<string, unknown>>)[0] ?? {};
+      delete row.purchase_order;
+      delete row.purchase_order_item;
+      expect((await refused('Purchase Receipt', body)).messages).toEqual([
+        'Purchase Order number required for Item PIN-001',
+      ]);
+    });
+
+    it('refuses a posting while stock is frozen', async () => {
+      await site.put('/api/resource/Stock Settings/Stock Settings', { stock_frozen_upto: today() });
+      const po = await submitted('Purchase Order', purchaseOrder());
+      const result = await refused('Purchase Receipt', purchaseReceipt(po, ['SN-11', 'SN-12']));
+      expect(result.excType).toBe('StockFreezeError');
+      expect(result.messages[0]).toMatch(/^Stock transactions before \d{2}-\d{2}-\d{4} are frozen$/);
+    });
+
+    it('refuses a posting date outside any fiscal year', async () => {
+      const po = await submitted('Purchase Order', purchaseOrder());
+      const result = await refused(
+        'Purchase Receipt',
+        purchaseReceipt(po, ['SN-13', 'SN-14'], { set_posting_time: 1, posting_date: '1999-06-01' }),
+      );
+      expect(result.excType).toBe('FiscalYearError');
+      expect(result.messages).toEqual([
+        'Date 01-06-1999 is not in any active Fiscal Year for <strong>Compania A</strong>',
+      ]);
+    });
+  });
+
+  describe('Delivery Note', () => {
+    it('takes the customer’s price list, delivers serials and marks them Delivered', async () => {
+      const po = await submitted('Purchase Order', purchaseOrder());
+      await submitted('Purchase Receipt', purchaseReceipt(po, ['SN-20', 'SN-21']));
+      const dn = await submitted('Delivery Note', deliveryNote(['SN-20', 'SN-21']));
+      expect(dn.name).toMatch(/^MAT-DN-\d{4}-00001$/);
+      expect(dn.selling_price_list).toBe('Standard Selling');
+      const serial = await site.getDoc('Serial No', 'SN-21');
+      expect(serial.status).toBe('Delivered');
+      expect(serial.warehouse).toBeUndefined();
+    });
+
+    it('needs a price list (customer, then Selling Settings)', async () => {
+      const result = await refused('Delivery Note', deliveryNote(['X-1'], { customer: 'Sin Lista' }));
+      expect(result).toMatchObject({
+        excType: 'MandatoryError',
+        messages: ['Error: Value missing for Delivery Note: Price List'],
+      });
+    });
+
+    it('refuses without a Sales Order when Selling Settings require one', async () => {
+      await site.put('/api/resource/Selling Settings/Selling Settings', { so_required: 'Yes' });
+      expect((await refused('Delivery Note', deliveryNote(['X-2']))).messages).toEqual([
+        'Sales Order required for Item PIN-001',
+      ]);
+    });
+
+    it('refuses serials that are not in that warehouse', async () => {
+      const po = await submitted('Purchase Order', purchaseOrder());
+      await submitted('Purchase Receipt', purchaseReceipt(po, ['SN-30', 'SN-31']));
+      const result = await refused(
+        'Delivery Note',
+        deliveryNote(['SN-30', 'SN-31'], { set_warehouse: 'Returns - CA' }),
+      );
+      expect(result).toMatchObject({
+        excType: 'SerialNoWarehouseError',
+        messages: [
+          'Serial No <strong>SN-30</strong> is not present in the warehouse <strong>Returns - CA</strong>.',
+        ],
+      });
+      expect((await refused('Delivery Note', deliveryNote(['NEVER-SEEN']))).excType).toBe(
+        'SerialNoWarehouseError',
+      );
+    });
+  });
+
+  describe('serial numbers', () => {
+    it('splits the text on line breaks and commas, trimming each', async () => {
+      const po = await submitted('Purchase Order', purchaseOrder({}, { qty: 3 }));
+      const body = purchaseReceipt(po, []);
+      Object.assign((body.items as Array<Record<string, unknown>>)[0] ?? {}, {
+        qty: 3,
+        serial_no: ' A-1 ,A-2\n\n A-3 ',
+      });
+      await submitted('Purchase Receipt', body);
+      for (const serial of ['A-1', 'A-2', 'A-3'])
+        expect((await site.getDoc('Serial No', serial)).status).toBe('Active');
+    });
+
+    it('needs as many serials as the quantity', async () => {
+      const po = await submitted('Purchase Order', purchaseOrder());
+      const body = purchaseReceipt(po, ['B-1']);
+      Object.assign((body.items as Array<Record<string, unknown>>)[0] ?? {}, { qty: 2 });
+      const result = await refused('Purchase Receipt', body);
+      expect(result).toMatchObject({
+        excType: 'SerialNoQtyError',
+        messages: ['Row #1: 2 Serial Numbers required for Item PIN-001. You have provided 1.'],
+      });
+    });
+
+    it('refuses a serial twice in one document, whatever its letter case', async () => {
+      const po = await submitted('Purchase Order', purchaseOrder());
+      const result = await refused('Purchase Receipt', purchaseReceipt(po, ['C-1', 'c-1']));
+      expect(result.messages).toEqual(['Duplicate Serial No c-1 found']);
+    });
+
+    it('refuses receiving a serial already in stock, compared case-insensitively', async () => {
+      const po = await submitted('Purchase Order', purchaseOrder({}, { qty: 4 }));
+      const line = (po.items as Array<{ name: string }>)[0]?.name;
+      await submitted('Purchase Receipt', purchaseReceipt(po, ['D-1', 'D-2']));
+      const again = purchaseReceipt(po, ['d-1', 'D-3']);
+      Object.assign((again.items as Array<Record<string, unknown>>)[0] ?? {}, { purchase_order_item: line });
+      const result = await refused('Purchase Receipt', again);
+      expect(result).toMatchObject({
+        excType: 'SerialNoDuplicateError',
+        messages: [
+          'Serial No <strong>D-1</strong> is already present in the warehouse <strong>Stores - CA</strong>.',
+        ],
+      });
+    });
+
+    it('refuses serials on an item without serial numbers', async () => {
+      const po = await submitted('Purchase Order', purchaseOrder({}, { item_code: 'CABLE', qty: 1 }));
+      const body = purchaseReceipt(po, ['E-1']);
+      expect((await refused('Purchase Receipt', body)).messages).toEqual([
+        'Item CABLE is not setup for Serial Nos. Column must be blank',
+      ]);
+    });
+
+    it('needs serials for a serialized item', async () => {
+      const po = await submitted('Purchase Order', purchaseOrder());
+      const body = purchaseReceipt(po, []);
+      Object.assign((body.items as Array<Record<string, unknown>>)[0] ?? {}, { qty: 2 });
+      expect((await refused('Purchase Receipt', body)).messages).toEqual([
+        'Serial No / Batch No are mandatory for Item PIN-001',
+      ]);
+    });
+  });
+
+  describe('cancelling', () => {
+    it('goes in reverse order: a submitted receipt blocks its order (LinkExistsError)', async () => {
+      const po = await submitted('Purchase Order', purchaseOrder());
+      const pr = await submitted('Purchase Receipt', purchaseReceipt(po, ['F-1', 'F-2']));
+      const blocked = await site.post('/api/method/frappe.client.cancel', {
+        doctype: 'Purchase Order',
+        name: po.name,
+      });
+      expect(blocked.status).toBe(417);
+      expect(blocked.body.exc_type).toBe('LinkExistsError');
+      expect(serverMessages(blocked)).toEqual([
+        `Cannot delete or cancel because Purchase Order <a href="/app/Form/Purchase Order/${po.name}">${po.name}</a> is linked with Purchase Receipt <a href="/app/Form/Purchase Receipt/${pr.name}">${pr.name}</a> `,
+      ]);
+      expect(
+        (await site.post('/api/method/frappe.client.cancel', { doctype: 'Purchase Receipt', name: pr.name }))
+          .status,
+      ).toBe(200);
+      expect(
+        (await site.post('/api/method/frappe.client.cancel', { doctype: 'Purchase Order', name: po.name }))
+          .status,
+      ).toBe(200);
+    });
+
+    it('reverses the serials: a cancelled delivery brings them back, a cancelled receipt makes them Inactive', async () => {
+      const po = await submitted('Purchase Order', purchaseOrder());
+      const pr = await submitted('Purchase Receipt', purchaseReceipt(po, ['G-1', 'G-2']));
+      const dn = await submitted('Delivery Note', deliveryNote(['G-1', 'G-2']));
+      const cancel = (doctype: string, name: string) =>
+        site.post('/api/method/frappe.client.cancel', { doctype, name });
+
+      const prFirst = await cancel('Purchase Receipt', pr.name);
+      expect(prFirst.status).toBe(417);
+      expect(prFirst.body.exc_type).toBe('SerialNoWarehouseError');
+
+      expect((await cancel('Delivery Note', dn.name)).status).toBe(200);
+      expect((await site.getDoc('Serial No', 'G-1')).status).toBe('Active');
+      expect((await cancel('Purchase Receipt', pr.name)).status).toBe(200);
+      expect((await site.getDoc('Serial No', 'G-1')).status).toBe('Inactive');
+      expect((await site.getDoc('Purchase Order', po.name)).per_received).toBe(0);
+      // a serial whose receipt was cancelled can be received again
+      await submitted('Purchase Receipt', purchaseReceipt(po, ['G-1', 'G-2']));
+      expect((await site.getDoc('Serial No', 'G-2')).status).toBe('Active');
+    });
+
+    it('needs cancel permission', async () => {
+      const po = await submitted('Purchase Order', purchaseOrder());
+      const answer = await site
+        .as('token key-clerk:secret-clerk')
+        .post('/api/method/frappe.client.cancel', { doctype: 'Purchase Order', name: po.name });
+      expect(answer.status).toBe(403);
+    });
+  });
+
+  it('changes nothing when a request fails (rollback)', async () => {
+    const po = await submitted('Purchase Order', purchaseOrder({}, { qty: 3 }));
+    const before = site.site.serialLedger().length;
+    // the second serial is a duplicate: the first must not be created either
+    await submitted('Purchase Receipt', purchaseReceipt(po, ['H-1']));
+    const line = (po.items as Array<{ name: string }>)[0]?.name;
+    const body = purchaseReceipt(po, ['H-2', 'H-1']);
+    Object.assign((body.items as Array<Record<string, unknown>>)[0] ?? {}, { purchase_order_item: line });
+    expect((await site.post('/api/resource/Purchase Receipt', { ...body, docstatus: 1 })).status).toBe(417);
+    expect(site.site.serialLedger().length).toBe(before + 1);
+    const receipts = await site.get('/api/resource/Purchase Receipt');
+    expect(receipts.body.data).toHaveLength(1);
+    expect((await site.getDoc('Purchase Order', po.name)).items).toMatchObject([{ received_qty: 1 }]);
+  });
+});

@@ -1,0 +1,316 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { purchaseOrder } from '../test-support/documents.js';
+import { companyASetup } from '../test-support/master-data.js';
+import { serverMessages, TestSite } from '../test-support/sim-client.js';
+
+// docs/frappe-facts.md §2 and §3 (frappe/api/v1.py, frappe/handler.py, frappe/utils/response.py)
+describe('Frappe REST v1', () => {
+  let site: TestSite;
+  beforeAll(async () => {
+    site = await TestSite.start(companyASetup());
+  });
+  afterAll(() => site.close());
+
+  describe('resources', () => {
+    it('inserts with 200 and the document, nulls left out, a naming-series name', async () => {
+      const answer = await site.post('/api/resource/Purchase Order', {
+        ...purchaseOrder(),
+        name: 'MY-OWN-NAME',
+      });
+      expect(answer.status).toBe(200);
+      const doc = answer.body.data as Record<string, unknown>;
+      expect(doc.name).toMatch(new RegExp(`^PUR-ORD-${new Date().getUTCFullYear()}-\\d{5}$`));
+      expect(doc.docstatus).toBe(0);
+      expect(doc.doctype).toBe('Purchase Order');
+      expect(Object.values(doc).includes(null)).toBe(false);
+      expect(doc.modified).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}$/);
+    });
+
+    it('accepts {"data": {...}} and a form field data=<json>', async () => {
+      const wrapped = await site.post('/api/resource/Supplier', { data: { supplier_name: 'Wrapped SA' } });
+      expect(wrapped.status).toBe(200);
+      const form = await site.request(
+        'POST',
+        '/api/resource/Supplier',
+        `data=${encodeURIComponent(JSON.stringify({ supplier_name: 'Form SA' }))}`,
+        {
+          'Content-Type': 'application/x-www-form-urlencoded',
+        },
+      );
+      expect(form.status).toBe(200);
+      expect((form.body.data as { name: string }).name).toBe('Form SA');
+    });
+
+    it('gets one document with its child rows', async () => {
+      const po = await site.insert('Purchase Order', purchaseOrder());
+      const doc = await site.getDoc('Purchase Order', po.name);
+      const rows = doc.items as Array<Record<string, unknown>>;
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({
+        item_code: 'PIN-001',
+        qty: 2,
+        parent: po.name,
+        parenttype: 'Purchase Order',
+        parentfield: 'items',
+        idx: 1,
+      });
+    });
+
+    it('answers 404 with a message for a missing document, and no traceback keys', async () => {
+      const answer = await site.get('/api/resource/Purchase Order/PUR-ORD-1999-99999');
+      expect(answer.status).toBe(404);
+      expect(answer.body.exc_type).toBe('DoesNotExistError');
+      expect(answer.body.exception).toBeUndefined();
+      expect(serverMessages(answer)).toEqual(['Purchase Order PUR-ORD-1999-99999 not found']);
+    });
+
+    it('answers 404 for an unknown /api route, with only exc_type', async () => {
+      const answer = await site.get('/api/nothing/here');
+      expect(answer.status).toBe(404);
+      expect(answer.body).toEqual({ exc_type: 'DoesNotExistError' });
+    });
+
+    it('lists names by default, 20 per page, newest first; fields, filters, paging', async () => {
+      for (let i = 0; i < 22; i++)
+        await site.insert('Supplier', { supplier_name: `Paging ${String(i).padStart(2, '0')}` });
+      const first = await site.get('/api/resource/Supplier');
+      expect(first.status).toBe(200);
+      const rows = first.body.data as Array<Record<string, unknown>>;
+      expect(rows).toHaveLength(20);
+      expect(Object.keys(rows[0] ?? {})).toEqual(['name']);
+      const filtered = await site.get(
+        `/api/resource/Supplier?fields=${encodeURIComponent('["name","supplier_name"]')}&filters=${encodeURIComponent('[["supplier_name","like","Paging 1%"]]')}&order_by=${encodeURIComponent('name asc')}&limit_start=2&limit_page_length=3`,
+      );
+      expect(filtered.body.data).toEqual([
+        { name: 'Paging 12', supplier_name: 'Paging 12' },
+        { name: 'Paging 13', supplier_name: 'Paging 13' },
+        { name: 'Paging 14', supplier_name: 'Paging 14' },
+      ]);
+      const all = await site.get('/api/resource/Supplier?limit_page_length=0');
+      expect((all.body.data as unknown[]).length).toBeGreaterThan(22);
+    });
+
+    it('filters in the dict form and on child-table fields', async () => {
+      const po = await site.insert('Purchase Order', purchaseOrder({}, { item_code: 'PIN-002' }));
+      const byDict = await site.get(
+        `/api/resource/Purchase Order?filters=${encodeURIComponent(JSON.stringify({ name: po.name }))}`,
+      );
+      expect(byDict.body.data).toEqual([{ name: po.name }]);
+      const byChild = await site.get(
+        `/api/resource/Purchase Order?filters=${encodeURIComponent(JSON.stringify([['Purchase Order Item', 'item_code', '=', 'PIN-002']]))}`,
+      );
+      expect(byChild.body.data).toContainEqual({ name: po.name });
+    });
+
+    it('updates with PUT (last write wins without modified), and refuses a stale modified', async () => {
+      const po = await site.insert('Purchase Order', purchaseOrder());
+      const updated = await site.put(`/api/resource/Purchase Order/${po.name}`, {
+        order_confirmation_no: 'OC-1',
+      });
+      expect(updated.status).toBe(200);
+      expect((updated.body.data as Record<string, unknown>).order_confirmation_no).toBe('OC-1');
+      const stale = await site.put(`/api/resource/Purchase Order/${po.name}`, {
+        order_confirmation_no: 'OC-2',
+        modified: po.modified,
+      });
+      expect(stale.status).toBe(417);
+      expect(stale.body.exc_type).toBe('TimestampMismatchError');
+      expect(serverMessages(stale)[0]).toMatch(
+        new RegExp(`^Error: ${po.name} \\(Purchase Order\\) has been modified after you have opened it \\(`),
+      );
+    });
+
+    it('deletes a draft with 202 {"data":"ok"}; a missing one is 404', async () => {
+      const po = await site.insert('Purchase Order', purchaseOrder());
+      const answer = await site.delete(`/api/resource/Purchase Order/${po.name}`);
+      expect(answer.status).toBe(202);
+      expect(answer.body).toEqual({ data: 'ok' });
+      expect((await site.delete(`/api/resource/Purchase Order/${po.name}`)).status).toBe(404);
+    });
+
+    it('refuses to delete a submitted document (417)', async () => {
+      const po = await site.insert('Purchase Order', { ...purchaseOrder(), docstatus: 1 });
+      const answer = await site.delete(`/api/resource/Purchase Order/${po.name}`);
+      expect(answer.status).toBe(417);
+      expect(serverMessages(answer)[0]).toContain('Submitted Record cannot be deleted. You must');
+    });
+
+    it('serves the same API under /api/v1', async () => {
+      expect((await site.get('/api/v1/resource/Company')).status).toBe(200);
+    });
+  });
+
+  describe('submitting', () => {
+    it('inserts and submits in one call with docstatus 1', async () => {
+      const po = await site.insert('Purchase Order', { ...purchaseOrder(), docstatus: 1 });
+      expect(po.docstatus).toBe(1);
+      expect(po.status).toBe('To Receive and Bill');
+    });
+
+    it("fails the original plan's sequence: frappe.client.submit with {doctype, docname} is a 500 TypeError", async () => {
+      const draft = await site.insert('Purchase Order', purchaseOrder());
+      const answer = await site.post('/api/method/frappe.client.submit', {
+        doctype: 'Purchase Order',
+        docname: draft.name,
+      });
+      expect(answer.status).toBe(500);
+      expect(answer.body.exc_type).toBe('TypeError');
+      expect(answer.body.exception).toBe("TypeError: submit() missing 1 required positional argument: 'doc'");
+      expect(answer.body._server_messages).toBeUndefined();
+      expect((await site.getDoc('Purchase Order', draft.name)).docstatus).toBe(0);
+    });
+
+    it('fails frappe.client.submit with a doc lacking modified (TimestampMismatchError)', async () => {
+      const draft = await site.insert('Purchase Order', purchaseOrder());
+      const answer = await site.post('/api/method/frappe.client.submit', {
+        doc: { doctype: 'Purchase Order', name: draft.name },
+      });
+      expect(answer.status).toBe(417);
+      expect(answer.body.exc_type).toBe('TimestampMismatchError');
+    });
+
+    it('submits with frappe.client.submit and the whole document as read', async () => {
+      const draft = await site.insert('Purchase Order', purchaseOrder());
+      const doc = await site.getDoc('Purchase Order', draft.name);
+      const answer = await site.post('/api/method/frappe.client.submit', { doc });
+      expect(answer.status).toBe(200);
+      const message = answer.body.message as Record<string, unknown>;
+      expect(message.docstatus).toBe(1);
+      expect(message).toHaveProperty('amended_from', null);
+    });
+
+    it('refuses GET on frappe.client.submit (403 Not permitted)', async () => {
+      const answer = await site.get('/api/method/frappe.client.submit');
+      expect(answer.status).toBe(403);
+      expect(serverMessages(answer)).toEqual(['Not permitted']);
+    });
+
+    it('submits with PUT docstatus 1 and cancels with PUT docstatus 2', async () => {
+      const draft = await site.insert('Purchase Order', purchaseOrder());
+      const submitted = await site.put(`/api/resource/Purchase Order/${draft.name}`, { docstatus: 1 });
+      expect((submitted.body.data as Record<string, unknown>).docstatus).toBe(1);
+      const cancelled = await site.put(`/api/resource/Purchase Order/${draft.name}`, { docstatus: 2 });
+      expect((cancelled.body.data as Record<string, unknown>).docstatus).toBe(2);
+    });
+
+    it('submits and cancels through run_method; without run_method a POST is a 500 KeyError', async () => {
+      const draft = await site.insert('Purchase Order', purchaseOrder());
+      const submitted = await site.post(`/api/resource/Purchase Order/${draft.name}?run_method=submit`);
+      expect(submitted.status).toBe(200);
+      expect((submitted.body.message as Record<string, unknown>).docstatus).toBe(1);
+      const keyError = await site.post(`/api/resource/Purchase Order/${draft.name}`);
+      expect(keyError.status).toBe(500);
+      expect(keyError.body.exc_type).toBe('KeyError');
+    });
+
+    it('cancels with frappe.client.cancel; cancelling again is "Cannot edit cancelled document"', async () => {
+      const po = await site.insert('Purchase Order', { ...purchaseOrder(), docstatus: 1 });
+      const cancel = () =>
+        site.post('/api/method/frappe.client.cancel', { doctype: 'Purchase Order', name: po.name });
+      expect((await cancel()).status).toBe(200);
+      const again = await cancel();
+      expect(again.status).toBe(417);
+      expect(again.body.exception).toBe('frappe.exceptions.ValidationError: Cannot edit cancelled document');
+      expect(again.body._server_messages).toBeUndefined();
+    });
+
+    it('refuses to cancel a draft (DocstatusTransitionError)', async () => {
+      const draft = await site.insert('Purchase Order', purchaseOrder());
+      const answer = await site.post('/api/method/frappe.client.cancel', {
+        doctype: 'Purchase Order',
+        name: draft.name,
+      });
+      expect(answer.status).toBe(417);
+      expect(answer.body.exc_type).toBe('DocstatusTransitionError');
+      expect(answer.body.exception).toBe(
+        'frappe.exceptions.DocstatusTransitionError: Cannot change docstatus from 0 (Draft) to 2 (Cancelled)',
+      );
+    });
+  });
+
+  describe('methods and errors', () => {
+    it('get_list by POST takes its arguments from the body (query ignored)', async () => {
+      const answer = await site.post('/api/method/frappe.client.get_list?doctype=Supplier', {
+        doctype: 'Company',
+        fields: ['name', 'abbr'],
+        filters: { abbr: 'CA' },
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.body.message).toEqual([{ name: 'Compania A', abbr: 'CA' }]);
+    });
+
+    it('says which method it could not find (417)', async () => {
+      const answer = await site.post('/api/method/acme.api.do_it', {});
+      expect(answer.status).toBe(417);
+      expect(serverMessages(answer)[0]).toBe(
+        'Failed to get method for command acme.api.do_it with App acme is not installed',
+      );
+    });
+
+    it('double-encodes _server_messages with title, indicator, raise_exception and an exc id', async () => {
+      const answer = await site.post('/api/resource/Purchase Order', purchaseOrder({ supplier: 'Nadie' }));
+      expect(answer.status).toBe(417);
+      expect(answer.body.exc_type).toBe('LinkValidationError');
+      expect(answer.body.exception).toBe(
+        'frappe.exceptions.LinkValidationError: Could not find Supplier: Nadie',
+      );
+      expect(JSON.parse(String(answer.body.exc))).toHaveLength(1);
+      const [entry] = JSON.parse(String(answer.body._server_messages)) as string[];
+      const message = JSON.parse(String(entry)) as Record<string, unknown>;
+      expect(message).toMatchObject({
+        message: 'Could not find Supplier: Nadie',
+        title: 'Message',
+        indicator: 'red',
+        raise_exception: 1,
+      });
+      expect(message.__frappe_exc_id).toMatch(/^[0-9a-f]{56}$/);
+    });
+
+    it('lists each missing mandatory field, then raises MandatoryError naming them', async () => {
+      const answer = await site.post('/api/resource/Purchase Order', {
+        supplier: 'Proveedor de Pines SA',
+        schedule_date: '2030-01-01',
+        items: [{ qty: 1 }],
+      });
+      expect(answer.status).toBe(417);
+      expect(answer.body.exc_type).toBe('MandatoryError');
+      expect(serverMessages(answer)).toEqual([
+        'Error: Value missing for Purchase Order: Company',
+        'Error: <strong>Purchase Order Item</strong> Row #1: Value missing for: Item Code',
+      ]);
+      expect(String(answer.body.exception)).toMatch(
+        /^frappe\.exceptions\.MandatoryError: \[Purchase Order, PUR-ORD-\d{4}-\d{5}\]: company, item_code$/,
+      );
+    });
+
+    it('refuses a Data value over 140 characters', async () => {
+      const answer = await site.post(
+        '/api/resource/Purchase Order',
+        purchaseOrder({ order_confirmation_no: 'x'.repeat(141) }),
+      );
+      expect(answer.status).toBe(417);
+      expect(answer.body.exc_type).toBe('CharacterLengthExceededError');
+      expect(serverMessages(answer)[0]).toMatch(
+        /: 'Order Confirmation No' \(x+\) will get truncated, as max characters allowed is 140$/,
+      );
+    });
+
+    it('answers a duplicate name with 409 DuplicateEntryError', async () => {
+      const answer = await site.post('/api/resource/Company', { company_name: 'Compania A', abbr: 'X' });
+      expect(answer.status).toBe(409);
+      expect(answer.body.exc_type).toBe('DuplicateEntryError');
+      expect(serverMessages(answer)).toEqual(['Company <strong>Compania A</strong> already exists']);
+    });
+
+    it('reads and writes single doctypes (settings)', async () => {
+      const read = await site.get('/api/resource/Buying Settings/Buying Settings');
+      expect(read.status).toBe(200);
+      expect(read.body.data).toMatchObject({ po_required: 'No', name: 'Buying Settings' });
+      const written = await site.put('/api/resource/Stock Settings/Stock Settings', {
+        over_delivery_receipt_allowance: 10,
+      });
+      expect((written.body.data as Record<string, unknown>).over_delivery_receipt_allowance).toBe(10);
+      await site.put('/api/resource/Stock Settings/Stock Settings', { over_delivery_receipt_allowance: 0 });
+    });
+  });
+});
