@@ -26,7 +26,7 @@ export default defineConfig({
         resolve,
         ssr,
         // Tests over HTTP against servers the test starts itself (e.g. the ERPNext simulator).
-        test: { name: 'http', include: include('http'), testTimeout: 30_000 },
+        test: { name: 'http', include: include('http'), benchmark: { include: [] }, testTimeout: 30_000 },
       },
       {
         resolve,
