@@ -186,6 +186,35 @@ describe('the four documents', () => {
     });
   });
 
+  describe('posting and free fields', () => {
+    it('sets posting date and time to the server’s now unless set_posting_time', async () => {
+      const po = await submitted('Purchase Order', purchaseOrder());
+      const pr = await submitted(
+        'Purchase Receipt',
+        purchaseReceipt(po, ['P-1', 'P-2'], { posting_date: '2001-01-01' }),
+      );
+      expect(pr.posting_date).toBe(today());
+      expect(pr.posting_time).toMatch(/^\d{2}:\d{2}:\d{2}\.\d{6}$/);
+      const dated = await site.insert(
+        'Delivery Note',
+        deliveryNote(['Z-1'], { set_posting_time: 1, posting_date: today(), posting_time: '08:30:00' }),
+      );
+      expect(dated).toMatchObject({ posting_date: today(), posting_time: '08:30:00' });
+    });
+
+    it('keeps supplier_delivery_note and po_no as given (free, not unique)', async () => {
+      const po = await submitted('Purchase Order', purchaseOrder());
+      const pr = await submitted(
+        'Purchase Receipt',
+        purchaseReceipt(po, ['Q-1', 'Q-2'], { supplier_delivery_note: 'MAT-DN-2026-00007' }),
+      );
+      expect(pr.supplier_delivery_note).toBe('MAT-DN-2026-00007');
+      const first = await site.insert('Delivery Note', deliveryNote(['Q-1'], { po_no: 'tr_1' }));
+      const second = await site.insert('Delivery Note', deliveryNote(['Q-2'], { po_no: 'tr_1' }));
+      expect([first.po_no, second.po_no]).toEqual(['tr_1', 'tr_1']);
+    });
+  });
+
   describe('Delivery Note', () => {
     it('takes the customer’s price list, delivers serials and marks them Delivered', async () => {
       const po = await submitted('Purchase Order', purchaseOrder());

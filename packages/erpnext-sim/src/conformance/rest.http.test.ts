@@ -102,6 +102,21 @@ describe('Frappe REST v1', () => {
       expect(byChild.body.data).toContainEqual({ name: po.name });
     });
 
+    it('filters with {"field": [operator, value]} and every operator form the reference lists', async () => {
+      const query = (filters: unknown) =>
+        site.get(
+          `/api/resource/Company?fields=${encodeURIComponent('["name"]')}&order_by=name%20asc&filters=${encodeURIComponent(JSON.stringify(filters))}`,
+        );
+      expect((await query({ abbr: ['!=', 'CA'] })).body.data).toEqual([{ name: 'Otra SA' }]);
+      expect((await query({ name: ['in', ['Compania A', 'Nadie']] })).body.data).toEqual([
+        { name: 'Compania A' },
+      ]);
+      expect((await query([['name', 'not in', 'Compania A']])).body.data).toEqual([{ name: 'Otra SA' }]);
+      expect((await query([['country', 'is', 'not set']])).body.data).toHaveLength(2);
+      expect((await query([['name', 'not like', '%SA']])).body.data).toEqual([{ name: 'Compania A' }]);
+      expect((await query({ name: 'compania a' })).body.data).toEqual([{ name: 'Compania A' }]);
+    });
+
     it('updates with PUT (last write wins without modified), and refuses a stale modified', async () => {
       const po = await site.insert('Purchase Order', purchaseOrder());
       const updated = await site.put(`/api/resource/Purchase Order/${po.name}`, {
