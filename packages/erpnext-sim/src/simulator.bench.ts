@@ -26,7 +26,10 @@ describe('erpnext-sim', () => {
     'POST Purchase Receipt with 1,000 serials (inserted and submitted)',
     async () => {
       batch++;
-      const order = await site.insert('Purchase Order', { ...purchaseOrder({}, { qty: 1000 }), docstatus: 1 });
+      const order = await site.insert('Purchase Order', {
+        ...purchaseOrder({}, { qty: 1000 }),
+        docstatus: 1,
+      });
       const answer = await site.post('/api/resource/Purchase Receipt', {
         ...purchaseReceipt(order, serials(`B${batch}`, 1000)),
         docstatus: 1,

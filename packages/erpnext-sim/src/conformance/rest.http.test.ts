@@ -70,7 +70,7 @@ describe('Frappe REST v1', () => {
       expect(answer.body).toEqual({ exc_type: 'DoesNotExistError' });
     });
 
-    it('lists names by default, 20 per page, newest first; fields, filters, paging', async () => {
+    it('lists names by default, 20 per page; fields, filters, order, paging', async () => {
       for (let i = 0; i < 22; i++)
         await site.insert('Supplier', { supplier_name: `Paging ${String(i).padStart(2, '0')}` });
       const first = await site.get('/api/resource/Supplier');

@@ -450,7 +450,7 @@ function validateLengths(ctx: RequestContext, def: DocTypeDef, doc: Doc): void {
         Buffer.byteLength(value, 'utf8') > MAX_TEXT_BYTES
       ) {
         // MariaDB refuses the row: pymysql DataError 1406, which Frappe does not catch (a 500).
-        frappeRaise('DataError', `(1406, "Data too long for column '${field.fieldname}' at row 1")`);
+        frappeRaise('MySQLDataError', `(1406, "Data too long for column '${field.fieldname}' at row 1")`);
       }
     }
   };

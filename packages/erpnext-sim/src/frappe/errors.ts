@@ -21,6 +21,8 @@ export const EXCEPTIONS = {
   UpdateAfterSubmitError: { status: 417, module: 'frappe.exceptions' },
   UniqueValidationError: { status: 417, module: 'frappe.exceptions' },
   CannotChangeConstantError: { status: 417, module: 'frappe.exceptions' },
+  // frappe.DataError (a ValidationError), e.g. "Field not permitted in query"
+  DataError: { status: 417, module: 'frappe.exceptions' },
   DuplicateEntryError: { status: 409, module: 'frappe.exceptions' },
   DoesNotExistError: { status: 404, module: 'frappe.exceptions' },
   PermissionError: { status: 403, module: 'frappe.exceptions' },
@@ -40,14 +42,26 @@ export const EXCEPTIONS = {
   OverAllowanceError: { status: 417, module: 'erpnext.controllers.status_updater' },
   StockFreezeError: { status: 417, module: 'erpnext.stock.stock_ledger' },
   FiscalYearError: { status: 417, module: 'erpnext.accounts.utils' },
-  // Python built-ins and database errors: 500
+  // Python built-ins and database errors Frappe does not catch: 500
   TypeError: { status: 500, module: 'builtins' },
   Exception: { status: 500, module: 'builtins' },
   KeyError: { status: 500, module: 'builtins' },
-  DataError: { status: 500, module: 'pymysql.err' },
-} as const;
+  IndexError: { status: 500, module: 'builtins' },
+  AttributeError: { status: 500, module: 'builtins' },
+  JSONDecodeError: { status: 500, module: 'json.decoder' },
+  OperationalError: { status: 500, module: 'pymysql.err' },
+  ProgrammingError: { status: 500, module: 'pymysql.err' },
+  /** MariaDB refusing a value (e.g. 1406 "Data too long"): pymysql's DataError, not frappe's. */
+  MySQLDataError: { status: 500, module: 'pymysql.err', name: 'DataError' },
+} as const satisfies Record<string, { status: number; module: string; name?: string }>;
 
 export type ExcType = keyof typeof EXCEPTIONS;
+
+/** The Python class name (`exc_type`): the key, unless two modules share a class name. */
+export function excName(excType: ExcType): string {
+  const entry = EXCEPTIONS[excType];
+  return 'name' in entry ? entry.name : excType;
+}
 
 /** One entry of `_server_messages` (frappe.msgprint's dict). */
 export interface ServerMessage {
@@ -79,7 +93,8 @@ export class FrappeError extends Error {
   /** The last traceback line, as Frappe puts in `exception`. */
   get exceptionLine(): string {
     const { module } = EXCEPTIONS[this.excType];
-    const qualified = module === 'builtins' ? this.excType : `${module}.${this.excType}`;
+    const name = excName(this.excType);
+    const qualified = module === 'builtins' ? name : `${module}.${name}`;
     return this.message === '' ? qualified : `${qualified}: ${this.message}`;
   }
 }
@@ -119,7 +134,7 @@ export function frappeRaise(excType: ExcType, message: string): never {
  * never on a 404; `_server_messages` when something was shown to the user.
  */
 export function errorBody(error: FrappeError, options: { traceback: boolean }): Record<string, unknown> {
-  const body: Record<string, unknown> = { exc_type: error.excType };
+  const body: Record<string, unknown> = { exc_type: excName(error.excType) };
   if (options.traceback && error.httpStatus !== 404) {
     const traceback = `Traceback (most recent call last):\n  File "apps/frappe/frappe/app.py", line 114, in application\n    response = frappe.api.handle(request)\n${error.exceptionLine}\n`;
     body.exception = error.exceptionLine;

@@ -138,11 +138,13 @@ export function cstr(value: unknown): string {
 }
 
 /**
- * A Python exception Frappe does not catch (an IndexError, a TypeError...): a 500. The
- * simulator's exception table has TypeError for these; the real class is kept in the message.
+ * A Python exception Frappe does not catch (an IndexError, a TypeError...): a 500. Classes the
+ * simulator's exception table lacks (IndexError, AttributeError, ParserError) are raised as
+ * TypeError with the real class kept in the message.
  */
 export function pythonError(pyClass: string, message: string): never {
-  frappeRaise('TypeError', pyClass === 'TypeError' ? message : `${pyClass}: ${message}`);
+  if (pyClass === 'TypeError' || pyClass === 'KeyError') frappeRaise(pyClass, message);
+  frappeRaise('TypeError', `${pyClass}: ${message}`);
 }
 
 /**
@@ -150,7 +152,10 @@ export function pythonError(pyClass: string, message: string): never {
  * ProgrammingError, a 500. The simulator's table has pymysql's DataError (500) for these.
  */
 export function sqlError(code: number, message: string): never {
-  frappeRaise('DataError', `(${String(code)}, ${JSON.stringify(message)})`);
+  frappeRaise(
+    code === 1064 ? 'ProgrammingError' : 'OperationalError',
+    `(${String(code)}, ${JSON.stringify(message)})`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ export function registerApiRoutes(app: FastifyInstance, site: Site): void {
           ctx.meta,
           doctypeOf(ctx, doctype).name,
           parseListArgs(request.query as Query),
+          { now: ctx.now },
         );
         return { data: rows };
       }),

@@ -39,7 +39,13 @@ export const METHODS: Record<string, Method> = {
     ],
     doctype: (args) => str(args.doctype),
     run: (ctx, args) =>
-      queryList(ctx.txn, ctx.meta, doctypeOf(ctx, String(args.doctype)).name, parseListArgs(args)),
+      queryList(
+        ctx.txn,
+        ctx.meta,
+        doctypeOf(ctx, String(args.doctype)).name,
+        parseListArgs(args, { endpoint: 'get_list' }),
+        { now: ctx.now },
+      ),
   },
   'frappe.client.get': {
     params: [p('doctype'), p('name', false), p('filters', false)],
