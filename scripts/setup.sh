@@ -62,7 +62,7 @@ else
 fi
 
 # --- dependencies ----------------------------------------------------------------------------
-(cd "$root" && pnpm install --frozen-lockfile --reporter=silent)
+(cd "$root" && pnpm install --frozen-lockfile --reporter=default)
 say "dependencies installed (pnpm-lock.yaml, frozen)"
 
 # --- servers for the tests -------------------------------------------------------------------
