@@ -92,11 +92,12 @@ describe('faults', () => {
   it('a request past the worker timeout is killed: 504, and nothing is left behind', async () => {
     site.site.faults.set({
       worker_timeout_ms: 300,
-      rules: [{ match: { doctype: 'Purchase Order', http_method: 'POST' }, slow_commit_ms: 2000 }],
+      rules: [{ match: { doctype: 'Purchase Order', http_method: 'POST' }, slow_commit_ms: 700 }],
     });
     const answer = await site.post('/api/resource/Purchase Order', purchaseOrder());
     expect(answer.status).toBe(504);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // wait past the slow commit: a killed request must never commit late
+    await new Promise((resolve) => setTimeout(resolve, 700));
     expect(await orders()).toBe(0);
   });
 
@@ -119,6 +120,7 @@ describe('faults', () => {
       ],
     });
     expect(receipt.status).toBe(504);
+    await new Promise((resolve) => setTimeout(resolve, 300));
     expect(site.site.serialLedger()).toEqual([]);
   });
 

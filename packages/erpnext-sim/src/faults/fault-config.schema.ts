@@ -69,6 +69,13 @@ export const FaultConfig = Type.Object(
         description: 'a request running longer is killed and rolled back (default 120 s)',
       }),
     ),
+    lock_wait_timeout_ms: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description:
+          'how long a write waits for a row another request holds (innodb_lock_wait_timeout, default 50 s)',
+      }),
+    ),
     rules: Type.Optional(Type.Array(FaultRule)),
   },
   { additionalProperties: false },

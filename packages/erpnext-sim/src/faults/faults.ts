@@ -2,6 +2,8 @@ import type { FaultConfig, FaultRule } from './fault-config.schema.js';
 import { WorkerPool } from './worker-pool.js';
 
 export const DEFAULT_WORKER_TIMEOUT_MS = 120_000;
+/** MariaDB's innodb_lock_wait_timeout default. */
+export const DEFAULT_LOCK_WAIT_TIMEOUT_MS = 50_000;
 
 /** What a request is, for matching fault rules. */
 export interface FaultTarget {
@@ -20,6 +22,11 @@ export interface FaultPlan {
   retryAfterS: number | undefined;
   commitThenDrop: boolean;
   slowCommitMs: number;
+  /**
+   * Gives back the `times` taken by commit-then-drop and slow-commit rules when the request ends
+   * without committing: those faults never happened.
+   */
+  refund(): void;
 }
 
 /** A site's faults, changeable at run time; `random` is injectable for deterministic tests. */
@@ -49,6 +56,10 @@ export class Faults {
     return this.#config.worker_timeout_ms ?? DEFAULT_WORKER_TIMEOUT_MS;
   }
 
+  get lockWaitTimeoutMs(): number {
+    return this.#config.lock_wait_timeout_ms ?? DEFAULT_LOCK_WAIT_TIMEOUT_MS;
+  }
+
   /** Decides the faults of one request (consuming `times` of the rules that applied). */
   plan(target: FaultTarget): FaultPlan {
     const plan: FaultPlan = {
@@ -58,7 +69,11 @@ export class Faults {
       retryAfterS: undefined,
       commitThenDrop: false,
       slowCommitMs: 0,
+      refund: () => {
+        for (const rule of atCommit.splice(0)) this.#giveBack(rule);
+      },
     };
+    const atCommit: FaultRule[] = [];
     const isWrite = target.httpMethod !== 'GET';
     for (const rule of this.#config.rules ?? []) {
       if (!this.#matches(rule, target, isWrite)) continue;
@@ -78,6 +93,7 @@ export class Faults {
           applied = true;
         }
       }
+      const appliedBefore = applied;
       if (isWrite && rule.commit_then_drop !== undefined && !plan.commitThenDrop) {
         const p =
           rule.commit_then_drop === true ? 1 : rule.commit_then_drop === false ? 0 : rule.commit_then_drop;
@@ -91,6 +107,8 @@ export class Faults {
         applied = true;
       }
       if (applied) this.#consume(rule);
+      // a rule that only acts at commit is given back if the request never commits
+      if (applied && !appliedBefore) atCommit.push(rule);
     }
     return plan;
   }
@@ -128,5 +146,10 @@ export class Faults {
   #consume(rule: FaultRule): void {
     const left = this.#remaining.get(rule);
     if (left !== undefined) this.#remaining.set(rule, Math.max(0, left - 1));
+  }
+
+  #giveBack(rule: FaultRule): void {
+    const left = this.#remaining.get(rule);
+    if (left !== undefined) this.#remaining.set(rule, left + 1);
   }
 }

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FaultPlan, FaultTarget } from '../faults/faults.js';
 import type { ApiUser, RequestContext } from '../frappe/context.js';
+import type { Transaction } from '../frappe/database.js';
 import { FrappeError } from '../frappe/errors.js';
 import type { Site } from '../sites/site.js';
 import { authenticate, GUEST } from './authenticate.js';
@@ -20,9 +21,12 @@ export interface RequestSpec {
  * Serves one API request the way a Frappe site behind gunicorn and nginx does:
  * 1. wait for one of the site's K workers (the queue is real);
  * 2. faults decide: added latency, an injected error, commit-then-drop, a slow commit;
- * 3. authenticate, run the work in a transaction, wait the per-serial latency;
- * 4. commit (after the slow-commit delay) or roll back on any error;
- * 5. answer, or drop the connection after committing.
+ * 3. authenticate, run the work in a transaction; when another open transaction holds a row,
+ *    unique value or series it wrote, wait for that one to end and run the work again (what a
+ *    blocked statement amounts to), at most innodb_lock_wait_timeout (then QueryTimeoutError);
+ * 4. wait the per-serial latency and the slow-commit delay, holding the locks;
+ * 5. commit, or roll back on any error;
+ * 6. answer, or drop the connection after committing.
  * A request that outlives the worker timeout is killed and rolled back: the client gets 504.
  */
 export async function runRequest(
@@ -36,8 +40,14 @@ export async function runRequest(
   try {
     const deadline = Date.now() + site.faults.workerTimeoutMs;
     const plan = site.faults.plan(spec.target);
-    if (!(await waitUntil(plan.latencyMs, deadline))) return void sendGatewayError(reply, 504);
-    if (plan.error !== undefined) return void sendInjectedError(reply, plan);
+    if (!(await waitUntil(plan.latencyMs, deadline))) {
+      plan.refund();
+      return void sendGatewayError(reply, 504);
+    }
+    if (plan.error !== undefined) {
+      plan.refund();
+      return void sendInjectedError(reply, plan);
+    }
     await serve(site, request, reply, spec, plan, deadline);
   } finally {
     site.faults.pool.release();
@@ -52,24 +62,61 @@ async function serve(
   plan: FaultPlan,
   deadline: number,
 ): Promise<void> {
-  const txn = site.db.begin();
-  let result: unknown;
-  let ctx: RequestContext | undefined;
+  const lockDeadline = Math.min(deadline, Date.now() + site.faults.lockWaitTimeoutMs);
   let loggedIn = false;
-  try {
-    const user = authenticate(site, request.headers.authorization);
-    loggedIn = user !== GUEST;
-    ctx = site.context(user, txn);
-    result = spec.work(ctx, user);
-  } catch (error) {
-    txn.rollback();
-    sendFrappeError(reply, toFrappeError(error), loggedIn);
+  for (;;) {
+    const txn = site.db.begin();
+    let result: unknown;
+    let serials = 0;
+    try {
+      const user = authenticate(site, request.headers.authorization);
+      loggedIn = user !== GUEST;
+      const ctx = site.context(user, txn);
+      result = spec.work(ctx, user);
+      serials = ctx.serialsTouched;
+    } catch (error) {
+      txn.rollback();
+      plan.refund();
+      sendFrappeError(reply, toFrappeError(error), loggedIn);
+      return;
+    }
+    const holder = site.db.acquire(txn);
+    if (holder !== undefined) {
+      txn.rollback();
+      if (await waitFor(holder.finished, lockDeadline)) continue;
+      plan.refund();
+      if (Date.now() >= deadline) sendGatewayError(reply, 504);
+      else sendFrappeError(reply, new FrappeError('QueryTimeoutError', LOCK_WAIT_MESSAGE), loggedIn);
+      return;
+    }
+    await finish(site, request, reply, spec, plan, deadline, { txn, result, serials, loggedIn });
     return;
   }
-  const busyMs = plan.perSerialMs * (ctx?.serialsTouched ?? 0) + plan.slowCommitMs;
+}
+
+const LOCK_WAIT_MESSAGE = "(1205, 'Lock wait timeout exceeded; try restarting transaction')";
+
+interface Outcome {
+  txn: Transaction;
+  result: unknown;
+  serials: number;
+  loggedIn: boolean;
+}
+
+async function finish(
+  site: Site,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  spec: RequestSpec,
+  plan: FaultPlan,
+  deadline: number,
+  { txn, result, serials, loggedIn }: Outcome,
+): Promise<void> {
+  const busyMs = plan.perSerialMs * serials + plan.slowCommitMs;
   if (!(await waitUntil(busyMs, deadline))) {
     // gunicorn kills the worker: its transaction never commits.
     txn.rollback();
+    plan.refund();
     sendGatewayError(reply, 504);
     return;
   }
@@ -77,6 +124,7 @@ async function serve(
     txn.commit();
   } catch (error) {
     txn.rollback();
+    plan.refund();
     sendFrappeError(reply, toFrappeError(error), loggedIn);
     return;
   }
@@ -90,6 +138,17 @@ async function serve(
     .code(spec.successStatus ?? 200)
     .type('application/json')
     .send(result);
+}
+
+/** Waits for `event`, but not past `deadline`; false when the deadline came first. */
+async function waitFor(event: Promise<void>, deadline: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
+  });
+  const outcome = await Promise.race([event.then(() => true as const), timeout]);
+  clearTimeout(timer);
+  return outcome;
 }
 
 /** Waits `ms`, but not past `deadline`; false when the deadline came first. */

@@ -1,11 +1,10 @@
-import { nameKey } from '@interco/contracts';
 import { CONTROLLERS } from '../erpnext/controllers.js';
 import type { FaultConfig } from '../faults/fault-config.schema.js';
 import { Faults } from '../faults/faults.js';
 import type { ApiUser, RequestContext } from '../frappe/context.js';
 import { Database, type DatabaseSnapshot, type Doc, type Transaction } from '../frappe/database.js';
 import { insertDoc, updateDoc } from '../frappe/document.js';
-import { FrappeError, plainMessage } from '../frappe/errors.js';
+import { FrappeError } from '../frappe/errors.js';
 import { type FieldType, Meta } from '../frappe/meta.js';
 
 /** What a site starts with: its users, its records (master data) and settings, its faults. */
@@ -41,7 +40,7 @@ export class Site {
     this.#setup = structuredClone(setup);
     this.#users = setup.users;
     this.faults = new Faults(random);
-    this.db.setUniqueCheck((doc, others) => this.#checkUnique(doc, others));
+    this.db.setUniqueFields((doctype) => this.meta.uniqueFields(doctype));
     this.reset();
   }
 
@@ -138,31 +137,6 @@ export class Site {
         noCopy: Boolean(record.no_copy),
         allowOnSubmit: Boolean(record.allow_on_submit),
       });
-    }
-  }
-
-  /**
-   * The database's unique indexes: MariaDB refuses a duplicate value (IntegrityError 1062), which
-   * frappe/model/base_document.py turns into "{label} must be unique" and UniqueValidationError.
-   * Empty values are NULL and never collide.
-   */
-  #checkUnique(doc: Doc, others: Iterable<Doc>): void {
-    const fields = this.meta.uniqueFields(doc.doctype);
-    if (fields.length === 0) return;
-    for (const field of fields) {
-      const value = doc[field.fieldname];
-      if (value === undefined || value === null || value === '') continue;
-      const key = nameKey(String(value));
-      for (const other of others) {
-        const theirs = other[field.fieldname];
-        if (theirs === undefined || theirs === null || theirs === '' || nameKey(String(theirs)) !== key)
-          continue;
-        throw new FrappeError(
-          'UniqueValidationError',
-          `('${doc.doctype}', '${doc.name}', IntegrityError(1062, "Duplicate entry '${String(value)}' for key '${field.fieldname}'"))`,
-          [plainMessage(`${field.label} must be unique`)],
-        );
-      }
     }
   }
 }
