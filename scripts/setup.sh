@@ -62,6 +62,7 @@ else
 fi
 
 # --- dependencies ----------------------------------------------------------------------------
+# pnpm-workspace.yaml silences pnpm (reporter: silent); the install keeps its normal output.
 (cd "$root" && pnpm install --frozen-lockfile --reporter=default)
 say "dependencies installed (pnpm-lock.yaml, frozen)"
 
