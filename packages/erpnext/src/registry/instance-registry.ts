@@ -1,0 +1,222 @@
+import { type Problem, pointerToPath, registerFormats } from '@interco/contracts';
+import { type KV, Kvm } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { InstanceConfig } from '../instances/instance-config.schema.js';
+import { normalizeBaseUrl } from './base-url.js';
+import type { SecretBox } from './secret-box.js';
+import { type InstanceSummary, StoredInstance } from './stored-instance.schema.js';
+
+registerFormats();
+
+export const DEFAULT_REGISTRY_BUCKET = 'interco_instances';
+
+const configCheck = TypeCompiler.Compile(InstanceConfig);
+const storedCheck = TypeCompiler.Compile(StoredInstance);
+
+/** What can be changed on a registered instance (a credential only by giving a new one). */
+export type InstanceChanges = Partial<Omit<InstanceConfig, 'id'>>;
+
+/** A registry operation that cannot be done: unknown id, an id taken, invalid input. */
+export class RegistryError extends Error {
+  constructor(
+    readonly kind: 'not_found' | 'conflict' | 'invalid',
+    message: string,
+    readonly problems: Problem[] = [],
+  ) {
+    super(message);
+    this.name = 'RegistryError';
+  }
+}
+
+/** The outcome of testing an instance's connection. */
+export type InstanceTest = { ok: true; user: string } | { ok: false; error: string };
+
+/**
+ * The ERPNext instances Interco knows, in a JetStream KV bucket (one key per instance id).
+ * Credentials are sealed with AES-256-GCM (SecretBox) before they are stored; `list` and
+ * `describe` answer summaries without them; only `config` opens them, for building a client.
+ */
+export class InstanceRegistry {
+  private constructor(
+    readonly kv: KV,
+    private readonly box: SecretBox,
+    private readonly now: () => Date,
+  ) {}
+
+  static async open(
+    nc: NatsConnection,
+    box: SecretBox,
+    options: { bucket?: string; now?: () => Date } = {},
+  ): Promise<InstanceRegistry> {
+    const kv = await new Kvm(nc).create(options.bucket ?? DEFAULT_REGISTRY_BUCKET, {
+      history: 5,
+      storage: 'file',
+    });
+    return new InstanceRegistry(kv, box, options.now ?? (() => new Date()));
+  }
+
+  async add(input: InstanceConfig): Promise<InstanceSummary> {
+    const config = validated(input);
+    const now = this.now().toISOString();
+    const stored = this.#seal(config, now, now);
+    try {
+      await this.kv.create(config.id, JSON.stringify(stored));
+    } catch (error) {
+      if ((await this.kv.get(config.id))?.operation === 'PUT') {
+        throw new RegistryError('conflict', `instance ${config.id} already exists`);
+      }
+      throw error;
+    }
+    return summarize(stored);
+  }
+
+  /** Changes an instance; fails if someone else changed it at the same moment (try again). */
+  async update(id: string, changes: InstanceChanges): Promise<InstanceSummary> {
+    const entry = await this.kv.get(id);
+    if (entry === null || entry.operation !== 'PUT')
+      throw new RegistryError('not_found', `no instance ${id}`);
+    const current = this.#open(parseStored(entry.string(), id));
+    const config = validated({ ...current, ...withoutUndefined(changes), id });
+    const stored = this.#seal(config, parseStored(entry.string(), id).created_at, this.now().toISOString());
+    try {
+      await this.kv.update(id, JSON.stringify(stored), entry.revision);
+    } catch {
+      throw new RegistryError(
+        'conflict',
+        `instance ${id} was changed at the same time: read it again and retry`,
+      );
+    }
+    return summarize(stored);
+  }
+
+  async remove(id: string): Promise<void> {
+    const entry = await this.kv.get(id);
+    if (entry === null || entry.operation !== 'PUT')
+      throw new RegistryError('not_found', `no instance ${id}`);
+    await this.kv.delete(id);
+  }
+
+  async list(): Promise<InstanceSummary[]> {
+    const out: InstanceSummary[] = [];
+    for await (const key of await this.kv.keys()) {
+      const entry = await this.kv.get(key);
+      if (entry?.operation === 'PUT') out.push(summarize(parseStored(entry.string(), key)));
+    }
+    return out.sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  async describe(id: string): Promise<InstanceSummary> {
+    return summarize(await this.#stored(id));
+  }
+
+  /** The full configuration, credentials opened: only for building a client. */
+  async config(id: string): Promise<InstanceConfig> {
+    return this.#open(await this.#stored(id));
+  }
+
+  /**
+   * Tests an instance's connection with `probe` (e.g. an ERPNext client's ping). The error text
+   * is the probe's, which must not carry credentials.
+   */
+  async test(id: string, probe: (config: InstanceConfig) => Promise<string>): Promise<InstanceTest> {
+    const config = await this.config(id);
+    try {
+      return { ok: true, user: await probe(config) };
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  /** Opens a stored record (also used by the cache). */
+  openStored(stored: StoredInstance): InstanceConfig {
+    return this.#open(stored);
+  }
+
+  async #stored(id: string): Promise<StoredInstance> {
+    const entry = await this.kv.get(id);
+    if (entry === null || entry.operation !== 'PUT')
+      throw new RegistryError('not_found', `no instance ${id}`);
+    return parseStored(entry.string(), id);
+  }
+
+  #seal(config: InstanceConfig, createdAt: string, updatedAt: string): StoredInstance {
+    const { api_key, api_secret, ...rest } = config;
+    return {
+      ...rest,
+      api_key_sealed: this.box.seal(api_key, `${config.id}:api_key`),
+      api_secret_sealed: this.box.seal(api_secret, `${config.id}:api_secret`),
+      api_key_hint: api_key.slice(-4),
+      created_at: createdAt,
+      updated_at: updatedAt,
+    };
+  }
+
+  #open(stored: StoredInstance): InstanceConfig {
+    const {
+      api_key_sealed,
+      api_secret_sealed,
+      api_key_hint: _hint,
+      created_at: _c,
+      updated_at: _u,
+      ...rest
+    } = stored;
+    return {
+      ...rest,
+      api_key: this.box.open(api_key_sealed, `${stored.id}:api_key`),
+      api_secret: this.box.open(api_secret_sealed, `${stored.id}:api_secret`),
+    };
+  }
+}
+
+/** Checks an instance configuration; every problem with its path, never a credential's value. */
+export function validated(input: unknown): InstanceConfig {
+  const problems: Problem[] = [];
+  if (!configCheck.Check(input)) {
+    const seen = new Set<string>();
+    for (const error of configCheck.Errors(input)) {
+      const path = pointerToPath(error.path);
+      if (seen.has(path)) continue;
+      seen.add(path);
+      problems.push({ path, message: error.message });
+    }
+  }
+  const config = input as InstanceConfig;
+  let baseUrl = '';
+  if (typeof config?.base_url === 'string') {
+    try {
+      baseUrl = normalizeBaseUrl(config.base_url);
+    } catch (error) {
+      problems.push({ path: 'base_url', message: (error as Error).message });
+    }
+  }
+  if (problems.length > 0) {
+    throw new RegistryError(
+      'invalid',
+      `invalid instance: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+      problems,
+    );
+  }
+  return { ...config, base_url: baseUrl };
+}
+
+export function summarize(stored: StoredInstance): InstanceSummary {
+  const { api_key_sealed: _k, api_secret_sealed: _s, ...summary } = stored;
+  return summary;
+}
+
+export function parseStored(text: string, id: string): StoredInstance {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error(`instance record ${id} in the registry is not JSON`);
+  }
+  if (!storedCheck.Check(value))
+    throw new Error(`instance record ${id} in the registry is not a valid record`);
+  return value;
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

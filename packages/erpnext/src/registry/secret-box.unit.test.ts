@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { SECRET_KEY_ENV, SecretBox } from './secret-box.js';
+
+describe('SecretBox', () => {
+  const box = SecretBox.fromKeyText(SecretBox.generateKeyText());
+
+  it('seals and opens, with a fresh nonce each time', () => {
+    const a = box.seal('s3cr3t-value', 'erp-a:api_secret');
+    const b = box.seal('s3cr3t-value', 'erp-a:api_secret');
+    expect(a).not.toBe(b);
+    expect(a).not.toContain('s3cr3t');
+    expect(a).toMatch(/^v1:[\w-]+:[\w-]+:[\w-]+$/);
+    expect(box.open(a, 'erp-a:api_secret')).toBe('s3cr3t-value');
+  });
+
+  it('does not open under another record, another key, or when altered', () => {
+    const sealed = box.seal('s3cr3t-value', 'erp-a:api_secret');
+    expect(() => box.open(sealed, 'erp-b:api_secret')).toThrow('does not open');
+    expect(() => SecretBox.fromKeyText(SecretBox.generateKeyText()).open(sealed, 'erp-a:api_secret')).toThrow(
+      'does not open',
+    );
+    const tampered = `${sealed.slice(0, -2)}${sealed.endsWith('A') ? 'B' : 'A'}${sealed.slice(-1)}`;
+    expect(() => box.open(tampered, 'erp-a:api_secret')).toThrow();
+  });
+
+  it('reads the key from the environment as base64 or hex, and says what is wrong', () => {
+    expect(() => SecretBox.fromEnv({})).toThrow(`${SECRET_KEY_ENV} is not set`);
+    expect(() => SecretBox.fromEnv({ [SECRET_KEY_ENV]: 'c2hvcnQ=' })).toThrow(
+      'must be 32 bytes (base64 or hex); it decodes to 5 bytes',
+    );
+    const hex = 'ab'.repeat(32);
+    const sealed = SecretBox.fromEnv({ [SECRET_KEY_ENV]: hex }).seal('x', 'r');
+    expect(SecretBox.fromKeyText(Buffer.from(hex, 'hex').toString('base64')).open(sealed, 'r')).toBe('x');
+  });
+});
