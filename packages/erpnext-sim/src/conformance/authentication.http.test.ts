@@ -55,6 +55,17 @@ describe('authentication', () => {
     }
   });
 
+  it('tells Guest which doctype it may not list (bold), and which document it may not read (plain)', async () => {
+    const list = await site.as(undefined).get('/api/resource/Company');
+    expect(list.status).toBe(403);
+    expect(list.body.exc_type).toBe('PermissionError');
+    expect(list.body._error_message).toBe('Insufficient Permission for <strong>Company</strong>');
+    expect(list.body._server_messages).toBeUndefined();
+    const doc = await site.as(undefined).get('/api/resource/Company/Compania A');
+    expect(doc.status).toBe(403);
+    expect(doc.body._error_message).toBe('Insufficient Permission for Company');
+  });
+
   it('refuses Guest on a method that is not allow_guest (403, not whitelisted)', async () => {
     const answer = await whoAmI(undefined);
     expect(answer.status).toBe(403);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deliveryNote, purchaseOrder, purchaseReceipt, today } from '../test-support/documents.js';
 import { companyASetup } from '../test-support/master-data.js';
-import { serverMessages, TestSite } from '../test-support/sim-client.js';
+import { type Answer, serverMessages, TestSite } from '../test-support/sim-client.js';
 
 // The reference's "four documents" and "settings that block the flow"; messages from
 // docs/frappe-facts.md §5 and §7 (erpnext buying/stock controllers).
@@ -15,6 +15,12 @@ describe('the four documents', () => {
 
   const submitted = (doctype: string, body: Record<string, unknown>) =>
     site.insert(doctype, { ...body, docstatus: 1 });
+  /** The first `_server_messages` entry, decoded (message, title, indicator...). */
+  const firstMessage = (answer: Answer) =>
+    (JSON.parse(String(JSON.parse(String(answer.body._server_messages))[0])) ?? {}) as Record<
+      string,
+      unknown
+    >;
   const refused = async (doctype: string, body: Record<string, unknown>) => {
     const answer = await site.post(`/api/resource/${doctype}`, { ...body, docstatus: 1 });
     expect(answer.status, answer.text).toBe(417);
@@ -45,6 +51,19 @@ describe('the four documents', () => {
     it('refuses a Reqd by Date before the transaction date', async () => {
       const result = await refused('Purchase Order', purchaseOrder({ schedule_date: '2000-01-01' }));
       expect(result.messages).toEqual(['Row #1: Reqd by Date cannot be before Transaction Date']);
+    });
+
+    it('takes the earliest row date as the parent Reqd by Date, even over a later parent date', async () => {
+      const next = `${new Date().getUTCFullYear() + 1}`;
+      const body = purchaseOrder({ schedule_date: `${next}-12-31` }, { schedule_date: `${next}-06-01` });
+      body.items = [...(body.items as unknown[]), { item_code: 'PIN-002', qty: 1, rate: 5 }];
+      const po = await submitted('Purchase Order', body);
+      expect(po.schedule_date).toBe(`${next}-06-01`);
+      // the row without a date takes the parent's new one, not the date the client sent
+      expect((po.items as Array<Record<string, unknown>>).map((row) => row.schedule_date)).toEqual([
+        `${next}-06-01`,
+        `${next}-06-01`,
+      ]);
     });
 
     it('copies the parent date to the rows', async () => {
@@ -91,6 +110,17 @@ describe('the four documents', () => {
     });
   });
 
+  it('checks submit permission before the links (403, not a link error)', async () => {
+    const answer = await site
+      .as('token key-clerk:secret-clerk')
+      .post('/api/resource/Delivery Note', { ...deliveryNote(['X'], { customer: 'Nadie' }), docstatus: 1 });
+    expect(answer.status).toBe(403);
+    expect(answer.body.exc_type).toBe('PermissionError');
+    expect(answer.body._error_message).toBe(
+      'Insufficient Permission for Delivery Note (<strong>submit</strong>)',
+    );
+  });
+
   describe('Purchase Receipt against the order', () => {
     it('moves the order row through purchase_order_item and sets serials Active in the warehouse', async () => {
       const po = await submitted('Purchase Order', purchaseOrder());
@@ -134,6 +164,12 @@ describe('the four documents', () => {
       );
       const doc = mapped.body.message as Record<string, unknown> & { items: Array<Record<string, unknown>> };
       expect(doc.docstatus).toBe(0);
+      // an unsaved Document, written without nulls: no name yet, __islocal kept
+      expect(doc.__islocal).toBe(1);
+      expect(doc).not.toHaveProperty('name');
+      expect(Object.values(doc).includes(null)).toBe(false);
+      expect(Object.values(doc.items[0] ?? {}).includes(null)).toBe(false);
+      expect(doc.items[0]).not.toHaveProperty('name');
       expect(doc.items[0]).toMatchObject({ purchase_order: po.name, qty: 2 });
       expect(doc.items[0]?.purchase_order_item).toBe((po.items as Array<{ name: string }>)[0]?.name);
       if (doc.items[0]) doc.items[0].serial_no = 'SN-5\nSN-6';
@@ -195,6 +231,8 @@ describe('the four documents', () => {
       );
       expect(pr.posting_date).toBe(today());
       expect(pr.posting_time).toMatch(/^\d{2}:\d{2}:\d{2}\.\d{6}$/);
+      // .YYYY. in the series is the server's year, not the client's posting_date
+      expect(pr.name).toBe(`MAT-PRE-${new Date().getUTCFullYear()}-00001`);
       const dated = await site.insert(
         'Delivery Note',
         deliveryNote(['Z-1'], { set_posting_time: 1, posting_date: today(), posting_time: '08:30:00' }),
@@ -321,6 +359,222 @@ describe('the four documents', () => {
       expect((await refused('Purchase Receipt', body)).messages).toEqual([
         'Serial No / Batch No are mandatory for Item PIN-001',
       ]);
+    });
+  });
+
+  describe('serials across documents', () => {
+    const receive = async (serialList: string[], item = 'PIN-001') => {
+      const po = await submitted(
+        'Purchase Order',
+        purchaseOrder({}, { item_code: item, qty: serialList.length }),
+      );
+      return submitted('Purchase Receipt', purchaseReceipt(po, serialList));
+    };
+
+    it('refuses delivering a serial of another item', async () => {
+      await receive(['OTHER-1'], 'PIN-002');
+      const answer = await site.post('/api/resource/Delivery Note', {
+        ...deliveryNote(['OTHER-1']),
+        docstatus: 1,
+      });
+      expect(answer.status).toBe(417);
+      expect(answer.body.exc_type).toBe('ValidationError');
+      expect(serverMessages(answer)).toEqual([
+        'Serial Nos <strong>OTHER-1</strong> does not belong to Item <strong>PIN-001</strong>',
+      ]);
+      expect(firstMessage(answer).title).toBe('Error');
+      expect((await site.getDoc('Serial No', 'OTHER-1')).status).toBe('Active');
+    });
+
+    it('refuses receiving a delivered serial again, unless Stock Settings allow existing serials', async () => {
+      await receive(['R-1']);
+      const dn = await submitted('Delivery Note', deliveryNote(['R-1']));
+      const po = await submitted('Purchase Order', purchaseOrder({}, { qty: 1 }));
+      const again = await site.post('/api/resource/Purchase Receipt', {
+        ...purchaseReceipt(po, ['R-1']),
+        docstatus: 1,
+      });
+      expect(again.status).toBe(417);
+      expect(again.body.exc_type).toBe('ValidationError');
+      expect(serverMessages(again)).toEqual([
+        `You can't process the serial number R-1 as it has already been used in the SABB <a href="/app/serial-and-batch-bundle/${dn.name}">${dn.name}</a>. <br><br> <b>Note</b>:<br> if you want to inward same serial number multiple times then enabled 'Allow existing Serial No to be Manufactured/Received again' in the <a href="/app/stock-settings/Stock%20Settings">Stock Settings</a>`,
+      ]);
+      expect(firstMessage(again).title).toBe('Message');
+
+      await site.put('/api/resource/Stock Settings/Stock Settings', { allow_existing_serial_no: 1 });
+      const allowed = await site.post('/api/resource/Purchase Receipt', {
+        ...purchaseReceipt(po, ['R-1']),
+        docstatus: 1,
+      });
+      expect(allowed.status, allowed.text).toBe(200);
+      const serial = await site.getDoc('Serial No', 'R-1');
+      expect(serial).toMatchObject({ status: 'Active', warehouse: 'Stores - CA' });
+      expect(serial.delivery_document_no).toBeUndefined();
+    });
+
+    it('refuses a Serial No created directly with a warehouse', async () => {
+      const answer = await site.post('/api/resource/Serial No', {
+        serial_no: 'DIRECT-1',
+        item_code: 'PIN-001',
+        warehouse: 'Stores - CA',
+      });
+      expect(answer.status).toBe(417);
+      expect(answer.body.exc_type).toBe('SerialNoCannotCreateDirectError');
+      expect(serverMessages(answer)).toEqual([
+        'New Serial No cannot have Warehouse. Warehouse must be set by Stock Entry or Purchase Receipt',
+      ]);
+      expect(
+        (await site.post('/api/resource/Serial No', { serial_no: 'DIRECT-2', item_code: 'PIN-001' })).status,
+      ).toBe(200);
+    });
+  });
+
+  describe('updating a submitted document', () => {
+    it('refuses changing a table’s row count or a row’s field; an unchanged save passes', async () => {
+      const po = await submitted('Purchase Order', purchaseOrder());
+      const rows = po.items as Array<Record<string, unknown>>;
+      const path = `/api/resource/Purchase Order/${po.name}`;
+
+      const emptied = await site.put(path, { items: [] });
+      expect(emptied.status).toBe(417);
+      expect(emptied.body.exc_type).toBe('UpdateAfterSubmitError');
+      expect(serverMessages(emptied)).toEqual([
+        ' Not allowed to change <strong>Items</strong> after submission from <strong>1</strong> to <strong>0</strong>',
+      ]);
+      expect(firstMessage(emptied).title).toBe('Cannot Update After Submit');
+
+      const changed = await site.put(path, { items: rows.map((row) => ({ ...row, qty: 99 })) });
+      expect(changed.status).toBe(417);
+      expect(changed.body.exc_type).toBe('UpdateAfterSubmitError');
+      expect(serverMessages(changed)).toEqual([
+        'Row #1: Not allowed to change <strong>Quantity</strong> after submission from <strong>2</strong> to <strong>99</strong>',
+      ]);
+
+      const same = await site.put(path, { items: rows, order_confirmation_no: 'OC-7' });
+      expect(same.status, same.text).toBe(200);
+      expect((same.body.data as Record<string, unknown>).order_confirmation_no).toBe('OC-7');
+    });
+  });
+
+  describe('links back to a document', () => {
+    const linkTo = (doctype: string, name: string) => `<a href="/app/Form/${doctype}/${name}">${name}</a>`;
+
+    it('refuses deleting master data in use, cancelled documents included; a disableable one says so', async () => {
+      const po = await site.insert('Purchase Order', purchaseOrder({}, { item_code: 'CABLE' }));
+      const item = await site.delete('/api/resource/Item/CABLE');
+      expect(item.status).toBe(417);
+      expect(item.body.exc_type).toBe('LinkExistsError');
+      expect(serverMessages(item)).toEqual([
+        `Cannot delete or cancel because Item ${linkTo('Item', 'CABLE')} is linked with Purchase Order ${linkTo('Purchase Order', po.name)} `,
+        'You can disable this Item instead of deleting it.',
+      ]);
+      expect(item.body.exception).toBe(
+        'frappe.exceptions.LinkExistsError: You can disable this Item instead of deleting it.',
+      );
+
+      const company = await site.delete('/api/resource/Company/Otra SA');
+      expect(company.status).toBe(417);
+      expect(serverMessages(company)).toEqual([
+        `Cannot delete or cancel because Company ${linkTo('Company', 'Otra SA')} is linked with Warehouse ${linkTo('Warehouse', 'Stores - OS')} `,
+      ]);
+
+      await site.insert('Supplier', { supplier_name: 'Solo SA' });
+      const cancelled = await submitted('Purchase Order', purchaseOrder({ supplier: 'Solo SA' }));
+      await site.post('/api/method/frappe.client.cancel', {
+        doctype: 'Purchase Order',
+        name: cancelled.name,
+      });
+      const supplier = await site.delete('/api/resource/Supplier/Solo SA');
+      expect(supplier.status).toBe(417);
+      expect(supplier.body.exc_type).toBe('LinkExistsError');
+      expect(serverMessages(supplier)[0]).toBe(
+        `Cannot delete or cancel because Supplier ${linkTo('Supplier', 'Solo SA')} is linked with Purchase Order ${linkTo('Purchase Order', cancelled.name)} `,
+      );
+
+      const warehouse = await site.delete('/api/resource/Warehouse/Stores - CA');
+      expect(warehouse.body.exc_type).toBe('LinkExistsError');
+      await site.insert('Supplier', { supplier_name: 'Unused SA' });
+      expect((await site.delete('/api/resource/Supplier/Unused SA')).status).toBe(202);
+    });
+
+    it('blocks a cancel through any Link field, after the controller’s own cancel checks', async () => {
+      await site.insert('Custom Field', {
+        dt: 'Delivery Note',
+        label: 'Source Receipt',
+        fieldtype: 'Link',
+        options: 'Purchase Receipt',
+      });
+      const po = await submitted('Purchase Order', purchaseOrder({}, { item_code: 'CABLE', qty: 1 }));
+      const line = (po.items as Array<{ name: string }>)[0]?.name;
+      const pr = await submitted('Purchase Receipt', {
+        supplier: 'Proveedor de Pines SA',
+        company: 'Compania A',
+        set_warehouse: 'Stores - CA',
+        items: [{ item_code: 'CABLE', qty: 1, purchase_order: po.name, purchase_order_item: line }],
+      });
+      const dn = await submitted(
+        'Delivery Note',
+        deliveryNote([], { custom_source_receipt: pr.name }, { item_code: 'CABLE', qty: 1 }),
+      );
+      const cancelReceipt = () =>
+        site.post('/api/method/frappe.client.cancel', { doctype: 'Purchase Receipt', name: pr.name });
+
+      await site.put('/api/resource/Stock Settings/Stock Settings', { stock_frozen_upto: today() });
+      const frozen = await cancelReceipt();
+      expect(frozen.status).toBe(417);
+      expect(frozen.body.exc_type).toBe('StockFreezeError');
+
+      await site.put('/api/resource/Stock Settings/Stock Settings', { stock_frozen_upto: null });
+      const linked = await cancelReceipt();
+      expect(linked.status).toBe(417);
+      expect(linked.body.exc_type).toBe('LinkExistsError');
+      expect(serverMessages(linked)).toEqual([
+        `Cannot delete or cancel because Purchase Receipt ${linkTo('Purchase Receipt', pr.name)} is linked with Delivery Note ${linkTo('Delivery Note', dn.name)} `,
+      ]);
+      expect(
+        (await site.post('/api/method/frappe.client.cancel', { doctype: 'Delivery Note', name: dn.name }))
+          .status,
+      ).toBe(200);
+      // a cancelled document no longer blocks a cancel
+      expect((await cancelReceipt()).status).toBe(200);
+    });
+  });
+
+  describe('select fields', () => {
+    it('refuses a value not among the options, on the parent and on child rows', async () => {
+      const serial = await site.post('/api/resource/Serial No', {
+        serial_no: 'SEL-1',
+        item_code: 'PIN-001',
+        status: 'Lost',
+      });
+      expect(serial.status).toBe(417);
+      expect(serial.body.exc_type).toBe('ValidationError');
+      expect(serverMessages(serial)).toEqual([
+        ' Status cannot be "Lost". It should be one of "", "Active", "Inactive", "Consumed", "Delivered", "Expired"',
+      ]);
+
+      const settings = await site.put('/api/resource/Buying Settings/Buying Settings', {
+        po_required: 'Maybe',
+      });
+      expect(settings.status).toBe(417);
+      expect(serverMessages(settings)).toEqual([
+        ' Is Purchase Order Required for Purchase Invoice & Receipt Creation? cannot be "Maybe". It should be one of "No", "Yes"',
+      ]);
+
+      await site.insert('Custom Field', {
+        dt: 'Purchase Order Item',
+        label: 'Grade',
+        fieldtype: 'Select',
+        options: 'A\nB',
+      });
+      const row = await site.post('/api/resource/Purchase Order', purchaseOrder({}, { custom_grade: 'C' }));
+      expect(row.status).toBe(417);
+      expect(serverMessages(row)).toEqual(['Row #1: Grade cannot be "C". It should be one of "A", "B"']);
+      const ok = await site.insert('Purchase Order', purchaseOrder({}, { custom_grade: ' B ' }));
+      expect((ok.items as Array<Record<string, unknown>>)[0]?.custom_grade).toBe('B');
+      // the controllers' statuses are among the options
+      const po = await submitted('Purchase Order', purchaseOrder());
+      expect(po.status).toBe('To Receive and Bill');
     });
   });
 

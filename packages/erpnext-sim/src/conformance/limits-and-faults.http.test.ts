@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { purchaseOrder } from '../test-support/documents.js';
+import { deliveryNote, purchaseOrder, purchaseReceipt } from '../test-support/documents.js';
 import { companyASetup } from '../test-support/master-data.js';
 import { TestSite } from '../test-support/sim-client.js';
 
@@ -122,6 +122,22 @@ describe('faults', () => {
     expect(receipt.status).toBe(504);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(site.site.serialLedger()).toEqual([]);
+  });
+
+  it('per-serial latency applies to a cancel too: past the worker timeout it rolls back', async () => {
+    const po = await site.insert('Purchase Order', { ...purchaseOrder(), docstatus: 1 });
+    await site.insert('Purchase Receipt', { ...purchaseReceipt(po, ['M-1', 'M-2']), docstatus: 1 });
+    const dn = await site.insert('Delivery Note', { ...deliveryNote(['M-1', 'M-2']), docstatus: 1 });
+    site.site.faults.set({ worker_timeout_ms: 200, rules: [{ per_serial_ms: 100 }] });
+    const cancel = await site.post('/api/method/frappe.client.cancel', {
+      doctype: 'Delivery Note',
+      name: dn.name,
+    });
+    expect(cancel.status).toBe(504);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    site.site.faults.set({});
+    expect((await site.getDoc('Delivery Note', dn.name)).docstatus).toBe(1);
+    expect((await site.getDoc('Serial No', 'M-1')).status).toBe('Delivered');
   });
 
   it.each([

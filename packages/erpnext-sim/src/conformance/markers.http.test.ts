@@ -71,3 +71,69 @@ describe('Custom Field markers', () => {
     expect(copy.body.exc_type).toBe('UniqueValidationError');
   });
 });
+
+// frappe/custom/doctype/custom_field/custom_field.py set_fieldname (v15), and a field's length.
+describe('Custom Field names and lengths', () => {
+  let site: TestSite;
+  beforeAll(async () => {
+    site = await TestSite.start(companyASetup('company-fields'));
+  });
+  afterAll(() => site.close());
+
+  it('drops characters other than letters, digits and "_" from the label (not replaced)', async () => {
+    const created = await site.insert('Custom Field', {
+      dt: 'Purchase Order',
+      label: 'Interco Transfer-Id',
+      fieldtype: 'Data',
+    });
+    expect(created).toMatchObject({
+      name: 'Purchase Order-custom_interco_transferid',
+      fieldname: 'custom_interco_transferid',
+    });
+    const doubled = await site.insert('Custom Field', {
+      dt: 'Purchase Order',
+      label: 'A  b',
+      fieldtype: 'Data',
+    });
+    expect(doubled.fieldname).toBe('custom_a__b');
+    const given = await site.insert('Custom Field', {
+      dt: 'Purchase Order',
+      label: 'Whatever',
+      fieldname: 'My_Given-Name',
+      fieldtype: 'Data',
+    });
+    expect(given.fieldname).toBe('my_given-name');
+    const unnamed = await site.post('/api/resource/Custom Field', {
+      dt: 'Purchase Order',
+      fieldtype: 'Data',
+    });
+    expect(unnamed.status).toBe(417);
+    expect(serverMessages(unnamed)).toEqual(['Label is mandatory']);
+  });
+
+  it('holds a Data field to its own length, and clears every custom field on demand', async () => {
+    site.site.meta.addCustomField('Purchase Order', {
+      fieldname: 'short_code',
+      label: 'Short Code',
+      fieldtype: 'Data',
+      length: 10,
+    });
+    const tooLong = await site.post(
+      '/api/resource/Purchase Order',
+      purchaseOrder({ short_code: 'x'.repeat(11) }),
+    );
+    expect(tooLong.status).toBe(417);
+    expect(tooLong.body.exc_type).toBe('CharacterLengthExceededError');
+    expect(serverMessages(tooLong)[0]).toMatch(
+      /: 'Short Code' \(x{11}\) will get truncated, as max characters allowed is 10$/,
+    );
+    expect(
+      (await site.post('/api/resource/Purchase Order', purchaseOrder({ short_code: 'x'.repeat(10) }))).status,
+    ).toBe(200);
+
+    site.site.meta.clearCustomFields();
+    expect(site.site.meta.field('Purchase Order', 'short_code')).toBeUndefined();
+    expect(site.site.meta.field('Purchase Order', 'custom_interco_transferid')).toBeUndefined();
+    expect(site.site.meta.field('Purchase Order', 'supplier')).toBeDefined();
+  });
+});

@@ -150,6 +150,70 @@ describe('Frappe REST v1', () => {
       expect(serverMessages(answer)[0]).toContain('Submitted Record cannot be deleted. You must');
     });
 
+    it('takes a trailing slash on a doctype as the list (and the insert)', async () => {
+      const answer = await site.get('/api/resource/Company/');
+      expect(answer.status).toBe(200);
+      expect(answer.body.data).toEqual(expect.arrayContaining([{ name: 'Compania A' }, { name: 'Otra SA' }]));
+      const created = await site.post('/api/resource/Supplier/', { supplier_name: 'Slash SA' });
+      expect(created.status).toBe(200);
+      expect((created.body.data as { name: string }).name).toBe('Slash SA');
+    });
+
+    it('answers a verb a resource path does not take with werkzeug’s 405 page and Allow', async () => {
+      const patch = await site.request('PATCH', '/api/resource/Company/Compania A', { abbr: 'X' });
+      expect(patch.status).toBe(405);
+      expect(patch.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(patch.headers.get('allow')).toBe('DELETE, GET, HEAD, POST, PUT');
+      expect(patch.text).toContain('<title>405 Method Not Allowed</title>');
+      const put = await site.put('/api/resource/Company', { abbr: 'X' });
+      expect(put.status).toBe(405);
+      expect(put.headers.get('allow')).toBe('GET, HEAD, POST');
+      // the credentials are checked first
+      const stranger = await site.as('token nobody:nothing').request('PATCH', '/api/resource/Company/X', {});
+      expect(stranger.status).toBe(401);
+    });
+
+    it('answers a body that is not JSON with a 500 JSONDecodeError, as Python words it', async () => {
+      const bad = await site.request('POST', '/api/resource/Supplier', '{"supplier_name": "X",}', {
+        'Content-Type': 'application/json',
+      });
+      expect(bad.status).toBe(500);
+      expect(bad.body.exc_type).toBe('JSONDecodeError');
+      expect(bad.body.exception).toBe(
+        'json.decoder.JSONDecodeError: Expecting property name enclosed in double quotes: line 1 column 23 (char 22)',
+      );
+      const garbage = await site.request('POST', '/api/method/frappe.client.get_list', 'not json', {
+        'Content-Type': 'application/json; charset=utf-8',
+      });
+      expect(garbage.status).toBe(500);
+      expect(garbage.body.exception).toBe(
+        'json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)',
+      );
+      const lines = await site.request('PUT', '/api/resource/Supplier/X', '{\n  "a": 1\n  "b": 2\n}', {
+        'Content-Type': 'application/json',
+      });
+      expect(lines.body.exception).toBe(
+        "json.decoder.JSONDecodeError: Expecting ',' delimiter: line 3 column 3 (char 13)",
+      );
+      // JSON that is neither an object nor an array
+      const scalar = await site.request('POST', '/api/resource/Supplier', '"text"', {
+        'Content-Type': 'application/json',
+      });
+      expect(scalar.status).toBe(417);
+      expect(serverMessages(scalar)).toEqual(['Invalid request arguments']);
+    });
+
+    it('fails a JSON array body: a TypeError on insert, an AttributeError on update', async () => {
+      const insert = await site.post('/api/resource/Supplier', [{ supplier_name: 'Array SA' }]);
+      expect(insert.status).toBe(500);
+      expect(insert.body.exc_type).toBe('TypeError');
+      expect(insert.body.exception).toBe('TypeError: pop expected at most 1 argument, got 2');
+      const update = await site.put('/api/resource/Company/Compania A', [{ abbr: 'X' }]);
+      expect(update.status).toBe(500);
+      expect(update.body.exc_type).toBe('AttributeError');
+      expect(update.body.exception).toBe("AttributeError: 'list' object has no attribute 'items'");
+    });
+
     it('serves the same API under /api/v1', async () => {
       expect((await site.get('/api/v1/resource/Company')).status).toBe(200);
     });
@@ -260,6 +324,60 @@ describe('Frappe REST v1', () => {
       expect(serverMessages(answer)[0]).toBe(
         'Failed to get method for command acme.api.do_it with App acme is not installed',
       );
+    });
+
+    it('finds no method on Object.prototype, and words a missing attribute as Python does', async () => {
+      for (const name of ['toString', '__proto__', 'constructor']) {
+        const answer = await site.post(`/api/method/${name}`, {});
+        expect(answer.status, name).toBe(417);
+        expect(answer.body.exc_type).toBe('ValidationError');
+        expect(serverMessages(answer)).toEqual([`Failed to get method for command ${name} with '${name}'`]);
+      }
+      const missing = await site.post('/api/method/frappe.client.foo', {});
+      expect(missing.status).toBe(417);
+      expect(serverMessages(missing)).toEqual([
+        "Failed to get method for command frappe.client.foo with module 'frappe.client' has no attribute 'foo'",
+      ]);
+      const proto = await site.post('/api/method/frappe.client.__proto__', {});
+      expect(serverMessages(proto)).toEqual([
+        "Failed to get method for command frappe.client.__proto__ with module 'frappe.client' has no attribute '__proto__'",
+      ]);
+    });
+
+    it('gets a document by filters with frappe.client.get; none matching is a 404', async () => {
+      const byFilters = await site.post('/api/method/frappe.client.get', {
+        doctype: 'Company',
+        filters: { abbr: 'OS' },
+      });
+      expect(byFilters.status).toBe(200);
+      expect((byFilters.body.message as Record<string, unknown>).name).toBe('Otra SA');
+      const asText = await site.get(
+        `/api/method/frappe.client.get?doctype=Company&filters=${encodeURIComponent('{"abbr":"CA"}')}`,
+      );
+      expect((asText.body.message as Record<string, unknown>).name).toBe('Compania A');
+      const none = await site.post('/api/method/frappe.client.get', {
+        doctype: 'Company',
+        filters: { abbr: 'ZZ' },
+      });
+      expect(none.status).toBe(404);
+      expect(none.body.exc_type).toBe('DoesNotExistError');
+      expect(serverMessages(none)).toEqual(["Company {'abbr': 'ZZ'} not found"]);
+    });
+
+    it('runs a method by DELETE: frappe.client.delete answers {} (None)', async () => {
+      await site.insert('Supplier', { supplier_name: 'Doomed SA' });
+      const answer = await site.request('DELETE', '/api/method/frappe.client.delete', {
+        doctype: 'Supplier',
+        name: 'Doomed SA',
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.body).toEqual({});
+      expect((await site.get('/api/resource/Supplier/Doomed SA')).status).toBe(404);
+      // its whitelist takes DELETE and POST only; other methods keep GET, POST, PUT, DELETE
+      expect((await site.get('/api/method/frappe.client.delete?doctype=Supplier&name=X')).status).toBe(403);
+      const patch = await site.request('PATCH', '/api/method/frappe.client.get_list', { doctype: 'Company' });
+      expect(patch.status).toBe(403);
+      expect(serverMessages(patch)).toEqual(['Not permitted']);
     });
 
     it('double-encodes _server_messages with title, indicator, raise_exception and an exc id', async () => {

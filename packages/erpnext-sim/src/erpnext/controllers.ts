@@ -3,6 +3,7 @@ import { customField } from './custom-field.js';
 import { deliveryNote } from './delivery-note.js';
 import { purchaseOrder } from './purchase-order.js';
 import { purchaseReceipt } from './purchase-receipt.js';
+import { serialNo } from './serial-no.js';
 
 /** The doctype controllers the simulator runs (doctypes without one only get Frappe's rules). */
 export const CONTROLLERS: Readonly<Record<string, Controller>> = {
@@ -10,4 +11,5 @@ export const CONTROLLERS: Readonly<Record<string, Controller>> = {
   'Purchase Receipt': purchaseReceipt,
   'Delivery Note': deliveryNote,
   'Custom Field': customField,
+  'Serial No': serialNo,
 };

@@ -4,8 +4,9 @@ import { customFieldname } from '../frappe/meta.js';
 
 /**
  * frappe/custom/doctype/custom_field/custom_field.py: the fieldname comes from the label when not
- * given (scrubbed, with v15's "custom_" prefix), the target doctype must exist, and a fieldname
- * may be used once per doctype (the record's name is "<dt>-<fieldname>").
+ * given (scrubbed, with v15's "custom_" prefix: meta.ts customFieldname; neither is "Label is
+ * mandatory"), the target doctype must exist, and a fieldname may be used once per doctype (the
+ * record's name is "<dt>-<fieldname>").
  */
 export const customField: Controller = {
   beforeValidate(_ctx, doc) {
@@ -17,7 +18,8 @@ export const customField: Controller = {
     }
     if (!ctx.meta.has(String(doc.dt)))
       frappeThrow(`DocType ${String(doc.dt)} not found`, 'LinkValidationError');
-    if (!doc.fieldname) frappeThrow('Fieldname not set for Custom Field', 'ValidationError');
+    // set_fieldname: neither a fieldname nor a label
+    if (!doc.fieldname) frappeThrow('Label is mandatory', 'ValidationError');
     const existing = ctx.meta.field(String(doc.dt), String(doc.fieldname));
     if (existing !== undefined && previous === undefined) {
       frappeThrow(

@@ -1,5 +1,4 @@
 import type { RequestContext } from '../frappe/context.js';
-import type { Doc } from '../frappe/database.js';
 import { getDoc } from '../frappe/document.js';
 import { frappeThrow } from '../frappe/errors.js';
 import { items } from './transaction-rules.js';
@@ -9,7 +8,7 @@ import { items } from './transaction-rules.js';
  * unsaved Purchase Receipt for what is still to receive, each row linked to its order row through
  * purchase_order and purchase_order_item. The order must be submitted.
  */
-export function makePurchaseReceipt(ctx: RequestContext, sourceName: string): Doc {
+export function makePurchaseReceipt(ctx: RequestContext, sourceName: string): Record<string, unknown> {
   const order = getDoc(ctx, 'Purchase Order', sourceName);
   // frappe/model/mapper.py: the source must match the mapper's condition
   if (order.docstatus !== 1)
@@ -21,8 +20,9 @@ export function makePurchaseReceipt(ctx: RequestContext, sourceName: string): Do
     }))
     .filter(({ pending }) => pending > 0)
     .map(({ line, pending }, i) => ({
+      // a new row: no name yet (frappe.model.mapper), __islocal like its parent
       doctype: 'Purchase Receipt Item',
-      name: '',
+      __islocal: 1,
       idx: i + 1,
       item_code: line.item_code,
       item_name: line.item_name,
@@ -35,9 +35,9 @@ export function makePurchaseReceipt(ctx: RequestContext, sourceName: string): Do
       purchase_order: order.name,
       purchase_order_item: line.name,
     }));
+  // a new, unsaved document: no name until it is inserted
   return {
     doctype: 'Purchase Receipt',
-    name: '',
     __islocal: 1,
     docstatus: 0,
     supplier: order.supplier,

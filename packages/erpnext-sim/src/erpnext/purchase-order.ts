@@ -13,14 +13,16 @@ import {
 /** erpnext/buying/doctype/purchase_order/purchase_order.py (with buying_controller.py). */
 export const purchaseOrder: Controller = {
   beforeValidate(ctx, doc) {
-    // The parent's "Required By" fills rows that have none (set_schedule_date).
-    for (const row of items(doc))
-      if (!row.schedule_date && doc.schedule_date) row.schedule_date = doc.schedule_date;
-    if (!doc.schedule_date) {
-      const dates = items(doc)
-        .map((row) => row.schedule_date)
-        .filter((d): d is string => typeof d === 'string' && d !== '');
-      if (dates.length > 0) doc.schedule_date = dates.sort()[0];
+    // buying_controller.py validate_schedule_date: the parent's "Required By" becomes the earliest
+    // row date whenever a row has one (a later parent date is overwritten); rows without a date
+    // then take the parent's.
+    const dates = items(doc)
+      .map((row) => row.schedule_date)
+      .filter((d): d is string => typeof d === 'string' && d !== '')
+      .sort();
+    if (dates.length > 0) doc.schedule_date = dates[0];
+    if (doc.schedule_date) {
+      for (const row of items(doc)) if (!row.schedule_date) row.schedule_date = doc.schedule_date;
     }
     fillItemDetails(ctx, doc, 'set_warehouse');
   },
@@ -49,19 +51,7 @@ export const purchaseOrder: Controller = {
     doc.status = 'Cancelled';
     ctx.txn.put(doc);
   },
-  linkedFrom(ctx, doc) {
-    return receiptsAgainst(ctx, String(doc.name));
-  },
 };
-
-/** Receipts with a row received against this order. */
-function receiptsAgainst(ctx: RequestContext, orderName: string): Doc[] {
-  const out: Doc[] = [];
-  for (const receipt of ctx.txn.scan('Purchase Receipt')) {
-    if (items(receipt).some((row) => row.purchase_order === orderName)) out.push(receipt);
-  }
-  return out;
-}
 
 /** per_received and status from the rows' received quantities (status_updater.py). */
 export function updatePurchaseOrderStatus(ctx: RequestContext, order: Doc): void {

@@ -102,10 +102,13 @@ export function receiveSerials(
           );
         }
         if (existing.status === 'Delivered' && !allowExisting) {
+          // serial_and_batch_bundle.py allow_existing_serial_nos: {0} is the serial as is (not
+          // bold), {1} a form link to the delivery's bundle, {2} a note, {3} a form link to Stock
+          // Settings. The simulator keeps no bundles: {1} names the delivery document instead, and
+          // the links are relative (get_link_to_form puts the site's URL in front).
           frappeThrow(
-            `You can't process the serial number <strong>${existing.name}</strong> as it has already been used in the SABB of ${String(existing.delivery_document_no)}. Enable 'Allow existing Serial No to be Manufactured/Received again' in the Stock Settings if you want to inward same serial number multiple times`,
+            `You can't process the serial number ${existing.name} as it has already been used in the SABB ${formLink('Serial and Batch Bundle', String(existing.delivery_document_no))}. <br><br> <b>Note</b>:<br> if you want to inward same serial number multiple times then enabled 'Allow existing Serial No to be Manufactured/Received again' in the ${formLink('Stock Settings', 'Stock Settings')}`,
             'ValidationError',
-            'Error',
           );
         }
       }
@@ -122,6 +125,8 @@ export function receiveSerials(
       record.warehouse = warehouse;
       record.company = doc.company;
       record.purchase_document_no = doc.name;
+      // received again (allow_existing_serial_no): no longer delivered
+      record.delivery_document_no = null;
       record.modified = doc.modified;
       record.modified_by = ctx.user.email;
       ctx.txn.put(record);
@@ -133,6 +138,8 @@ export function receiveSerials(
 export function reverseReceipt(ctx: RequestContext, rows: SerialRow[], modified: unknown): void {
   for (const { row, item, serials } of rows) {
     if (!item.has_serial_no) continue;
+    // each serial's ledger entry is reversed one by one: per-serial latency, as on submit
+    ctx.serialsTouched += serials.length;
     for (const serial of serials) {
       const record = requireInWarehouse(ctx, serial, String(row.warehouse));
       record.status = 'Inactive';
@@ -143,8 +150,28 @@ export function reverseReceipt(ctx: RequestContext, rows: SerialRow[], modified:
   }
 }
 
-/** A delivery takes each serial out of the row's warehouse, where it must be in stock. */
+/**
+ * A delivery takes each serial out of the row's warehouse, where it must be in stock. Serials of
+ * another item are refused first, all of a row's together (serial_and_batch_bundle.py
+ * validate_incorrect_serial_nos, in the bundle's validate, before its submit checks the stock).
+ */
 export function deliverSerials(ctx: RequestContext, doc: Doc, rows: SerialRow[]): void {
+  for (const { item, serials } of rows) {
+    if (!item.has_serial_no) continue;
+    const foreign: string[] = [];
+    for (const serial of serials) {
+      const record = ctx.txn.get('Serial No', serial);
+      if (record !== undefined && nameKey(String(record.item_code)) !== nameKey(String(item.name)))
+        foreign.push(record.name);
+    }
+    if (foreign.length > 0) {
+      frappeThrow(
+        `Serial Nos <strong>${foreign.join(', ')}</strong> does not belong to Item <strong>${String(item.name)}</strong>`,
+        'ValidationError',
+        'Error',
+      );
+    }
+  }
   for (const { row, item, serials } of rows) {
     if (!item.has_serial_no) continue;
     for (const serial of serials) {
@@ -162,6 +189,7 @@ export function deliverSerials(ctx: RequestContext, doc: Doc, rows: SerialRow[])
 export function reverseDelivery(ctx: RequestContext, doc: Doc, rows: SerialRow[]): void {
   for (const { row, item, serials } of rows) {
     if (!item.has_serial_no) continue;
+    ctx.serialsTouched += serials.length;
     for (const serial of serials) {
       const record = ctx.txn.get('Serial No', serial);
       if (record === undefined || record.status !== 'Delivered' || record.delivery_document_no !== doc.name) {
@@ -192,4 +220,25 @@ function requireInWarehouse(ctx: RequestContext, serial: string, warehouse: stri
     );
   }
   return record;
+}
+
+/**
+ * frappe.utils.get_link_to_form: `<a href="{url}/app/{slug}/{quoted name}">{name}</a>`, here
+ * without the site URL in front.
+ */
+function formLink(doctype: string, name: string): string {
+  const slug = doctype.toLowerCase().replace(/ /g, '-');
+  return `<a href="/app/${slug}/${quoted(name)}">${name}</a>`;
+}
+
+/** frappe.utils.quoted: urllib's quote with safe="~@#$&()*!+=:;,.?/'". */
+function quoted(text: string): string {
+  return [...Buffer.from(text, 'utf8')]
+    .map((byte) => {
+      const c = String.fromCharCode(byte);
+      return /[A-Za-z0-9_.\-~@#$&()*!+=:;,?/']/.test(c)
+        ? c
+        : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    })
+    .join('');
 }

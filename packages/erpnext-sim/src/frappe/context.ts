@@ -22,8 +22,6 @@ export interface Controller {
   onSubmit?(ctx: RequestContext, doc: Doc): void;
   beforeCancel?(ctx: RequestContext, doc: Doc): void;
   onCancel?(ctx: RequestContext, doc: Doc): void;
-  /** Documents whose submitted copies link to `doc`, checked before it is cancelled or deleted. */
-  linkedFrom?(ctx: RequestContext, doc: Doc): Doc[];
 }
 
 /** What a request works with: its transaction, the site's metadata, its user and clock. */

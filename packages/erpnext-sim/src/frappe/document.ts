@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { nameKey } from '@interco/contracts';
 import type { RequestContext } from './context.js';
 import { frappeDate, frappeDatetime, frappeTime } from './context.js';
 import type { Doc } from './database.js';
-import { FrappeError, frappeRaise, frappeThrow, plainMessage } from './errors.js';
+import { FrappeError, frappeRaise, frappeThrow, plainMessage, raisedMessage } from './errors.js';
+import { cstr, pyTruthy } from './filters.js';
 import type { DocTypeDef, FieldDef } from './meta.js';
 import { CHILD_FIELDS, STANDARD_FIELDS } from './meta.js';
 
@@ -57,8 +59,9 @@ export function insertDoc(ctx: RequestContext, doctype: string, data: Record<str
   doc.docstatus = docstatus;
   setDefaults(ctx, def, doc);
   stampNew(ctx, doc);
-  validateLinks(ctx, def, doc);
+  // check_if_latest -> check_docstatus_transition(0): submit permission, before _validate_links
   if (docstatus === 1) checkPermission(ctx, def, 'submit');
+  validateLinks(ctx, def, doc);
   setName(ctx, def, doc);
   setChildren(ctx, def, doc);
   runValidate(ctx, def, doc, undefined);
@@ -136,7 +139,15 @@ export function deleteDoc(ctx: RequestContext, doctype: string, name: string): v
       'ValidationError',
     );
   }
-  checkNoLinks(ctx, def, stored, 'delete');
+  try {
+    checkNoLinks(ctx, def, stored, 'delete');
+  } catch (error) {
+    // delete_doc: a doctype that can be disabled says so instead (the first message stays logged)
+    const canDisable = def.fields.some((f) => f.fieldname === 'enabled' || f.fieldname === 'disabled');
+    if (!(error instanceof FrappeError) || error.excType !== 'LinkExistsError' || !canDisable) throw error;
+    const message = `You can disable this ${def.name} instead of deleting it.`;
+    throw new FrappeError('LinkExistsError', message, [...error.messages, raisedMessage(message)]);
+  }
   ctx.txn.delete(doctype, stored.name);
 }
 
@@ -153,21 +164,22 @@ function save(ctx: RequestContext, def: DocTypeDef, doc: Doc, stored: Doc, clien
   const action = transition(def, from, to);
   if (action === 'submit') checkPermission(ctx, def, 'submit');
   if (action === 'cancel') checkPermission(ctx, def, 'cancel');
-  if (action === 'update_after_submit') checkUpdateAfterSubmit(def, doc, stored);
 
   doc.modified = frappeDatetime(ctx.now);
   doc.modified_by = ctx.user.email;
   const controller = ctx.controllers[def.name];
   if (action === 'cancel') {
-    checkNoLinks(ctx, def, stored, 'cancel');
     controller?.beforeCancel?.(ctx, doc);
     setChildren(ctx, def, doc);
     ctx.txn.put(doc);
     controller?.onCancel?.(ctx, doc);
+    // document.py run_post_save_methods: on_cancel, then check_no_back_links_exist
+    checkNoLinks(ctx, def, stored, 'cancel');
   } else {
     validateLinks(ctx, def, doc);
     setChildren(ctx, def, doc);
-    if (action !== 'update_after_submit') runValidate(ctx, def, doc, stored);
+    if (action === 'update_after_submit') checkUpdateAfterSubmit(ctx, def, doc, stored);
+    else runValidate(ctx, def, doc, stored);
     ctx.txn.put(doc);
     if (action === 'submit') controller?.onSubmit?.(ctx, doc);
   }
@@ -198,19 +210,51 @@ function requireSubmittable(def: DocTypeDef): void {
   if (!def.isSubmittable) frappeRaise('ValidationError', `${def.name} is not submittable`);
 }
 
-/** frappe/model/document.py validate_update_after_submit: only allow_on_submit fields may change. */
-function checkUpdateAfterSubmit(def: DocTypeDef, doc: Doc, stored: Doc): void {
+/**
+ * frappe/model/document.py validate_update_after_submit and base_document.py
+ * _validate_update_after_submit: on a submitted document only allow_on_submit fields may change.
+ * A Table field compares its row count; then each row still matched by `name` compares its own
+ * fields, prefixed "Row #{idx}:" (the parent's prefix is empty, so its message starts with a
+ * space). Rows without a stored match are left alone (Frappe would fail loading them from the
+ * database instead; the simulator does not copy that). Read-only fields, which only controllers
+ * set, are not compared. Numbers print as JavaScript does ("2", where Python would say "2.0").
+ */
+function checkUpdateAfterSubmit(ctx: RequestContext, def: DocTypeDef, doc: Doc, stored: Doc): void {
+  compareSubmitted(def, doc, stored, '');
   for (const field of def.fields) {
-    if (field.fieldtype === 'Table' || field.allowOnSubmit || field.readOnly) continue;
-    if (normalize(doc[field.fieldname]) !== normalize(stored[field.fieldname])) {
-      // frappe/model/document.py _validate_update_after_submit (the parent's prefix is empty)
-      frappeThrow(
-        ` Not allowed to change <strong>${field.label}</strong> after submission from <strong>${normalize(stored[field.fieldname])}</strong> to <strong>${normalize(doc[field.fieldname])}</strong>`,
-        'UpdateAfterSubmitError',
-        'Cannot Update After Submit',
-      );
+    if (field.fieldtype !== 'Table') continue;
+    const childDef = ctx.meta.get(field.options ?? '');
+    if (childDef === undefined) continue;
+    const before = new Map(tableRows(stored[field.fieldname]).map((row) => [row.name, row]));
+    for (const row of tableRows(doc[field.fieldname])) {
+      const previous = before.get(row.name);
+      if (previous !== undefined) compareSubmitted(childDef, row, previous, `Row #${String(row.idx)}:`);
     }
   }
+}
+
+function compareSubmitted(def: DocTypeDef, doc: Doc, stored: Doc, prefix: string): void {
+  for (const field of def.fields) {
+    if (field.allowOnSubmit || field.readOnly) continue;
+    let now: unknown = doc[field.fieldname];
+    let then: unknown = stored[field.fieldname];
+    if (field.fieldtype === 'Table') {
+      // "just check if the table size has changed"
+      now = tableRows(now).length;
+      then = tableRows(then).length;
+    }
+    if (!pyTruthy(now) && !pyTruthy(then)) continue;
+    if (normalize(now) === normalize(then)) continue;
+    frappeThrow(
+      `${prefix} Not allowed to change <strong>${field.label}</strong> after submission from <strong>${normalize(then)}</strong> to <strong>${normalize(now)}</strong>`,
+      'UpdateAfterSubmitError',
+      'Cannot Update After Submit',
+    );
+  }
+}
+
+function tableRows(value: unknown): Doc[] {
+  return Array.isArray(value) ? (value as Doc[]) : [];
 }
 
 function normalize(value: unknown): string {
@@ -313,7 +357,9 @@ function stampNew(ctx: RequestContext, doc: Doc): void {
 function setName(ctx: RequestContext, def: DocTypeDef, doc: Doc): void {
   switch (def.naming.by) {
     case 'series': {
-      const year = String(doc.transaction_date ?? doc.posting_date ?? frappeDate(ctx.now)).slice(0, 4);
+      // frappe/model/naming.py parse_naming_series: .YYYY. is now_datetime()'s year, the server's
+      // clock, whatever the document's own dates say.
+      const year = frappeDate(ctx.now).slice(0, 4);
       const prefix = def.naming.series.replace('.YYYY.', year).replace(/\.$/, '');
       doc.name = `${prefix}${String(ctx.txn.nextSeries(prefix)).padStart(5, '0')}`;
       return;
@@ -359,7 +405,7 @@ function runValidate(ctx: RequestContext, def: DocTypeDef, doc: Doc, previous: D
   controller?.beforeValidate?.(ctx, doc);
   controller?.validate?.(ctx, doc, previous);
   validateMandatory(ctx, def, doc);
-  validateLengths(ctx, def, doc);
+  validateValues(ctx, def, doc);
 }
 
 /**
@@ -431,53 +477,140 @@ export function validateLinks(ctx: RequestContext, def: DocTypeDef, doc: Doc): v
     frappeThrow(`Cannot link cancelled document: ${cancelled.join(', ')}`, 'CancelledLinkError');
 }
 
-/** Data fields hold 140 characters (CharacterLengthExceededError); Text columns 65,535 bytes. */
-function validateLengths(ctx: RequestContext, def: DocTypeDef, doc: Doc): void {
-  const check = (d: DocTypeDef, row: Doc, ref: string) => {
-    for (const field of d.fields) {
-      const value = row[field.fieldname];
-      if (typeof value !== 'string') continue;
-      if ((field.fieldtype === 'Data' || field.fieldtype === 'Link') && value.length > MAX_DATA_LENGTH) {
-        // frappe/model/base_document.py _validate_length
-        frappeThrow(
-          `${ref}: '${field.label}' (${value}) will get truncated, as max characters allowed is ${MAX_DATA_LENGTH}`,
-          'CharacterLengthExceededError',
-          'Value too big',
-        );
-      }
-      if (
-        (field.fieldtype === 'Text' || field.fieldtype === 'Small Text') &&
-        Buffer.byteLength(value, 'utf8') > MAX_TEXT_BYTES
-      ) {
-        // MariaDB refuses the row: pymysql DataError 1406, which Frappe does not catch (a 500).
-        frappeRaise('MySQLDataError', `(1406, "Data too long for column '${field.fieldname}' at row 1")`);
-      }
-    }
-  };
-  check(def, doc, `${def.name} ${doc.name}`);
+/**
+ * The rest of document.py _validate, after the mandatory check: the parent's selects then lengths,
+ * then each child row's (base_document.py _validate_selects, _validate_length).
+ */
+function validateValues(ctx: RequestContext, def: DocTypeDef, doc: Doc): void {
+  validateSelects(def, doc, '');
+  validateLengths(def, doc, `${def.name} ${doc.name}`);
   for (const field of def.fields) {
     if (field.fieldtype !== 'Table') continue;
     const childDef = ctx.meta.get(field.options ?? '');
     if (childDef === undefined) continue;
-    for (const row of (doc[field.fieldname] as Doc[] | undefined) ?? []) {
-      check(childDef, row, `${childDef.name}, Row ${String(row.idx)}`);
+    for (const row of tableRows(doc[field.fieldname])) {
+      validateSelects(childDef, row, `Row #${String(row.idx)}:`);
+      validateLengths(childDef, row, `${childDef.name}, Row ${String(row.idx)}`);
     }
   }
 }
 
-/** frappe/model/delete_doc.py check_if_doc_is_linked / document.py check_no_back_links_exist. */
+/**
+ * base_document.py _validate_selects: a Select value (stripped) must be one of its options,
+ * `{0} {1} cannot be "{2}". It should be one of "{3}"` with {0} empty for the parent (so the
+ * message starts with a space) and "Row #{idx}:" for a child row. An empty value always passes
+ * here (Frappe would have given a new document the first option as its default).
+ */
+function validateSelects(def: DocTypeDef, row: Doc, prefix: string): void {
+  for (const field of def.fields) {
+    if (field.fieldtype !== 'Select' || field.fieldname === 'naming_series' || !field.options) continue;
+    const options = field.options.split('\n');
+    if (!options.some((option) => option !== '')) continue;
+    const raw = row[field.fieldname];
+    if (raw === undefined || raw === null) continue;
+    const value = cstr(raw).trim();
+    row[field.fieldname] = value;
+    if (value === '' || options.includes(value)) continue;
+    frappeThrow(
+      `${prefix} ${field.label} cannot be "${value}". It should be one of "${options.join('", "')}"`,
+      'ValidationError',
+    );
+  }
+}
+
+/** Column types stored as varchar: `length` characters, 140 by default. */
+const VARCHAR_TYPES = new Set(['Data', 'Link', 'Dynamic Link', 'Select']);
+
+/**
+ * base_document.py _validate_length: varchar fields hold `length` characters (140 unless the
+ * field says otherwise; CharacterLengthExceededError); Text columns 65,535 bytes.
+ */
+function validateLengths(def: DocTypeDef, row: Doc, ref: string): void {
+  for (const field of def.fields) {
+    const value = row[field.fieldname];
+    if (typeof value !== 'string') continue;
+    const max = field.length !== undefined && field.length > 0 ? field.length : MAX_DATA_LENGTH;
+    if (VARCHAR_TYPES.has(field.fieldtype) && value.length > max) {
+      frappeThrow(
+        `${ref}: '${field.label}' (${value}) will get truncated, as max characters allowed is ${max}`,
+        'CharacterLengthExceededError',
+        'Value too big',
+      );
+    }
+    if (
+      (field.fieldtype === 'Text' || field.fieldtype === 'Small Text') &&
+      Buffer.byteLength(value, 'utf8') > MAX_TEXT_BYTES
+    ) {
+      // MariaDB refuses the row: pymysql DataError 1406, which Frappe does not catch (a 500).
+      frappeRaise('MySQLDataError', `(1406, "Data too long for column '${field.fieldname}' at row 1")`);
+    }
+  }
+}
+
+/**
+ * frappe/model/delete_doc.py check_if_doc_is_linked (document.py check_no_back_links_exist on
+ * cancel): every Link field of every doctype that points at `doc`'s doctype, parent fields and
+ * child-table rows alike, is looked up for `doc`'s name. On cancel only submitted documents block
+ * and `amended_from` links are skipped; on delete every document blocks, cancelled ones too. A
+ * single doctype (settings) blocks when its field holds the name. The document itself does not.
+ * raise_link_exists_exception: for a static link the row part is empty, so the message ends with a
+ * space; a single doctype's name stands in for its doctype, which is then left empty.
+ */
 function checkNoLinks(ctx: RequestContext, def: DocTypeDef, doc: Doc, action: 'cancel' | 'delete'): void {
-  const linked = ctx.controllers[def.name]?.linkedFrom?.(ctx, doc) ?? [];
-  const blocking = linked.find((other) =>
-    action === 'cancel' ? other.docstatus === 1 : other.docstatus !== 2,
-  );
+  const blocking = findBackLink(ctx, def, doc, action);
   if (blocking === undefined) return;
-  // frappe/model/delete_doc.py raise_link_exists_exception (a static link: the row part is empty)
   const link = (doctype: string, name: string) => `<a href="/app/Form/${doctype}/${name}">${name}</a>`;
+  const refDoctype = blocking.doctype === blocking.name ? '' : blocking.doctype;
   frappeThrow(
-    `Cannot delete or cancel because ${def.name} ${link(def.name, doc.name)} is linked with ${blocking.doctype} ${link(blocking.doctype, blocking.name)} `,
+    `Cannot delete or cancel because ${def.name} ${link(def.name, doc.name)} is linked with ${refDoctype} ${link(blocking.doctype, blocking.name)} `,
     'LinkExistsError',
   );
+}
+
+function findBackLink(
+  ctx: RequestContext,
+  def: DocTypeDef,
+  doc: Doc,
+  action: 'cancel' | 'delete',
+): { doctype: string; name: string } | undefined {
+  const key = nameKey(doc.name);
+  const pointsHere = (field: FieldDef) =>
+    field.fieldtype === 'Link' &&
+    field.options === def.name &&
+    !(action === 'cancel' && field.fieldname === 'amended_from');
+  const holdsName = (value: unknown) => typeof value === 'string' && value !== '' && nameKey(value) === key;
+
+  for (const other of ctx.meta.all()) {
+    if (other.istable) continue;
+    const parentFields = other.fields.filter(pointsHere);
+    if (other.issingle) {
+      if (parentFields.length === 0) continue;
+      const single = getSingle(ctx, other);
+      if (parentFields.some((field) => holdsName(single[field.fieldname])))
+        return { doctype: other.name, name: other.name };
+      continue;
+    }
+    const tables: Array<{ fieldname: string; fields: FieldDef[] }> = [];
+    for (const field of other.fields) {
+      if (field.fieldtype !== 'Table') continue;
+      const fields = ctx.meta.get(field.options ?? '')?.fields.filter(pointsHere) ?? [];
+      if (fields.length > 0) tables.push({ fieldname: field.fieldname, fields });
+    }
+    if (parentFields.length === 0 && tables.length === 0) continue;
+    for (const linking of ctx.txn.scan(other.name)) {
+      if (action === 'cancel' && linking.docstatus !== 1) continue;
+      if (other.name === def.name && nameKey(linking.name) === key) continue;
+      const linked =
+        parentFields.some((field) => holdsName(linking[field.fieldname])) ||
+        tables.some((table) =>
+          tableRows(linking[table.fieldname]).some((row) =>
+            table.fields.some((field) => holdsName(row[field.fieldname])),
+          ),
+        );
+      if (linked) return { doctype: other.name, name: linking.name };
+    }
+  }
+  return undefined;
 }
 
 function toDocstatus(value: unknown): 0 | 1 | 2 {
@@ -500,6 +633,7 @@ function saveSingle(ctx: RequestContext, def: DocTypeDef, changes: Record<string
   doc.modified = frappeDatetime(ctx.now);
   doc.modified_by = ctx.user.email;
   validateLinks(ctx, def, doc);
+  validateSelects(def, doc, '');
   ctx.txn.put(doc);
   return doc;
 }

@@ -39,6 +39,7 @@ export const EXCEPTIONS = {
   SerialNoWarehouseError: { status: 417, module: 'erpnext.stock.doctype.serial_no.serial_no' },
   SerialNoQtyError: { status: 417, module: 'erpnext.stock.doctype.serial_no.serial_no' },
   SerialNoNotRequiredError: { status: 417, module: 'erpnext.stock.doctype.serial_no.serial_no' },
+  SerialNoCannotCreateDirectError: { status: 417, module: 'erpnext.stock.doctype.serial_no.serial_no' },
   OverAllowanceError: { status: 417, module: 'erpnext.controllers.status_updater' },
   StockFreezeError: { status: 417, module: 'erpnext.stock.stock_ledger' },
   FiscalYearError: { status: 417, module: 'erpnext.accounts.utils' },

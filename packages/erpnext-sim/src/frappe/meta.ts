@@ -36,6 +36,8 @@ export interface FieldDef {
   noCopy?: boolean;
   /** Allowed on a submitted document (allow_on_submit). */
   allowOnSubmit?: boolean;
+  /** Maximum characters of a varchar field (Data, Link, Select); 140 when unset. */
+  length?: number;
 }
 
 export type Naming =
@@ -76,6 +78,59 @@ const link = (fieldname: string, label: string, target: string, more: Partial<Fi
 const table = (fieldname: string, label: string, child: string, more: Partial<FieldDef> = {}) =>
   f(fieldname, label, 'Table', { options: child, ...more });
 const check = (fieldname: string, label: string, dflt = 0) => f(fieldname, label, 'Check', { default: dflt });
+
+/** purchase_receipt.json / delivery_note.json `status`. */
+const STOCK_STATUSES = 'Draft\nTo Bill\nCompleted\nReturn Issued\nCancelled\nClosed';
+
+/**
+ * custom_field.json `fieldtype`: the 2021 list plus what v15 added (Autocomplete, Icon, JSON,
+ * Phone, Tab Break; from memory).
+ */
+const CUSTOM_FIELD_TYPES = [
+  'Autocomplete',
+  'Attach',
+  'Attach Image',
+  'Barcode',
+  'Button',
+  'Check',
+  'Code',
+  'Color',
+  'Column Break',
+  'Currency',
+  'Data',
+  'Date',
+  'Datetime',
+  'Duration',
+  'Dynamic Link',
+  'Float',
+  'Fold',
+  'Geolocation',
+  'Heading',
+  'HTML',
+  'HTML Editor',
+  'Icon',
+  'Image',
+  'Int',
+  'JSON',
+  'Link',
+  'Long Text',
+  'Markdown Editor',
+  'Password',
+  'Percent',
+  'Phone',
+  'Read Only',
+  'Rating',
+  'Section Break',
+  'Select',
+  'Signature',
+  'Small Text',
+  'Tab Break',
+  'Table',
+  'Table MultiSelect',
+  'Text',
+  'Text Editor',
+  'Time',
+].join('\n');
 
 const DOCTYPES: DocTypeDef[] = [
   {
@@ -194,14 +249,11 @@ const DOCTYPES: DocTypeDef[] = [
       f('dt', 'DocType', 'Data', { reqd: true }),
       f('label', 'Label', 'Data'),
       f('fieldname', 'Fieldname', 'Data'),
-      f('fieldtype', 'Field Type', 'Select', {
-        reqd: true,
-        default: 'Data',
-        options:
-          'Data\nLink\nSelect\nDate\nDatetime\nInt\nFloat\nCurrency\nCheck\nSmall Text\nText\nLong Text',
-      }),
+      f('fieldtype', 'Field Type', 'Select', { reqd: true, default: 'Data', options: CUSTOM_FIELD_TYPES }),
       f('options', 'Options', 'Small Text'),
       f('insert_after', 'Insert After', 'Data'),
+      f('length', 'Length', 'Int'),
+      f('default', 'Default Value', 'Text'),
       check('reqd', 'Is Mandatory Field'),
       check('unique', 'Unique'),
       check('read_only', 'Read Only'),
@@ -223,7 +275,14 @@ const DOCTYPES: DocTypeDef[] = [
       link('set_warehouse', 'Set Target Warehouse', 'Warehouse'),
       f('currency', 'Currency', 'Data'),
       f('order_confirmation_no', 'Order Confirmation No', 'Data', { allowOnSubmit: true }),
-      f('status', 'Status', 'Select', { default: 'Draft', readOnly: true, noCopy: true }),
+      f('status', 'Status', 'Select', {
+        // purchase_order.json
+        options:
+          'Draft\nOn Hold\nTo Receive and Bill\nTo Bill\nTo Receive\nCompleted\nCancelled\nClosed\nDelivered',
+        default: 'Draft',
+        readOnly: true,
+        noCopy: true,
+      }),
       f('per_received', '% Received', 'Percent', { readOnly: true, noCopy: true, default: 0 }),
       f('total_qty', 'Total Quantity', 'Float', { readOnly: true }),
       f('grand_total', 'Grand Total', 'Currency', { readOnly: true }),
@@ -265,7 +324,12 @@ const DOCTYPES: DocTypeDef[] = [
       f('currency', 'Currency', 'Data'),
       f('supplier_delivery_note', 'Supplier Delivery Note', 'Data'),
       f('remarks', 'Remarks', 'Small Text'),
-      f('status', 'Status', 'Select', { default: 'Draft', readOnly: true, noCopy: true }),
+      f('status', 'Status', 'Select', {
+        options: STOCK_STATUSES,
+        default: 'Draft',
+        readOnly: true,
+        noCopy: true,
+      }),
       f('total_qty', 'Total Quantity', 'Float', { readOnly: true }),
       f('grand_total', 'Grand Total', 'Currency', { readOnly: true }),
       table('items', 'Items', 'Purchase Receipt Item', { reqd: true }),
@@ -308,7 +372,12 @@ const DOCTYPES: DocTypeDef[] = [
       f('currency', 'Currency', 'Data'),
       link('selling_price_list', 'Price List', 'Price List', { reqd: true }),
       f('po_no', "Customer's Purchase Order", 'Data', { allowOnSubmit: true }),
-      f('status', 'Status', 'Select', { default: 'Draft', readOnly: true, noCopy: true }),
+      f('status', 'Status', 'Select', {
+        options: STOCK_STATUSES,
+        default: 'Draft',
+        readOnly: true,
+        noCopy: true,
+      }),
       f('total_qty', 'Total Quantity', 'Float', { readOnly: true }),
       f('grand_total', 'Grand Total', 'Currency', { readOnly: true }),
       table('items', 'Items', 'Delivery Note Item', { reqd: true }),
@@ -385,19 +454,38 @@ const DOCTYPES: DocTypeDef[] = [
   },
 ];
 
+/** Fieldnames a Custom Field may not take as they are: set_fieldname appends "1". */
+const RESTRICTED_FIELDNAMES = new Set([
+  'name',
+  'parent',
+  'creation',
+  'modified',
+  'modified_by',
+  'parentfield',
+  'parenttype',
+  'file_list',
+  'flags',
+  'docstatus',
+]);
+
 /**
- * A Custom Field's fieldname: the one given, else its label scrubbed with v15's "custom_" prefix
- * (frappe/custom/doctype/custom_field/custom_field.py set_fieldname).
+ * A Custom Field's fieldname (frappe/custom/doctype/custom_field/custom_field.py set_fieldname,
+ * v15): a given fieldname is only lowercased; otherwise the label with spaces turned into "_",
+ * every character that is not a letter, a digit or "_" dropped (not replaced; repeated "_" kept),
+ * "custom_" in front, all lowercased. "Interco Transfer-Id" -> custom_interco_transferid. A name
+ * among the restricted ones gets "1" appended. Python's isalpha/isdigit are read as Unicode
+ * letters and decimal digits. Empty when there is neither a fieldname nor a label.
  */
 export function customFieldname(doc: Record<string, unknown>): string {
-  if (typeof doc.fieldname === 'string' && doc.fieldname !== '') return doc.fieldname;
-  const label = typeof doc.label === 'string' ? doc.label : '';
-  const scrubbed = label
-    .trim()
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '');
-  return scrubbed === '' ? '' : `custom_${scrubbed}`;
+  let fieldname: string;
+  if (typeof doc.fieldname === 'string' && doc.fieldname !== '') fieldname = doc.fieldname;
+  else {
+    const label = typeof doc.label === 'string' ? doc.label : '';
+    if (label === '') return '';
+    fieldname = `custom_${[...label.replace(/ /g, '_')].filter((c) => /^[\p{L}\p{Nd}_]$/u.test(c)).join('')}`;
+  }
+  fieldname = fieldname.toLowerCase();
+  return RESTRICTED_FIELDNAMES.has(fieldname) ? `${fieldname}1` : fieldname;
 }
 
 /** Standard fields every document has (frappe/model/__init__.py default_fields). */
@@ -410,6 +498,8 @@ export class Meta {
   readonly #doctypes = new Map<string, DocTypeDef>(
     DOCTYPES.map((d) => [d.name, { ...d, fields: d.fields.map((field) => ({ ...field })) }]),
   );
+  /** The fieldnames addCustomField added, by doctype. */
+  readonly #custom = new Map<string, Set<string>>();
 
   has(doctype: string): boolean {
     return this.#doctypes.has(doctype);
@@ -427,17 +517,32 @@ export class Meta {
     return this.#doctypes.get(doctype)?.fields.find((field) => field.fieldname === fieldname);
   }
 
-  /** Adds a Custom Field to a doctype (frappe/custom/doctype/custom_field: it becomes a column). */
+  /**
+   * Adds a Custom Field to a doctype (frappe/custom/doctype/custom_field: it becomes a column),
+   * replacing a field of the same name; `clearCustomFields` takes it away again.
+   */
   addCustomField(doctype: string, field: FieldDef): void {
     const def = this.#doctypes.get(doctype);
     if (def === undefined) return;
     def.fields = def.fields.filter((existing) => existing.fieldname !== field.fieldname);
     def.fields.push(field);
+    const added = this.#custom.get(doctype) ?? new Set<string>();
+    added.add(field.fieldname);
+    this.#custom.set(doctype, added);
   }
 
   removeCustomField(doctype: string, fieldname: string): void {
     const def = this.#doctypes.get(doctype);
     if (def !== undefined) def.fields = def.fields.filter((field) => field.fieldname !== fieldname);
+    this.#custom.get(doctype)?.delete(fieldname);
+  }
+
+  /** Removes every field addCustomField added, whatever its name. */
+  clearCustomFields(): void {
+    for (const [doctype, fieldnames] of this.#custom) {
+      for (const fieldname of [...fieldnames]) this.removeCustomField(doctype, fieldname);
+    }
+    this.#custom.clear();
   }
 
   /** Fields whose values must be unique in their table (standard and custom). */

@@ -36,11 +36,21 @@ export function authenticate(site: Site, header: string | undefined): ApiUser {
 }
 
 /**
- * Resource calls need a logged-in user: Guest has no read permission (frappe/api/v1.py checks
- * `has_permission`), so PermissionError (403) with `_error_message`.
+ * Resource calls need a logged-in user: Guest has no read permission, so PermissionError (403)
+ * with `_error_message` and no message. A list (frappe/model/db_query.py check_read_permission)
+ * bolds the doctype, `Insufficient Permission for <strong>{doctype}</strong>`; a document
+ * (document.py raise_no_permission_to) names it plainly.
  */
-export function requireUser(user: ApiUser, doctype = ''): void {
+export function requireUser(user: ApiUser, doctype = '', list = false): void {
   if (user === GUEST) {
+    if (list) {
+      throw new FrappeError(
+        'PermissionError',
+        doctype,
+        [],
+        `Insufficient Permission for <strong>${doctype}</strong>`,
+      );
+    }
     throw new FrappeError('PermissionError', '', [], `Insufficient Permission for ${doctype}`.trim());
   }
 }

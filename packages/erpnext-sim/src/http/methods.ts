@@ -1,17 +1,19 @@
 import { makePurchaseReceipt } from '../erpnext/make-purchase-receipt.js';
 import type { RequestContext } from '../frappe/context.js';
 import type { Doc } from '../frappe/database.js';
-import { cancelDoc, doctypeOf, getDoc, insertDoc, submitWholeDoc } from '../frappe/document.js';
+import { cancelDoc, deleteDoc, doctypeOf, getDoc, insertDoc, submitWholeDoc } from '../frappe/document.js';
 import { FrappeError, frappeThrow } from '../frappe/errors.js';
+import { pyRepr, pyTruthy } from '../frappe/filters.js';
 import { parseListArgs, queryList } from '../frappe/list-query.js';
-import { docAsDict } from './replies.js';
+import { docAsDict, docForResponse } from './replies.js';
+import { PythonJsonError, pythonJsonLoads } from './request-body.js';
 
 type Args = Record<string, unknown>;
 
 /** A whitelisted method: its Python parameters (required ones first) and the HTTP verbs it allows. */
 interface Method {
   params: Array<{ name: string; required: boolean }>;
-  /** `@frappe.whitelist(methods=[...])`; all verbs when absent. */
+  /** `@frappe.whitelist(methods=[...])`; GET, POST, PUT and DELETE when absent. */
   verbs?: string[];
   allowGuest?: boolean;
   /** The doctype a call is about, for fault targeting. */
@@ -21,8 +23,11 @@ interface Method {
 
 const p = (name: string, required = true) => ({ name, required });
 
+/** frappe.whitelist's default `methods`. */
+const DEFAULT_VERBS = ['GET', 'POST', 'PUT', 'DELETE'];
+
 /** The whitelisted methods the simulator serves, by dotted path. */
-export const METHODS: Record<string, Method> = {
+export const METHODS: Readonly<Record<string, Method>> = {
   'frappe.auth.get_logged_user': { params: [], run: (ctx) => ctx.user.email },
   'frappe.ping': { params: [], allowGuest: true, run: () => 'pong' },
   // frappe/client.py
@@ -48,10 +53,9 @@ export const METHODS: Record<string, Method> = {
       ),
   },
   'frappe.client.get': {
-    params: [p('doctype'), p('name', false), p('filters', false)],
+    params: [p('doctype'), p('name', false), p('filters', false), p('parent', false)],
     doctype: (args) => str(args.doctype),
-    run: (ctx, args) =>
-      docAsDict(ctx.meta, getDoc(ctx, String(args.doctype), String(args.name ?? args.doctype))),
+    run: (ctx, args) => docAsDict(ctx.meta, getByNameOrFilters(ctx, args)),
   },
   'frappe.client.insert': {
     params: [p('doc')],
@@ -74,18 +78,72 @@ export const METHODS: Record<string, Method> = {
     doctype: (args) => str(args.doctype),
     run: (ctx, args) => docAsDict(ctx.meta, cancelDoc(ctx, String(args.doctype), String(args.name))),
   },
+  'frappe.client.delete': {
+    params: [p('doctype'), p('name')],
+    verbs: ['DELETE', 'POST'],
+    doctype: (args) => str(args.doctype),
+    // frappe.delete_doc(doctype, name, ignore_missing=False); returns None
+    run: (ctx, args) => {
+      deleteDoc(ctx, String(args.doctype), String(args.name));
+      return undefined;
+    },
+  },
   // erpnext/buying/doctype/purchase_order/purchase_order.py
   'erpnext.buying.doctype.purchase_order.purchase_order.make_purchase_receipt': {
     params: [p('source_name'), p('target_doc', false)],
     doctype: () => 'Purchase Receipt',
-    run: (ctx, args) => docAsDict(ctx.meta, makePurchaseReceipt(ctx, String(args.source_name))),
+    // an unsaved Document, which json_handler writes as as_dict(no_nulls=True)
+    run: (ctx, args) => docForResponse(makePurchaseReceipt(ctx, String(args.source_name))),
   },
 };
+
+/**
+ * Python modules whose attributes the simulator knows (frappe.get_attr imports the module, then
+ * looks the name up in it): the modules of the methods above and their parents.
+ */
+const KNOWN_MODULES = new Set(
+  Object.keys(METHODS).flatMap((path) => {
+    const parts = path.split('.').slice(0, -1);
+    return parts.map((_, i) => parts.slice(0, i + 1).join('.'));
+  }),
+);
+const INSTALLED_APPS = new Set(['frappe', 'erpnext']);
+
+/**
+ * frappe.client.get(doctype, name=None, filters=None): by name; else `frappe.get_doc(doctype,
+ * parse_json(filters))`, the first record the filters match (frappe.db.get_value, in the
+ * doctype's default order, `modified desc`); none is `{doctype} {filters} not found`
+ * (DoesNotExistError, 404), the filters as Python prints them. Neither: the single doctype.
+ */
+function getByNameOrFilters(ctx: RequestContext, args: Args): Doc {
+  const doctype = String(args.doctype);
+  if (pyTruthy(args.name)) return getDoc(ctx, doctype, String(args.name));
+  let filters: unknown = args.filters;
+  const emptyDict = typeof filters === 'object' && filters !== null && !Array.isArray(filters);
+  // `elif filters or filters == {}`; otherwise frappe.get_doc(doctype): a single doctype
+  if (!pyTruthy(filters) && !emptyDict) return getDoc(ctx, doctype, doctype);
+  if (typeof filters === 'string') filters = jsonLoads(filters);
+  if (typeof filters !== 'object' || filters === null) return getDoc(ctx, doctype, String(filters));
+  const def = doctypeOf(ctx, doctype);
+  const [first] = queryList(
+    ctx.txn,
+    ctx.meta,
+    def.name,
+    parseListArgs(
+      { fields: ['name'], filters, order_by: 'modified desc', limit_page_length: 1 },
+      { endpoint: 'get_list' },
+    ),
+    { now: ctx.now },
+  );
+  if (first === undefined || typeof first.name !== 'string')
+    frappeThrow(`${def.name} ${pyRepr(filters)} not found`, 'DoesNotExistError');
+  return getDoc(ctx, def.name, first.name);
+}
 
 /** The doctype a method call is about, when it can be told from its arguments. */
 export function methodDoctype(path: string, args: Args): string | undefined {
   try {
-    return METHODS[path]?.doctype?.(args);
+    return Object.hasOwn(METHODS, path) ? METHODS[path]?.doctype?.(args) : undefined;
   } catch {
     return undefined;
   }
@@ -97,15 +155,12 @@ export function methodDoctype(path: string, args: Args): string | undefined {
  * required one is a TypeError (a 500).
  */
 export function callMethod(ctx: RequestContext, path: string, verb: string, args: Args): unknown {
-  const method = METHODS[path];
+  const method = Object.hasOwn(METHODS, path) ? METHODS[path] : undefined;
   if (method === undefined) {
-    // frappe/handler.py execute_cmd wraps frappe.get_attr's failure
-    const app = path.split('.')[0] ?? path;
-    const why =
-      app === 'frappe' || app === 'erpnext'
-        ? `module '${path}' has no attribute`
-        : `App ${app} is not installed`;
-    frappeThrow(`Failed to get method for command ${path} with ${why}`);
+    // frappe/handler.py execute_cmd wraps get_attr's failure: "Failed to get method for command
+    // {cmd} with {e}". A name without a dot is looked up in the handler's globals() (KeyError);
+    // a dotted one needs an installed app, then an importable module, then the attribute.
+    frappeThrow(`Failed to get method for command ${path} with ${whyNotFound(path)}`);
   }
   if (!method.allowGuest && ctx.user.email === 'Guest') {
     // frappe/__init__.py is_whitelisted
@@ -115,7 +170,7 @@ export function callMethod(ctx: RequestContext, path: string, verb: string, args
       'Method Not Allowed',
     );
   }
-  if (method.verbs !== undefined && !method.verbs.includes(verb)) {
+  if (!(method.verbs ?? DEFAULT_VERBS).includes(verb)) {
     // frappe/handler.py is_valid_http_method
     frappeThrow('Not permitted', 'PermissionError');
   }
@@ -134,6 +189,31 @@ export function callMethod(ctx: RequestContext, path: string, verb: string, args
   const bound: Args = {};
   for (const param of method.params) if (args[param.name] !== undefined) bound[param.name] = args[param.name];
   return method.run(ctx, bound);
+}
+
+/** frappe.parse_json on text: json.loads, whose failure is a JSONDecodeError (500). */
+function jsonLoads(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    try {
+      return pythonJsonLoads(text);
+    } catch (error) {
+      if (error instanceof PythonJsonError) throw new FrappeError('JSONDecodeError', error.message);
+      throw error;
+    }
+  }
+}
+
+/** str(e) of the exception frappe.get_attr raised for an unknown method. */
+function whyNotFound(path: string): string {
+  if (!path.includes('.')) return pyRepr(path);
+  const app = path.split('.')[0] ?? path;
+  if (!INSTALLED_APPS.has(app)) return `App ${app} is not installed`;
+  const module = path.split('.').slice(0, -1).join('.');
+  const attribute = path.split('.').at(-1) ?? '';
+  if (!KNOWN_MODULES.has(module)) return `No module named ${pyRepr(module)}`;
+  return `module ${pyRepr(module)} has no attribute ${pyRepr(attribute)}`;
 }
 
 /** `doc` arrives as an object or as JSON text (frappe.parse_json). */

@@ -7,13 +7,11 @@ import { type Meta, STANDARD_FIELDS } from '../frappe/meta.js';
  * A document as Frappe answers it: frappe.utils.response.json_handler writes Documents with
  * `as_dict(no_nulls=True)`, so null fields are left out (child rows too).
  */
-export function docForResponse(doc: Doc): Record<string, unknown> {
+export function docForResponse(doc: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(doc)) {
     if (value === null || value === undefined) continue;
-    out[key] = Array.isArray(value)
-      ? value.map((row) => (isRecord(row) ? docForResponse(row as Doc) : row))
-      : value;
+    out[key] = Array.isArray(value) ? value.map((row) => (isRecord(row) ? docForResponse(row) : row)) : value;
   }
   return out;
 }

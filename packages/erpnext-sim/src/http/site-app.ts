@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Site } from '../sites/site.js';
 import { registerApiRoutes } from './api-routes.js';
+import { parseJsonBody } from './request-body.js';
 
 /** Request bodies over 25 MiB (Frappe's max_file_size default) are refused with 413. */
 export const MAX_BODY_BYTES = 25 * 1024 * 1024;
@@ -31,15 +32,13 @@ export function buildSiteApp(site: Site, options: SiteAppOptions = {}): FastifyI
     }
   });
 
-  // Frappe reads JSON leniently (a body that does not parse is no data) and form posts.
+  // make_form_dict: a JSON body (werkzeug's is_json) is json.loads'ed; what fails is raised by the
+  // route, inside the request (request-body.ts). Form posts are fields; anything else is text.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    try {
-      done(null, body === '' ? {} : JSON.parse(String(body)));
-    } catch {
-      done(null, {});
-    }
-  });
+  const json = (_request: unknown, body: string | Buffer, done: (err: null, value: unknown) => void) =>
+    done(null, parseJsonBody(String(body)));
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, json);
+  app.addContentTypeParser(/^application\/[^;\s]*\+json(?:;|\s|$)/i, { parseAs: 'string' }, json);
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
     { parseAs: 'string' },

@@ -122,16 +122,19 @@ export class Site {
 
   /** Custom Field records are columns of their doctype (a unique one gets a unique index). */
   #syncCustomFields(): void {
-    for (const def of this.meta.all()) {
-      for (const field of def.fields)
-        if (field.fieldname.startsWith('custom_')) this.meta.removeCustomField(def.name, field.fieldname);
-    }
+    this.meta.clearCustomFields();
     for (const record of this.db.rows('Custom Field')) {
+      const length = Number(record.length ?? 0);
       this.meta.addCustomField(String(record.dt), {
         fieldname: String(record.fieldname),
         label: String(record.label ?? record.fieldname),
         fieldtype: String(record.fieldtype ?? 'Data') as FieldType,
         ...(record.options ? { options: String(record.options) } : {}),
+        ...(record.default !== undefined && record.default !== null && record.default !== ''
+          ? { default: record.default }
+          : {}),
+        ...(length > 0 ? { length } : {}),
+        reqd: Boolean(record.reqd),
         unique: Boolean(record.unique),
         readOnly: Boolean(record.read_only),
         noCopy: Boolean(record.no_copy),

@@ -34,7 +34,9 @@ describe('state file', () => {
     const [a] = sites;
     if (a === undefined) throw new Error('no site');
     addSupplier(a, 'Otro Proveedor');
-    a.db.begin().nextSeries('PUR-ORD-2026-');
+    const txn = a.db.begin();
+    txn.nextSeries('PUR-ORD-2026-');
+    txn.commit();
     const path = join(dir, 'state.json');
     await writeStateFile(path, stateOf(sites));
 
