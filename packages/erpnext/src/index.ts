@@ -1,0 +1,29 @@
+export * from './client/index.js';
+export * from './documents/index.js';
+export * from './errors/index.js';
+export {
+  DEFAULT_MAX_IN_FLIGHT,
+  DEFAULT_READ_TIMEOUT_MS,
+  DEFAULT_WORKER_TIMEOUT_MS,
+  DEFAULT_WRITE_TIMEOUT_MS,
+  InstanceConfig,
+  instanceLimits,
+} from './instances/instance-config.schema.js';
+export {
+  MARKED_DOCTYPES,
+  MARKER_FIELDNAME,
+  MARKER_LABEL,
+  type MarkedDoctype,
+  marker,
+} from './markers/marker.js';
+export { normalizeBaseUrl } from './registry/base-url.js';
+export { InstanceCache } from './registry/instance-cache.js';
+export {
+  DEFAULT_REGISTRY_BUCKET,
+  type InstanceChanges,
+  InstanceRegistry,
+  type InstanceTest,
+  RegistryError,
+} from './registry/instance-registry.js';
+export { SECRET_KEY_ENV, SecretBox } from './registry/secret-box.js';
+export { InstanceSummary, StoredInstance } from './registry/stored-instance.schema.js';
