@@ -352,6 +352,16 @@ describe('the four documents', () => {
       ]);
     });
 
+    it('refuses serial numbers when Stock Settings disable them (v16)', async () => {
+      await site.put('/api/resource/Stock Settings/Stock Settings', {
+        enable_serial_and_batch_no_for_item: 0,
+      });
+      const po = await submitted('Purchase Order', purchaseOrder());
+      const result = await refused('Purchase Receipt', purchaseReceipt(po, ['V-1', 'V-2']));
+      expect(result.excType).toBe('ValidationError');
+      expect(result.messages[0]).toContain('Enable Serial / Batch No for Item');
+    });
+
     it('needs serials for a serialized item', async () => {
       const po = await submitted('Purchase Order', purchaseOrder());
       const body = purchaseReceipt(po, []);

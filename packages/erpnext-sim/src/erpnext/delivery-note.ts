@@ -5,6 +5,7 @@ import { checkSerialRows, deliverSerials, reverseDelivery } from './serial-ledge
 import {
   checkFiscalYear,
   checkItems,
+  checkSerialSetting,
   checkStockFrozen,
   checkWarehouseCompany,
   fillItemDetails,
@@ -47,6 +48,7 @@ export const deliveryNote: Controller = {
         if (!row.against_sales_order) frappeThrow(`Sales Order required for Item ${String(row.item_code)}`);
       }
     }
+    checkSerialSetting(ctx, serialRows(ctx, doc));
     checkSerialRows(ctx, serialRows(ctx, doc));
     doc.status = doc.docstatus === 1 ? 'To Bill' : 'Draft';
   },

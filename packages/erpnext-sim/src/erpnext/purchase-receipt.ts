@@ -9,6 +9,7 @@ import {
   checkFiscalYear,
   checkItems,
   checkRepeatedItems,
+  checkSerialSetting,
   checkStockFrozen,
   checkWarehouseCompany,
   fillItemDetails,
@@ -39,6 +40,7 @@ export const purchaseReceipt: Controller = {
       }
     }
     for (const row of items(doc)) checkAgainstOrder(ctx, doc, row);
+    checkSerialSetting(ctx, serialRows(ctx, doc));
     checkSerialRows(ctx, serialRows(ctx, doc));
     doc.status = doc.docstatus === 1 ? 'To Bill' : 'Draft';
   },

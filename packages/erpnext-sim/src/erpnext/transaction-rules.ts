@@ -149,3 +149,16 @@ export function formatDate(date: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(date);
   return match ? `${match[3]}-${match[2]}-${match[1]}` : date;
 }
+
+/**
+ * v16 (the reference marks it unverified): with Stock Settings' enable_serial_and_batch_no_for_item
+ * off, serial numbers cannot be entered at all. The message is the simulator's wording.
+ */
+export function checkSerialSetting(ctx: RequestContext, rows: SerialRow[]): void {
+  if (settings(ctx, 'Stock Settings').enable_serial_and_batch_no_for_item) return;
+  if (rows.some((row) => row.serials.length > 0)) {
+    frappeThrow(
+      'Serial and Batch No are disabled: enable "Enable Serial / Batch No for Item" in Stock Settings to enter serial numbers',
+    );
+  }
+}
