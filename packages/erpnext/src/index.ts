@@ -9,13 +9,7 @@ export {
   InstanceConfig,
   instanceLimits,
 } from './instances/instance-config.schema.js';
-export {
-  MARKED_DOCTYPES,
-  MARKER_FIELDNAME,
-  MARKER_LABEL,
-  type MarkedDoctype,
-  marker,
-} from './markers/marker.js';
+export * from './markers/index.js';
 export { normalizeBaseUrl } from './registry/base-url.js';
 export { InstanceCache } from './registry/instance-cache.js';
 export {
