@@ -10,6 +10,7 @@ export {
   instanceLimits,
 } from './instances/instance-config.schema.js';
 export * from './markers/index.js';
+export * from './preflight/index.js';
 export { normalizeBaseUrl } from './registry/base-url.js';
 export { InstanceCache } from './registry/instance-cache.js';
 export {

@@ -428,6 +428,57 @@ describe('Frappe REST v1', () => {
       );
     });
 
+    it('answers frappe.client.has_permission per doctype ("" docname) and per document', async () => {
+      const ask = (who: TestSite, args: Record<string, unknown>) =>
+        who.post('/api/method/frappe.client.has_permission', args);
+      const allowed = async (who: TestSite, args: Record<string, unknown>) => {
+        const answer = await ask(who, args);
+        expect(answer.status).toBe(200);
+        return (answer.body.message as { has_permission: unknown }).has_permission;
+      };
+      const clerk = site.as('token key-clerk:secret-clerk');
+      expect(await allowed(site, { doctype: 'Delivery Note', docname: '', perm_type: 'submit' })).toBe(true);
+      expect(await allowed(site, { doctype: 'Purchase Order', docname: '', perm_type: 'cancel' })).toBe(true);
+      // the clerk's roles lack submit on Delivery Note and cancel on Purchase Order
+      expect(await allowed(clerk, { doctype: 'Delivery Note', docname: '', perm_type: 'submit' })).toBe(
+        false,
+      );
+      expect(await allowed(clerk, { doctype: 'Delivery Note', docname: '', perm_type: 'cancel' })).toBe(true);
+      expect(await allowed(clerk, { doctype: 'Purchase Order', docname: '', perm_type: 'Cancel' })).toBe(
+        false,
+      );
+      expect(await allowed(clerk, { doctype: 'Purchase Order', docname: '', perm_type: 'submit' })).toBe(
+        true,
+      );
+      // perm_type defaults to read; submit is never granted on a doctype that is not submittable
+      expect(await allowed(site, { doctype: 'Item', docname: '' })).toBe(true);
+      expect(await allowed(site, { doctype: 'Item', docname: '', perm_type: 'submit' })).toBe(false);
+      // a named document must exist
+      const po = await site.insert('Purchase Order', purchaseOrder());
+      expect(await allowed(clerk, { doctype: 'Purchase Order', docname: po.name, perm_type: 'cancel' })).toBe(
+        false,
+      );
+      const missing = await ask(site, { doctype: 'Purchase Order', docname: 'PUR-ORD-1999-99999' });
+      expect(missing.status).toBe(404);
+      expect(missing.body.exc_type).toBe('DoesNotExistError');
+      const unknown = await ask(site, { doctype: 'Sales Order', docname: '' });
+      expect(unknown.status).toBe(404);
+      expect(serverMessages(unknown)).toEqual(['DocType Sales Order not found']);
+      // docname is a required parameter: null is refused (v15 refuses it too, by its argument type check)
+      const none = await ask(site, { doctype: 'Delivery Note', docname: null, perm_type: 'submit' });
+      expect(none.status).toBe(500);
+      const absent = await ask(site, { doctype: 'Delivery Note', perm_type: 'submit' });
+      expect(absent.status).toBe(500);
+      expect(absent.body.exception).toMatch(
+        /has_permission\(\) missing 1 required positional argument: 'docname'/,
+      );
+      // a GET takes the arguments from the query string
+      const byGet = await site.get(
+        '/api/method/frappe.client.has_permission?doctype=Delivery%20Note&docname=&perm_type=submit',
+      );
+      expect(byGet.body.message).toEqual({ has_permission: true });
+    });
+
     it('answers a duplicate name with 409 DuplicateEntryError', async () => {
       const answer = await site.post('/api/resource/Company', { company_name: 'Compania A', abbr: 'X' });
       expect(answer.status).toBe(409);

@@ -78,6 +78,13 @@ export const METHODS: Readonly<Record<string, Method>> = {
     doctype: (args) => str(args.doctype),
     run: (ctx, args) => docAsDict(ctx.meta, cancelDoc(ctx, String(args.doctype), String(args.name))),
   },
+  // frappe.client.has_permission(doctype: str, docname: str, perm_type: str = "read"):
+  // {"has_permission": frappe.has_permission(doctype, perm_type.lower(), docname)}
+  'frappe.client.has_permission': {
+    params: [p('doctype'), p('docname'), p('perm_type', false)],
+    doctype: (args) => str(args.doctype),
+    run: (ctx, args) => ({ has_permission: hasPermission(ctx, args) }),
+  },
   'frappe.client.delete': {
     params: [p('doctype'), p('name')],
     verbs: ['DELETE', 'POST'],
@@ -138,6 +145,54 @@ function getByNameOrFilters(ctx: RequestContext, args: Args): Doc {
   if (first === undefined || typeof first.name !== 'string')
     frappeThrow(`${def.name} ${pyRepr(filters)} not found`, 'DoesNotExistError');
   return getDoc(ctx, def.name, first.name);
+}
+
+/** frappe/permissions.py rights: the permission types Frappe knows. */
+const RIGHTS = new Set([
+  'select',
+  'read',
+  'write',
+  'create',
+  'delete',
+  'submit',
+  'cancel',
+  'amend',
+  'print',
+  'email',
+  'report',
+  'import',
+  'export',
+  'share',
+]);
+
+/**
+ * frappe.has_permission(doctype, ptype, doc) as the simulator's users have it: the doctype must
+ * exist ("DocType {0} not found", 404); a truthy docname must name an existing document
+ * (frappe.get_doc: 404), a falsy one ("") asks about the doctype. Submit and cancel follow the
+ * user's cannotSubmit / cannotCancel lists (what document.ts enforces) and are never granted on a
+ * doctype that is not submittable (permissions.py says so for submit; for cancel it is unverified,
+ * though no role can hold cancel there); creating, changing or deleting Custom Fields needs System
+ * Manager (as custom-field.ts enforces); every other right Frappe knows is granted (the simulator
+ * has no role permissions beyond these); an unknown one is not.
+ *
+ * Real v15 validates the argument types of whitelisted methods in a request (typing_validations.py,
+ * `docname: str`, no `from __future__ import annotations` in client.py), so a JSON null docname is
+ * refused there (FrappeTypeError); the simulator's binder refuses it as a missing argument
+ * (TypeError, 500). Ask about the doctype with `docname: ""`.
+ */
+function hasPermission(ctx: RequestContext, args: Args): boolean {
+  const def = doctypeOf(ctx, String(args.doctype));
+  if (pyTruthy(args.docname)) getDoc(ctx, def.name, String(args.docname));
+  const ptype = typeof args.perm_type === 'string' ? args.perm_type.toLowerCase() : 'read';
+  if (ptype === 'submit' || ptype === 'cancel') {
+    if (!def.isSubmittable) return false;
+    const denied = ptype === 'submit' ? ctx.user.cannotSubmit : ctx.user.cannotCancel;
+    return !(denied ?? []).includes(def.name);
+  }
+  if (def.name === 'Custom Field' && (ptype === 'create' || ptype === 'write' || ptype === 'delete')) {
+    return ctx.user.systemManager !== false;
+  }
+  return RIGHTS.has(ptype);
 }
 
 /** The doctype a method call is about, when it can be told from its arguments. */
