@@ -5,6 +5,7 @@
 export { FaultConfig, FaultMatch, FaultRule } from './faults/fault-config.schema.js';
 export type { ApiUser } from './frappe/context.js';
 export type { DatabaseSnapshot, Doc } from './frappe/database.js';
+export { pythonJsonDumps } from './frappe/python-json.js';
 export { documentCounts, INSPECTION_PREFIX, registerInspectionRoutes } from './http/inspection-routes.js';
 export { buildSiteApp, type SiteAppOptions } from './http/site-app.js';
 export {

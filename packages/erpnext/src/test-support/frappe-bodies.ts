@@ -2,28 +2,13 @@
  * Error answers shaped exactly as Frappe v15 writes them (erpnext-sim docs/frappe-facts.md §3):
  * `exc_type` always; `exception` and `exc` for a System User; `_server_messages` a JSON string of a
  * list of JSON strings (Python's json.dumps separators, non-ASCII escaped); nginx and gunicorn
- * pages as HTML. For the unit tests of classify().
+ * pages as HTML. For the unit tests of classify(). The JSON is written by the simulator's own
+ * Python-style writer.
  */
 
-/** Python's `json.dumps` with its defaults: `", "` / `": "` separators, non-ASCII as \uXXXX. */
-export function pythonJsonDumps(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'string') return asciiString(value);
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return `[${value.map(pythonJsonDumps).join(', ')}]`;
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    return `{${entries.map(([k, v]) => `${asciiString(k)}: ${pythonJsonDumps(v)}`).join(', ')}}`;
-  }
-  return 'null';
-}
+import { pythonJsonDumps } from '@interco/erpnext-sim';
 
-function asciiString(text: string): string {
-  return JSON.stringify(text).replace(
-    /[\u007f-\uffff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
+export { pythonJsonDumps };
 
 export interface MsgprintDict {
   message: string | unknown[];
