@@ -1,7 +1,9 @@
 /**
- * One opossum CircuitBreaker per instance, around every request. Only transient failures count
- * (network, timeouts, 5xx, 429): an answer classified permanent, conflict or auth means the site
- * is up and answering, so opossum's `errorFilter` lets it through as a non-failure. When open,
+ * One opossum CircuitBreaker per instance, around every request. Only transient failures without
+ * a 4xx status count (network, timeouts, 5xx): any 4xx answer, including 429 and 408 (transient
+ * for the caller, who honours Retry-After), and any answer classified permanent, conflict or auth
+ * means the site is up and answering, so opossum's `errorFilter` lets it through as a
+ * non-failure (a burst of rate limiting must not cut the instance off). When open,
  * calls fail fast, without reaching the site, with a transient ErpnextError (reason
  * `breaker_open`) whose `retryAfterMs` says when the breaker half-opens; the first call after
  * that is the trial: success closes the breaker, failure opens it again.
@@ -48,6 +50,9 @@ export interface BreakerHealth {
 
 type Task = () => Promise<unknown>;
 
+/** How long a call due for the trial waits for opossum's reset timer before trying anyway (ms). */
+const HALF_OPEN_GRACE_MS = 50;
+
 export class InstanceBreaker {
   readonly #instanceId: string;
   readonly #options: BreakerOptions;
@@ -67,7 +72,7 @@ export class InstanceBreaker {
       resetTimeout: this.#options.resetTimeout,
       rollingCountTimeout: this.#options.rollingCountTimeout,
       rollingCountBuckets: this.#options.rollingCountBuckets,
-      errorFilter: (error: unknown) => error instanceof ErpnextError && error.kind !== 'transient',
+      errorFilter: (error: unknown) => error instanceof ErpnextError && !countsAgainstSite(error),
     });
     const about = { instance: instanceId };
     this.#breaker.on('open', () => {
@@ -88,12 +93,20 @@ export class InstanceBreaker {
 
   /** Open and not yet due for a trial: a call now would be refused. */
   get refusing(): boolean {
-    return this.#breaker.opened;
+    return this.#breaker.opened && !this.#due();
   }
 
-  /** Runs `task` through the breaker; refused calls reject with a `breaker_open` ErpnextError. */
+  /**
+   * Runs `task` through the breaker; refused calls reject with a `breaker_open` ErpnextError. A
+   * call made once the half-open is due, but before opossum's reset timer has fired (timers run
+   * a little behind the clock, more so on a busy event loop), waits for it and is the trial: a
+   * read retried after `retryAfterMs` does not spend an attempt on being refused.
+   */
   async run<T>(operation: string, task: () => Promise<T>): Promise<T> {
-    if (this.#breaker.opened) throw this.openError(operation);
+    if (this.#breaker.opened) {
+      if (!this.#due()) throw this.openError(operation);
+      await this.#halfOpened();
+    }
     try {
       return (await this.#breaker.fire(task)) as T;
     } catch (error) {
@@ -108,6 +121,24 @@ export class InstanceBreaker {
     const now = Date.now();
     const halfOpenAt = this.#breaker.opened ? (this.#openedAt ?? now) + this.#options.resetTimeout : now;
     return classify({ type: 'breaker_open', halfOpenAt }, { instanceId: this.#instanceId, operation, now });
+  }
+
+  /** Open, and its half-open time has come. */
+  #due(): boolean {
+    return this.#openedAt !== undefined && Date.now() >= this.#openedAt + this.#options.resetTimeout;
+  }
+
+  /** Resolves when opossum half-opens the breaker, or after a short grace if its timer is late. */
+  #halfOpened(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#breaker.removeListener('halfOpen', done);
+        resolve();
+      };
+      const timer = setTimeout(done, HALF_OPEN_GRACE_MS);
+      this.#breaker.once('halfOpen', done);
+    });
   }
 
   health(): BreakerHealth {
@@ -133,6 +164,12 @@ export class InstanceBreaker {
   shutdown(): void {
     this.#breaker.shutdown();
   }
+}
+
+/** A failure that says the site is unwell: transient, and not a 4xx answer (429, 408). */
+export function countsAgainstSite(error: ErpnextError): boolean {
+  if (error.kind !== 'transient') return false;
+  return error.status === undefined || error.status < 400 || error.status >= 500;
 }
 
 function isOpenBreakerError(error: unknown): boolean {

@@ -21,6 +21,28 @@ describe('InstanceBreaker', () => {
     expect(breaker.health()).toMatchObject({ state: 'closed', window: { failures: 0, fires: 7 } });
   });
 
+  it('429 and 408 (transient for the caller) never count as failures either', async () => {
+    breaker = new InstanceBreaker('a', { volumeThreshold: 2, resetTimeout: 1_000 }, silentLogger);
+    for (const status of [429, 429, 408, 429, 408, 429]) {
+      await expect(breaker.run('x', fail(status))).rejects.toMatchObject({ status, kind: 'transient' });
+    }
+    expect(breaker.health()).toMatchObject({ state: 'closed', window: { failures: 0, fires: 6 } });
+  });
+
+  it('network failures and 5xx answers count', async () => {
+    breaker = new InstanceBreaker('a', { volumeThreshold: 4, resetTimeout: 1_000 }, silentLogger);
+    const dropped = () =>
+      Promise.reject(
+        classify(
+          { type: 'failure', error: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) },
+          context,
+        ),
+      );
+    await expect(breaker.run('x', dropped)).rejects.toMatchObject({ reason: 'network' });
+    for (const status of [502, 503, 504]) await expect(breaker.run('x', fail(status))).rejects.toBeDefined();
+    expect(breaker.health()).toMatchObject({ state: 'open', window: { failures: 4 } });
+  });
+
   it('transient failures open it; open, it refuses at once with breaker_open and when it half-opens', async () => {
     breaker = new InstanceBreaker('a', { volumeThreshold: 3, resetTimeout: 200 }, silentLogger);
     for (let i = 0; i < 3; i++)
@@ -42,6 +64,21 @@ describe('InstanceBreaker', () => {
     expect(breaker.health().state).toBe('half-open');
     expect(await breaker.run('x', ok)).toBe('ok');
     expect(breaker.health().state).toBe('closed');
+  });
+
+  it('a call once the half-open is due, before the reset timer has fired (busy event loop), is the trial', async () => {
+    breaker = new InstanceBreaker('a', { volumeThreshold: 1, resetTimeout: 50 }, silentLogger);
+    await expect(breaker.run('x', fail(502))).rejects.toMatchObject({ status: 502 });
+    expect(breaker.refusing).toBe(true);
+    // keep the event loop busy past the reset timeout: opossum's timer cannot fire meanwhile
+    const until = Date.now() + 80;
+    let spins = 0;
+    while (Date.now() < until) spins++;
+    expect(spins).toBeGreaterThan(0);
+    expect(breaker.health().state).toBe('open');
+    expect(breaker.refusing).toBe(false);
+    expect(await breaker.run('x', ok)).toBe('ok');
+    expect(breaker.health()).toMatchObject({ state: 'closed', refused: 0 });
   });
 
   it('a failed trial opens it again', async () => {

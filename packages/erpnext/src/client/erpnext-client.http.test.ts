@@ -134,6 +134,47 @@ describe('ErpnextClient operations', () => {
     expect(count(stats, 'GET /api/resource/:doctype')).toBe(0);
   });
 
+  it('a list of Serial No always goes by POST frappe.client.get_list, however short (no serial in a URL)', async () => {
+    const po = await client.insert('Purchase Order', purchaseOrder(), { submit: true });
+    const line = (po.items as Array<{ name: string }>)[0]?.name;
+    await client.insert(
+      'Purchase Receipt',
+      {
+        supplier: 'Proveedor de Pines SA',
+        company: 'Compania A',
+        set_warehouse: 'Stores - CA',
+        items: [
+          {
+            item_code: 'PIN-001',
+            qty: 2,
+            rate: 10.5,
+            serial_no: 'PIN-7777-0001\nPIN-7777-0002',
+            purchase_order: po.name,
+            purchase_order_item: line,
+          },
+        ],
+      },
+      { submit: true },
+    );
+    await site.resetRequests();
+    const rows = await client.list('Serial No', {
+      fields: ['name', 'item_code'],
+      filters: [['name', 'in', ['PIN-7777-0001']]],
+    });
+    expect(rows).toEqual([{ name: 'PIN-7777-0001', item_code: 'PIN-001' }]);
+    const all = await client.listAll('Serial No', { filters: { item_code: 'PIN-001' }, pageSize: 1 });
+    expect(all.map((row) => row.name)).toEqual(['PIN-7777-0001', 'PIN-7777-0002']);
+    let stats = await site.requests();
+    expect(count(stats, 'POST /api/method/frappe.client.get_list')).toBe(4); // 1 + 3 pages
+    expect(count(stats, 'GET /api/resource/:doctype')).toBe(0);
+    // other doctypes keep the GET while it is short
+    await site.resetRequests();
+    await client.list('Item', { filters: [['name', 'in', ['PIN-001']]] });
+    stats = await site.requests();
+    expect(count(stats, 'GET /api/resource/:doctype')).toBe(1);
+    expect(count(stats, 'POST /api/method/frappe.client.get_list')).toBe(0);
+  });
+
   it('listAll pages through everything', async () => {
     for (let i = 0; i < 7; i++) await client.insert('Purchase Order', purchaseOrder());
     await site.resetRequests();
@@ -176,7 +217,11 @@ describe('ErpnextClient operations', () => {
         'LinkValidationError',
       ]);
       expect(error.messages).toEqual(['Could not find Supplier: ACME']);
-      expect(error.describe()).toContain('Could not find Supplier: ACME');
+      // ERPNext's words stay in messages; the description names the failure only
+      expect(error.describe()).toBe(
+        'company-a: insert Purchase Order failed (permanent, validation, 417 LinkValidationError)',
+      );
+      expect(error.message).toBe(error.describe());
     });
 
     it('409: a duplicate name is permanent', async () => {

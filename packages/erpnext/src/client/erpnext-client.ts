@@ -10,7 +10,17 @@
  * - writes (insert, submit, cancel, call with write: true) are sent once: when one fails
  *   transiently with `outcomeUnknown`, the caller looks the document up by its marker;
  * - reads use the instance's read timeout, writes its write timeout (longer than the site's
- *   worker timeout, so that when the client gives up the server has finished or rolled back).
+ *   worker timeout, a rule the config is checked against, so that when the client gives up the
+ *   server has finished or rolled back);
+ * - serial numbers (which may be PINs) never go into a URL, where access logs would keep them:
+ *   lists of Serial No always go by POST frappe.client.get_list; the client's own log lines carry
+ *   instance, operation, kind, reason and status only, never ERPNext's messages.
+ *
+ * Lifetime: a client owns a connection pool and its breaker's timers until `close()`. A service
+ * that keeps one client per instance must close every client it replaces or drops: when
+ * `InstanceCache.onChange(id, config)` reports a changed or removed instance, build the new
+ * client (if any) and call `close()` on the old one (it lets calls under way finish). A replaced
+ * client that is never closed keeps its sockets open, and keeps using the old credentials.
  */
 import { type ClassifyContext, classify } from '../errors/classify.js';
 import type { ErpnextError, MarkerField } from '../errors/erpnext-error.js';
@@ -38,7 +48,10 @@ export interface ErpnextClientOptions {
   breaker?: Partial<BreakerOptions>;
   /** How reads are retried. */
   retry?: Partial<RetryPolicy>;
-  /** Lists whose GET request target would be longer go as POST frappe.client.get_list. Default 3,500. */
+  /**
+   * Lists whose GET request target would be longer go as POST frappe.client.get_list (Serial No
+   * lists always do). Default 3,500.
+   */
   maxGetTargetBytes?: number;
   /** TCP/TLS connect timeout (ms). Default 10,000. */
   connectTimeoutMs?: number;
@@ -85,6 +98,8 @@ interface RequestSpec {
 type Json = Record<string, unknown>;
 
 const DEFAULT_PAGE_SIZE = 500;
+/** Doctypes whose lists never go in a URL: their names (and filters on them) are sensitive. */
+const POST_ONLY_LISTS: ReadonlySet<string> = new Set(['Serial No']);
 
 export class ErpnextClient {
   readonly instanceId: string;
@@ -141,10 +156,15 @@ export class ErpnextClient {
    * One page of rows: `GET /api/resource/{doctype}` while the request target stays under the
    * limit, else `POST /api/method/frappe.client.get_list` with the arguments in the body (a read
    * all the same: retried, read timeout). Frappe's defaults apply: fields `["name"]`, 20 rows.
+   * `Serial No` always goes by POST, whatever the size: serial names are sensitive, and URLs
+   * land in access logs (nginx, gunicorn, proxies).
    */
   async list(doctype: string, options: ListOptions = {}): Promise<ErpnextRow[]> {
     const path = listResourcePath(doctype, options);
-    if (Buffer.byteLength(this.#transport.target(path)) <= this.#maxGetTargetBytes) {
+    const byGet =
+      !POST_ONLY_LISTS.has(doctype) &&
+      Buffer.byteLength(this.#transport.target(path)) <= this.#maxGetTargetBytes;
+    if (byGet) {
       const spec = readSpec(`list ${doctype}`, 'GET', path);
       return this.#rows(spec, await this.#request(spec), 'data');
     }
@@ -354,6 +374,7 @@ function enc(segment: string): string {
   return encodeURIComponent(segment);
 }
 
+/** What the client logs of an error: never `messages`, `exception` or `detail` (ERPNext's words). */
 function about(error: ErpnextError): Record<string, unknown> {
   const out: Record<string, unknown> = {
     instance: error.instanceId,

@@ -1,4 +1,7 @@
-/** The resilient ERPNext client: one per instance. */
+/**
+ * The resilient ERPNext client: one per instance. A service that keeps clients per instance
+ * closes every client it replaces or drops (InstanceCache.onChange -> old client.close()).
+ */
 export {
   type BreakerHealth,
   type BreakerOptions,

@@ -6,7 +6,7 @@
  */
 import { Value } from '@sinclair/typebox/value';
 import { ErpnextConfigError } from '../errors/config-error.js';
-import { InstanceConfig, instanceLimits } from '../instances/instance-config.schema.js';
+import { InstanceConfig, instanceLimits, timeoutProblems } from '../instances/instance-config.schema.js';
 
 export interface InstanceSettings {
   instanceId: string;
@@ -39,6 +39,7 @@ export function resolveInstance(config: InstanceConfig): InstanceSettings {
       problems.push({ path: key, message: 'must not contain whitespace or ":"' });
     }
   }
+  problems.push(...timeoutProblems(config));
   const url = checkBaseUrl(config.base_url, problems);
   if (problems.length > 0 || url === undefined) throw new ErpnextConfigError(instanceId, problems);
   return {

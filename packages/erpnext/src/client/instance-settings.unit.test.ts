@@ -61,6 +61,37 @@ describe('resolveInstance', () => {
     expect(error.message).not.toContain('has space');
   });
 
+  it('refuses a write timeout not greater than the worker timeout, naming write_timeout_ms', () => {
+    const equal = refusal(config({ worker_timeout_ms: 60_000, write_timeout_ms: 60_000 }));
+    expect(equal.problems).toEqual([
+      {
+        path: 'write_timeout_ms',
+        message:
+          'must be greater than worker_timeout_ms (60000 ms), so that a write the client gives up on has finished or been rolled back on the site',
+      },
+    ]);
+    expect(equal.message).toContain(
+      'instance "company-a": invalid configuration: write_timeout_ms: must be greater',
+    );
+    expect(refusal(config({ worker_timeout_ms: 5_000, write_timeout_ms: 2_000 })).problems[0]?.path).toBe(
+      'write_timeout_ms',
+    );
+    // against the default worker timeout (120 s) when none is given
+    const short = refusal(config({ write_timeout_ms: 30_000 }));
+    expect(short.problems[0]?.message).toContain('the default worker_timeout_ms (120000 ms)');
+  });
+
+  it('accepts a write timeout greater than the worker timeout, and defaults that always are', () => {
+    expect(
+      resolveInstance(config({ worker_timeout_ms: 1_000, write_timeout_ms: 1_001 })).limits,
+    ).toMatchObject({
+      workerTimeoutMs: 1_000,
+      writeTimeoutMs: 1_001,
+    });
+    expect(resolveInstance(config({ worker_timeout_ms: 300_000 })).limits.writeTimeoutMs).toBe(310_000);
+    expect(resolveInstance(config({ write_timeout_ms: 120_001 })).limits.writeTimeoutMs).toBe(120_001);
+  });
+
   it('reports schema problems by path', () => {
     const error = refusal(config({ max_in_flight: 0, id: 'bad id!' }));
     expect(error.problems.map((p) => p.path).sort()).toEqual(['id', 'max_in_flight']);

@@ -96,23 +96,63 @@ describe('ErpnextClient under faults', () => {
       expect(await byMarker(client, 'slow-1')).toEqual([{ name: inserted.name }]);
     });
 
-    it('a write timeout shorter than the commit: transient timeout, nothing found yet, the document later', async () => {
-      const client = make({ write_timeout_ms: 1_000 });
+    // Interco's rule: write timeout > worker timeout (the config is refused otherwise). The site's
+    // worker timeout (the simulator's faults) and the config's are kept the same here.
+    const SHORT_TIMEOUTS = { worker_timeout_ms: 1_000, write_timeout_ms: 1_500 };
+
+    it('a write slower than the worker timeout: the site kills it (504, rolled back) before the client gives up', async () => {
+      const client = make(SHORT_TIMEOUTS);
       await installMarker(client);
-      await site.setFaults({ rules: [{ match: PO_WRITES, slow_commit_ms: 2_500, times: 1 }] });
+      await site.setFaults({
+        worker_timeout_ms: SHORT_TIMEOUTS.worker_timeout_ms,
+        rules: [{ match: PO_WRITES, slow_commit_ms: 2_500, times: 1 }],
+      });
       const started = Date.now();
       const error = await rejection(
         client.insert('Purchase Order', purchaseOrder({ custom_interco_marker: 'late-1' }), {
           marker: MARKER,
         }),
       );
+      expect([error.kind, error.reason, error.status, error.outcomeUnknown]).toEqual([
+        'transient',
+        'gateway',
+        504,
+        true,
+      ]);
+      expect(Date.now() - started).toBeLessThan(SHORT_TIMEOUTS.write_timeout_ms);
+      // when the client has its answer the site has rolled back: the lookup tells the truth
+      expect(await byMarker(client, 'late-1')).toEqual([]);
+      await sleep(2_600 - (Date.now() - started));
+      expect(await byMarker(client, 'late-1')).toEqual([]);
+    });
+
+    it('a write queued behind busy workers past the write timeout: transient timeout, outcome unknown; it commits later', async () => {
+      const client = make(SHORT_TIMEOUTS);
+      const other = make({ ...SHORT_TIMEOUTS, id: 'company-a-other' });
+      await installMarker(client);
+      // one worker, kept busy by three slow reads (each within the worker timeout): the insert
+      // waits in the queue (gunicorn's backlog), where the worker timeout does not run
+      await site.setFaults({
+        workers: 1,
+        worker_timeout_ms: SHORT_TIMEOUTS.worker_timeout_ms,
+        rules: [{ match: { http_method: 'GET' }, latency_ms: 900, times: 3 }],
+      });
+      const busy = Promise.all([other.ping(), other.ping(), other.ping()]);
+      await sleep(50);
+      const started = Date.now();
+      const error = await rejection(
+        client.insert('Purchase Order', purchaseOrder({ custom_interco_marker: 'queued-1' }), {
+          marker: MARKER,
+        }),
+      );
       expect([error.kind, error.reason, error.outcomeUnknown]).toEqual(['transient', 'timeout', true]);
       expect(Date.now() - started).toBeLessThan(2_500);
-      expect(await byMarker(client, 'late-1')).toEqual([]);
+      expect(await site.documents('Purchase Order')).toEqual([]); // still queued
+      expect(await busy).toEqual(['interco@a.test', 'interco@a.test', 'interco@a.test']);
       let found: unknown[] = [];
       for (let i = 0; i < 40 && found.length === 0; i++) {
         await sleep(100);
-        found = await byMarker(client, 'late-1');
+        found = await byMarker(client, 'queued-1');
       }
       expect(found).toHaveLength(1);
     });
@@ -152,11 +192,11 @@ describe('ErpnextClient under faults', () => {
       expect(count(await site.requests(), 'GET /api/method/frappe.auth.get_logged_user')).toBe(3);
     });
 
-    it('writes are never retried: one POST per insert under 503s', async () => {
+    it("writes are never retried: one POST per insert under nginx's 503s (outcome unknown)", async () => {
       const client = make();
       await site.setFaults({ rules: [{ match: PO_WRITES, error_rates: { '503': 1 } }] });
       const error = await rejection(client.insert('Purchase Order', purchaseOrder()));
-      expect([error.kind, error.status, error.outcomeUnknown]).toEqual(['transient', 503, false]);
+      expect([error.kind, error.status, error.outcomeUnknown]).toEqual(['transient', 503, true]);
       expect(count(await site.requests(), 'POST /api/resource/:doctype')).toBe(1);
     });
 
@@ -297,6 +337,24 @@ describe('ErpnextClient under faults', () => {
       expect(await client.ping()).toBe('interco@a.test');
       expect(client.health().breaker.state).toBe('closed');
       expect((await site.requests()).total).toBe(1);
+    });
+
+    it('a burst of 429s leaves it closed (the site is up, asking to slow down); a burst of 503s opens it', async () => {
+      const limited = make({ id: 'limited' }, { breaker, retry: { maxAttempts: 1 } });
+      await site.setFaults({ rules: [{ error_rates: { '429': 1 }, retry_after_s: 0 }] });
+      for (let i = 0; i < 8; i++) {
+        const error = await rejection(limited.ping());
+        expect([error.kind, error.reason, error.status]).toEqual(['transient', 'rate_limited', 429]);
+      }
+      expect(limited.health().breaker).toMatchObject({
+        state: 'closed',
+        opened: 0,
+        window: { failures: 0, fires: 8 },
+      });
+      await site.setFaults({ rules: [{ error_rates: { '503': 1 } }] });
+      const unavailable = make({ id: 'unavailable' }, { breaker, retry: { maxAttempts: 1 } });
+      for (let i = 0; i < 3; i++) expect((await rejection(unavailable.ping())).status).toBe(503);
+      expect(unavailable.health().breaker).toMatchObject({ state: 'open', opened: 1 });
     });
 
     it('a read retried across an open breaker waits for the half-open and succeeds', async () => {

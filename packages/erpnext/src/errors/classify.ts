@@ -5,7 +5,7 @@
  *
  * | answer                                                                  | kind      |
  * | ----------------------------------------------------------------------- | --------- |
- * | network error, timeout, 408, 502/503/504, 508, 429 (`Retry-After`)       | transient |
+ * | network error, timeout, 408, 502/503/504/524, 508, 429 (`Retry-After`)   | transient |
  * | 500 QueryDeadlockError / QueryTimeoutError (or OperationalError 1213,    | transient |
  * | 1205, 2006, 2013 from older sites)                                      |           |
  * | breaker open (the call was not sent)                                    | transient |
@@ -13,8 +13,25 @@
  * | 417 TimestampMismatchError                                              | conflict  |
  * | other 417 (UniqueValidationError on another field too), 404, 409        | permanent |
  * | 500 other (TypeError, DataError...), 413, gunicorn's 400 "Request Line   | permanent |
- * | is too large", nginx's 414, other 4xx, 3xx, unreadable success bodies   |           |
+ * | is too large", nginx's 414, other 4xx, 3xx, unreadable success bodies,  |           |
+ * | a request that could not be built (a bug on our side, a closed client)  |           |
  * | 401, 403, 400 about the Authorization header                            | auth      |
+ *
+ * 429 and 408 are transient for the caller, but no 4xx answer ever counts against the
+ * instance's circuit breaker (see ../client/breaker.ts): the site is up and answering.
+ *
+ * A write's outcome is unknown (`outcomeUnknown`) unless something proves the site did not
+ * apply it:
+ * - transport failures are unknown, except those before anything was sent: connection refused,
+ *   DNS failures, a connect that failed or timed out (`syscall` connect/getaddrinfo), and a
+ *   request refused by undici or Node before sending (invalid URL or argument). Resets, closed or
+ *   destroyed connections (UND_ERR_CLOSED, UND_ERR_SOCKET, ECONNRESET...), timeouts and codes
+ *   this table does not know are transient and unknown;
+ * - a 5xx without Frappe's JSON error body (nginx's 502/503/504, a CDN's 524, any other gateway
+ *   or HTML page) is unknown: the worker may have run and committed the write. A Frappe JSON
+ *   error (`exc_type` present) means the request ran and Frappe rolled it back: known;
+ * - a 2xx whose body cannot be used is unknown; 4xx answers are known (refused, not applied),
+ *   except 408.
  */
 import {
   decodeEntities,
@@ -95,6 +112,13 @@ function classifyResponse(
 }
 
 function responseVerdict(status: number, body: DecodedErrorBody, context: ClassifyContext): Verdict {
+  const verdict = statusVerdict(status, body, context);
+  // Any 5xx that is not Frappe's own JSON error: a proxy answered, the worker may have committed.
+  if (context.write === true && status >= 500 && body.excType === undefined) verdict.outcomeUnknown = true;
+  return verdict;
+}
+
+function statusVerdict(status: number, body: DecodedErrorBody, context: ClassifyContext): Verdict {
   const exc = body.excType;
   const write = context.write === true;
   // A success we cannot read: a write may have been applied all the same.
@@ -135,8 +159,8 @@ function responseVerdict(status: number, body: DecodedErrorBody, context: Classi
       return { kind: 'permanent', reason: 'unexpected_status' };
     case 502:
     case 504:
-      // nginx answered; the worker may still have run (and committed) the write.
-      return { kind: 'transient', reason: 'gateway', outcomeUnknown: write };
+    case 524: // a CDN (Cloudflare) gave up waiting for the origin
+      return { kind: 'transient', reason: 'gateway' };
     case 508:
       return { kind: 'transient', reason: 'deadlock' };
   }
@@ -196,16 +220,28 @@ function serverErrorVerdict(body: DecodedErrorBody): Verdict {
   return { kind: 'permanent', reason: 'server_error' };
 }
 
-/** Codes of failures before anything was sent: the server cannot have seen the request. */
+/** Codes that say the request never left: the connection was refused, or the name did not resolve. */
 const NOT_SENT_CODES = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
   'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'EHOSTDOWN',
+  'EAI_FAIL',
+  'EAI_NODATA',
+  'EAI_NONAME',
   'UND_ERR_CONNECT_TIMEOUT',
+]);
+/** System calls whose failure happens before a request can be written: connecting, resolving. */
+const NOT_SENT_SYSCALLS = new Set(['connect', 'getaddrinfo', 'getaddrinfo6', 'lookup']);
+/** undici and Node refusing a request before sending it: a bug on our side, not a transport failure. */
+const REFUSED_BEFORE_SEND_CODES = new Set([
+  'UND_ERR_INVALID_ARG',
+  'UND_ERR_INVALID_RETURN_VALUE',
+  'UND_ERR_NOT_SUPPORTED',
+  'ERR_INVALID_URL',
+  'ERR_INVALID_ARG_TYPE',
+  'ERR_INVALID_ARG_VALUE',
+  'ERR_INVALID_HTTP_TOKEN',
+  'ERR_INVALID_CHAR',
 ]);
 const TIMEOUT_CODES = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
@@ -214,21 +250,17 @@ const TIMEOUT_CODES = new Set([
   'ETIMEDOUT',
   'ESOCKETTIMEDOUT',
 ]);
-const NETWORK_CODES = new Set([
-  ...NOT_SENT_CODES,
-  'UND_ERR_SOCKET',
-  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
-  'UND_ERR_HEADERS_OVERFLOW',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'EPIPE',
-  'EPROTO',
-]);
 
+/**
+ * A failure with a code is a transport failure (transient), unless undici or Node refused the
+ * request before sending it (permanent, a bug). Without a code it is our own error before sending
+ * (permanent `client_error`: JSON that cannot be serialized, a closed client), except an abort
+ * timeout. Unknown codes (UND_ERR_CLOSED, UND_ERR_DESTROYED, new undici codes...) are transient:
+ * nothing says the site is at fault for good, or that the request was not sent.
+ */
 function classifyFailure(error: unknown, context: ClassifyContext): ErpnextError {
   if (error instanceof ErpnextError) return error;
   const code = errorCode(error);
-  const write = context.write === true;
   const detail = failureDetail(error, code);
   const init: ErpnextErrorInit = {
     ...base(context),
@@ -243,27 +275,38 @@ function classifyFailure(error: unknown, context: ClassifyContext): ErpnextError
   if (timedOut) {
     init.kind = 'transient';
     init.reason = 'timeout';
-  } else if (code !== undefined && (NETWORK_CODES.has(code) || code.startsWith('HPE_'))) {
+  } else if (code !== undefined && !REFUSED_BEFORE_SEND_CODES.has(code)) {
     init.kind = 'transient';
     init.reason = 'network';
   }
-  if (init.kind === 'transient')
-    init.outcomeUnknown = write && !(code !== undefined && NOT_SENT_CODES.has(code));
+  if (init.kind === 'transient') init.outcomeUnknown = context.write === true && !notSent(error, code);
   return new ErpnextError(init);
 }
 
+/** Whether the failure proves the request was never sent. */
+function notSent(error: unknown, code: string | undefined): boolean {
+  if (code !== undefined && NOT_SENT_CODES.has(code)) return true;
+  const syscall = errorField(error, 'syscall');
+  return syscall !== undefined && NOT_SENT_SYSCALLS.has(syscall);
+}
+
 /** `code` of the error, of its cause, or of the first of an AggregateError (happy eyeballs). */
-function errorCode(error: unknown, depth = 0): string | undefined {
+function errorCode(error: unknown): string | undefined {
+  return errorField(error, 'code');
+}
+
+/** A string field of the error, of its cause, or of the first of an AggregateError that has it. */
+function errorField(error: unknown, field: 'code' | 'syscall', depth = 0): string | undefined {
   if (typeof error !== 'object' || error === null || depth > 3) return undefined;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && code !== '') return code;
+  const value = (error as Record<string, unknown>)[field];
+  if (typeof value === 'string' && value !== '') return value;
   if (error instanceof AggregateError) {
     for (const inner of error.errors) {
-      const innerCode = errorCode(inner, depth + 1);
-      if (innerCode !== undefined) return innerCode;
+      const innerValue = errorField(inner, field, depth + 1);
+      if (innerValue !== undefined) return innerValue;
     }
   }
-  return errorCode((error as { cause?: unknown }).cause, depth + 1);
+  return errorField((error as { cause?: unknown }).cause, field, depth + 1);
 }
 
 /** A short text for a failure: its code and message (undici and system messages hold no secrets). */

@@ -74,6 +74,71 @@ describe('classify: transient', () => {
   });
 
   it.each([
+    'UND_ERR_CLOSED',
+    'UND_ERR_DESTROYED',
+    'UND_ERR_SOCKET',
+    'UND_ERR_ABORTED',
+    'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+    'ECONNRESET',
+    'EPIPE',
+    'ECONNABORTED',
+    'EHOSTUNREACH',
+    'ERR_STREAM_PREMATURE_CLOSE',
+    'HPE_INVALID_CONSTANT',
+    'UND_ERR_SOMETHING_NEW',
+  ])('%s on a write: transient network error, outcome unknown', (code) => {
+    const error = failure(systemError(code), write);
+    expect([error.kind, error.reason, error.outcomeUnknown]).toEqual(['transient', 'network', true]);
+    expect(failure(systemError(code), read).outcomeUnknown).toBe(false);
+  });
+
+  it('timeouts on a write (undici, system, AbortSignal): outcome unknown', () => {
+    for (const error of [
+      systemError('UND_ERR_HEADERS_TIMEOUT'),
+      systemError('UND_ERR_BODY_TIMEOUT'),
+      systemError('ETIMEDOUT'),
+      new DOMException('The operation was aborted due to timeout', 'TimeoutError'),
+    ]) {
+      const classified = failure(error, write);
+      expect([classified.kind, classified.reason, classified.outcomeUnknown]).toEqual([
+        'transient',
+        'timeout',
+        true,
+      ]);
+    }
+  });
+
+  it.each([
+    ['ECONNREFUSED', 'network'],
+    ['ENOTFOUND', 'network'],
+    ['EAI_AGAIN', 'network'],
+    ['UND_ERR_CONNECT_TIMEOUT', 'timeout'],
+  ])('%s on a write happened before sending: transient (%s), outcome known', (code, reason) => {
+    const error = failure(systemError(code), write);
+    expect([error.kind, error.reason, error.outcomeUnknown]).toEqual(['transient', reason, false]);
+  });
+
+  it('a connect or DNS system call that failed proves nothing was sent; the same code on a read/write call does not', () => {
+    const atConnect = Object.assign(systemError('EHOSTUNREACH'), { syscall: 'connect' });
+    const atWrite = Object.assign(systemError('EHOSTUNREACH'), { syscall: 'write' });
+    const resetAtConnect = Object.assign(systemError('ECONNRESET'), { syscall: 'connect' });
+    expect(failure(atConnect, write).outcomeUnknown).toBe(false);
+    expect(failure(resetAtConnect, write).outcomeUnknown).toBe(false);
+    expect(failure(atWrite, write).outcomeUnknown).toBe(true);
+    const wrapped = new AggregateError([atConnect, atConnect]);
+    expect(failure(wrapped, write).outcomeUnknown).toBe(false);
+  });
+
+  it('a request refused before sending (invalid URL or argument) is permanent and known', () => {
+    for (const code of ['UND_ERR_INVALID_ARG', 'ERR_INVALID_URL', 'ERR_INVALID_ARG_TYPE']) {
+      const error = failure(systemError(code), write);
+      expect([error.kind, error.reason, error.outcomeUnknown]).toEqual(['permanent', 'client_error', false]);
+    }
+    const bug = failure(new TypeError('Do not know how to serialize a BigInt'), write);
+    expect([bug.kind, bug.outcomeUnknown]).toEqual(['permanent', false]);
+  });
+
+  it.each([
     [502, 'gateway', '502 Bad Gateway'],
     [503, 'unavailable', '503 Service Temporarily Unavailable'],
     [504, 'gateway', '504 Gateway Time-out'],
@@ -87,10 +152,40 @@ describe('classify: transient', () => {
     expect(error.detail).toBe(detail);
   });
 
-  it('502 and 504 on a write leave its outcome unknown (the worker may have committed); 503 does not', () => {
-    expect(answer(502, nginxPage(502), write).outcomeUnknown).toBe(true);
-    expect(answer(504, nginxPage(504), write).outcomeUnknown).toBe(true);
-    expect(answer(503, nginxPage(503), write).outcomeUnknown).toBe(false);
+  it.each([
+    [502, nginxPage(502)],
+    [503, nginxPage(503)],
+    [504, nginxPage(504)],
+    [524, '<html><title>example.com | 524: A timeout occurred</title></html>'],
+    [500, '<html><title>Internal Server Error</title></html>'],
+    [501, ''],
+    [508, 'Loop Detected'],
+  ])(
+    'a %i on a write without Frappe JSON leaves its outcome unknown (the worker may have committed)',
+    (status, page) => {
+      expect(answer(status, page, write).outcomeUnknown).toBe(true);
+      expect(answer(status, page, read).outcomeUnknown).toBe(false);
+    },
+  );
+
+  it('a 5xx with a Frappe JSON error (exc_type) ran and was rolled back: outcome known', () => {
+    expect(answer(500, frappeErrorBody('QueryDeadlockError'), write).outcomeUnknown).toBe(false);
+    expect(answer(500, frappeErrorBody('TypeError', { module: 'builtins' }), write).outcomeUnknown).toBe(
+      false,
+    );
+    expect(answer(503, frappeErrorBody('SessionBootFailed'), write).outcomeUnknown).toBe(false);
+    expect(answer(508, frappeErrorBody('InternalError'), write).outcomeUnknown).toBe(false);
+  });
+
+  it("524 (a CDN's origin timeout) is a transient gateway error", () => {
+    expect([answer(524, '').kind, answer(524, '').reason]).toEqual(['transient', 'gateway']);
+  });
+
+  it('4xx answers to a write are known (refused, not applied), except 408', () => {
+    for (const status of [400, 401, 403, 404, 409, 413, 417, 429]) {
+      expect(answer(status, frappeErrorBody('ValidationError'), write).outcomeUnknown).toBe(false);
+    }
+    expect(answer(408, '', write).outcomeUnknown).toBe(true);
   });
 
   it('500 QueryDeadlockError is a transient deadlock', () => {
@@ -293,7 +388,11 @@ describe('classify: permanent', () => {
     expect(error.exception).toBe(
       'frappe.exceptions.DocstatusTransitionError: Cannot change docstatus from 0 (Draft) to 2 (Cancelled)',
     );
-    expect(error.describe()).toContain('Cannot change docstatus from 0 (Draft) to 2 (Cancelled)');
+    // the traceback line repeats ERPNext's message: not in the description, not in toJSON
+    expect(error.describe()).toBe(
+      'company-a: insert Purchase Order failed (permanent, validation, 417 DocstatusTransitionError)',
+    );
+    expect(error.toJSON()).not.toHaveProperty('exception');
   });
 
   it('a message that is a list (as_list) gives one message per item', () => {
@@ -459,16 +558,43 @@ describe('classify: auth', () => {
 });
 
 describe('ErpnextError.describe', () => {
-  it('is one line: instance, operation, kind, reason, status, exc_type and the messages without tags', () => {
+  it("is one line: instance, operation, kind, reason, status and exc_type, without ERPNext's messages", () => {
     const body = frappeErrorBody('MandatoryError', {
       messages: [
         plain('Error: Value missing for Purchase Order: Supplier'),
         plain('Error: <strong>Purchase Order Item</strong> Row #1: Value missing for: Required By'),
       ],
     });
-    expect(answer(417, body, write).describe()).toBe(
-      'company-a: insert Purchase Order failed (permanent, validation, 417 MandatoryError): Error: Value missing for Purchase Order: Supplier; Error: Purchase Order Item Row #1: Value missing for: Required By',
+    const error = answer(417, body, write);
+    expect(error.describe()).toBe(
+      'company-a: insert Purchase Order failed (permanent, validation, 417 MandatoryError)',
     );
+    expect(error.message).toBe(error.describe());
+    expect(error.messages).toHaveLength(2);
+  });
+
+  it('a serial quoted by ERPNext stays in messages only: not in message, describe(), toJSON() or the stack', () => {
+    const text =
+      'Serial No <strong>PIN-1234-5678</strong> is already present in the warehouse <strong>Stores - CA</strong>.';
+    const body = frappeErrorBody('SerialNoDuplicateError', {
+      module: 'erpnext.stock.doctype.serial_no.serial_no',
+      text,
+      messages: [thrown(text, 'Error')],
+    });
+    const error = answer(417, body, { ...write, operation: 'insert Purchase Receipt' });
+    expect(error.messages).toEqual([text]);
+    expect(error.exception).toContain('PIN-1234-5678');
+    for (const view of [
+      error.message,
+      error.describe(),
+      JSON.stringify(error.toJSON()),
+      String(error.stack),
+    ]) {
+      expect(view).not.toContain('PIN-1234');
+    }
+    expect(error.toJSON()).toMatchObject({ excType: 'SerialNoDuplicateError', status: 417, messageCount: 1 });
+    expect(error.toJSON()).not.toHaveProperty('messages');
+    expect(error.toJSON()).not.toHaveProperty('exception');
   });
 
   it('says when to retry', () => {
@@ -480,8 +606,11 @@ describe('ErpnextError.describe', () => {
   });
 
   it('is bounded in length and has no line breaks', () => {
-    const long = frappeErrorBody('ValidationError', { messages: [thrown(`x\n${'y'.repeat(2000)}`)] });
-    const line = answer(417, long).describe();
+    const long = classify(
+      { type: 'response', status: 417, body: frappeErrorBody('ValidationError') },
+      { ...read, operation: `call x\n${'y'.repeat(2000)}` },
+    );
+    const line = long.describe();
     expect(line.length).toBeLessThanOrEqual(500);
     expect(line).not.toContain('\n');
   });

@@ -14,6 +14,12 @@
  *
  * Nothing here ever holds the API secret or the request's query (filters may list serials):
  * `operation` names the call and doctype only.
+ *
+ * ERPNext's own words may quote serial numbers (PINs), e.g. "Serial No <strong>PIN-1234</strong>
+ * is already present in the warehouse…". They are kept in `messages` (and the traceback line in
+ * `exception`), which the caller passes on only where access is controlled (the step's failed
+ * event). `message`, `describe()` and `toJSON()` (what ends up in logs) are built from the
+ * instance, operation, kind, reason, status and `exc_type` only, never from ERPNext's words.
  */
 
 export type ErpnextErrorKind = 'transient' | 'conflict' | 'permanent' | 'auth';
@@ -87,9 +93,17 @@ export class ErpnextError extends Error {
   readonly status?: number;
   /** Frappe's exception class name (`exc_type`). */
   readonly excType?: string;
-  /** The last traceback line, e.g. `frappe.exceptions.ValidationError: Cannot edit cancelled document`. */
+  /**
+   * The last traceback line, e.g. `frappe.exceptions.ValidationError: Cannot edit cancelled document`.
+   * Sensitive: it repeats ERPNext's message, which may quote serial numbers. Not in `message`,
+   * `describe()` or `toJSON()`; never log it.
+   */
   readonly exception?: string;
-  /** What ERPNext showed the user (`_server_messages` decoded twice, then `_error_message`), exactly as sent. */
+  /**
+   * What ERPNext showed the user (`_server_messages` decoded twice, then `_error_message`), exactly
+   * as sent. Sensitive: may quote serial numbers. Not in `message`, `describe()` or `toJSON()`;
+   * pass it on explicitly where access is controlled (the step's failed event), never to a log.
+   */
   readonly messages: string[];
   /** How long the site asks us to wait (`Retry-After`), or until the breaker half-opens. */
   readonly retryAfterMs?: number;
@@ -99,8 +113,10 @@ export class ErpnextError extends Error {
   /** The field the unique violation names (a fieldname or a label), when the answer says. */
   readonly uniqueField?: string;
   /**
-   * A write that may have been applied: the request may have reached the server and no answer
-   * came (connection dropped after sending, timeout, 502/504). Look before writing again.
+   * A write that may have been applied: nothing proves the site did not run it (the connection
+   * dropped or timed out after the request may have been sent; a 5xx that is not Frappe's JSON
+   * error, such as nginx's 502/503/504 or a CDN's 524; a success whose body cannot be read). Look
+   * before writing again.
    */
   readonly outcomeUnknown: boolean;
 
@@ -126,7 +142,10 @@ export class ErpnextError extends Error {
     return this.kind === 'transient';
   }
 
-  /** One line for people: instance, operation, kind, status and ERPNext's words. No secrets. */
+  /**
+   * One line for people and logs: instance, operation, kind, reason, status and `exc_type` (and
+   * when to retry). Never ERPNext's words (they may quote serials): read `messages` for those.
+   */
   describe(): string {
     return this.message;
   }
@@ -138,7 +157,10 @@ export class ErpnextError extends Error {
     return sameField(this.uniqueField, field);
   }
 
-  /** A plain object for logs and API answers (no `cause`, no stack). */
+  /**
+   * A plain object for logs (no `cause`, no stack). Without ERPNext's words: no `messages` (only
+   * how many there are) and no `exception`, which may quote serial numbers.
+   */
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = {
       name: this.name,
@@ -146,13 +168,12 @@ export class ErpnextError extends Error {
       reason: this.reason,
       instanceId: this.instanceId,
       operation: this.operation,
-      messages: this.messages,
+      messageCount: this.messages.length,
       isUniqueViolation: this.isUniqueViolation,
       outcomeUnknown: this.outcomeUnknown,
     };
     if (this.status !== undefined) out.status = this.status;
     if (this.excType !== undefined) out.excType = this.excType;
-    if (this.exception !== undefined) out.exception = this.exception;
     if (this.retryAfterMs !== undefined) out.retryAfterMs = this.retryAfterMs;
     if (this.detail !== undefined) out.detail = this.detail;
     if (this.uniqueField !== undefined) out.uniqueField = this.uniqueField;
@@ -170,27 +191,15 @@ function describeInit(init: ErpnextErrorInit): string {
   const head = [init.status === undefined ? undefined : String(init.status), init.excType]
     .filter((part) => part !== undefined)
     .join(' ');
-  const words = init.messages?.length
-    ? init.messages.join('; ')
-    : (exceptionText(init.exception) ?? init.detail);
   let line = `${init.instanceId}: ${init.operation} failed (${init.kind}, ${init.reason}${head === '' ? '' : `, ${head}`})`;
-  if (words !== undefined && words !== '') line += `: ${plain(words)}`;
   if (init.retryAfterMs !== undefined) line += ` [retry after ${Math.ceil(init.retryAfterMs)} ms]`;
+  return oneLine(line);
+}
+
+/** Whitespace collapsed, bounded: the instance id and operation come from callers. */
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
   return line.length > MAX_DESCRIPTION ? `${line.slice(0, MAX_DESCRIPTION - 1)}…` : line;
-}
-
-/** `frappe.exceptions.ValidationError: text` -> `text`. */
-function exceptionText(exception: string | undefined): string | undefined {
-  if (exception === undefined) return undefined;
-  const colon = exception.indexOf(': ');
-  return colon < 0 ? undefined : exception.slice(colon + 2);
-}
-
-/** Tags out, entities decoded, whitespace collapsed: for the one-line description only. */
-function plain(text: string): string {
-  return decodeEntities(text.replace(/<[^>]*>/g, ''))
-    .replace(/\s+/g, ' ')
-    .trim();
 }
 
 export function decodeEntities(text: string): string {

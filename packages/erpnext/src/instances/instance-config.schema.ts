@@ -23,7 +23,8 @@ export const InstanceConfig = Type.Object(
     write_timeout_ms: Type.Optional(
       Type.Integer({
         minimum: 1000,
-        description: 'default: worker timeout + 10 s (130 s for a default site)',
+        description:
+          'must be greater than worker_timeout_ms; default: worker timeout + 10 s (130 s for a default site)',
       }),
     ),
     read_timeout_ms: Type.Optional(Type.Integer({ minimum: 100, default: DEFAULT_READ_TIMEOUT_MS })),
@@ -32,6 +33,27 @@ export const InstanceConfig = Type.Object(
   { additionalProperties: false, $id: 'InstanceConfig' },
 );
 export type InstanceConfig = Static<typeof InstanceConfig>;
+
+/**
+ * The rule the schema cannot state: the write timeout must be greater than the worker timeout
+ * (given, or the default), so that when the client gives up on a write the site has finished it
+ * or rolled it back, and a lookup by marker tells the truth. Checks only numbers (the schema
+ * reports other types); returns the problems with their paths, empty when the rule holds.
+ */
+export function timeoutProblems(config: unknown): Array<{ path: string; message: string }> {
+  if (typeof config !== 'object' || config === null) return [];
+  const { worker_timeout_ms: worker, write_timeout_ms: write } = config as Record<string, unknown>;
+  if (typeof write !== 'number') return [];
+  const workerMs = typeof worker === 'number' ? worker : DEFAULT_WORKER_TIMEOUT_MS;
+  if (write > workerMs) return [];
+  const which = typeof worker === 'number' ? 'worker_timeout_ms' : 'the default worker_timeout_ms';
+  return [
+    {
+      path: 'write_timeout_ms',
+      message: `must be greater than ${which} (${workerMs} ms), so that a write the client gives up on has finished or been rolled back on the site`,
+    },
+  ];
+}
 
 /** The timeouts and cap of an instance, defaults applied. */
 export function instanceLimits(config: InstanceConfig): {

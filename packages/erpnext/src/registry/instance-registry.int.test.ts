@@ -1,13 +1,24 @@
 import { natsUrl, testNamespace } from '@interco/testkit/vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Logger } from '../client/logger.js';
 import type { InstanceConfig } from '../instances/instance-config.schema.js';
 import { InstanceCache } from './instance-cache.js';
 import { InstanceRegistry, RegistryError } from './instance-registry.js';
 import { SecretBox } from './secret-box.js';
 
 const ns = testNamespace();
+const bucket = `reg_${ns.id}`;
 const box = SecretBox.fromKeyText(SecretBox.generateKeyText());
+
+type Line = { level: string; obj: Record<string, unknown>; msg: string };
+function recordingLogger(): { logger: Logger; lines: Line[] } {
+  const lines: Line[] = [];
+  const at = (level: string) => (obj: object, msg: string) => {
+    lines.push({ level, obj: { ...obj }, msg });
+  };
+  return { lines, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
+}
 const instance = (id: string, more: Partial<InstanceConfig> = {}): InstanceConfig => ({
   id,
   name: `ERP ${id}`,
@@ -22,7 +33,7 @@ describe('InstanceRegistry (JetStream KV)', () => {
   let registry: InstanceRegistry;
   beforeAll(async () => {
     nc = await connect({ servers: natsUrl() });
-    registry = await InstanceRegistry.open(nc, box, { bucket: `reg_${ns.id}` });
+    registry = await InstanceRegistry.open(nc, box, { bucket });
   });
   afterAll(async () => {
     await nc?.close();
@@ -58,7 +69,7 @@ describe('InstanceRegistry (JetStream KV)', () => {
 
   it('cannot open credentials with another key', async () => {
     const other = await InstanceRegistry.open(nc, SecretBox.fromKeyText(SecretBox.generateKeyText()), {
-      bucket: `reg_${ns.id}`,
+      bucket,
     });
     await expect(other.config('erp-a')).rejects.toThrow('does not open with INTERCO_SECRET_KEY');
   });
@@ -93,6 +104,64 @@ describe('InstanceRegistry (JetStream KV)', () => {
     expect((await registry.list()).map((s) => s.id)).toEqual(['erp-a']);
   });
 
+  it('shows the last four characters of an API key only when it has at least 12', async () => {
+    expect((await registry.add(instance('erp-short', { api_key: 'k-12345' }))).api_key_hint).toBe('');
+    expect((await registry.describe('erp-short')).api_key_hint).toBe('');
+    const twelve = await registry.update('erp-short', { api_key: 'abcdefgh1234' });
+    expect(twelve.api_key_hint).toBe('1234');
+    await registry.remove('erp-short');
+  });
+
+  it('refuses a write timeout not greater than the worker timeout, on add and on update', async () => {
+    const bad = registry.add(instance('erp-t', { worker_timeout_ms: 60_000, write_timeout_ms: 60_000 }));
+    await expect(bad).rejects.toMatchObject({ kind: 'invalid' });
+    const error = (await bad.catch((e: unknown) => e)) as RegistryError;
+    expect(error.problems.map((p) => p.path)).toEqual(['write_timeout_ms']);
+    expect(error.message).toContain('write_timeout_ms: must be greater than worker_timeout_ms (60000 ms)');
+    await registry.add(instance('erp-t', { worker_timeout_ms: 60_000, write_timeout_ms: 70_000 }));
+    await expect(registry.update('erp-t', { worker_timeout_ms: 70_000 })).rejects.toMatchObject({
+      kind: 'invalid',
+      problems: [{ path: 'write_timeout_ms' }],
+    });
+    expect((await registry.describe('erp-t')).worker_timeout_ms).toBe(60_000);
+    await registry.remove('erp-t');
+  });
+
+  it('keeps no history: after an update and a remove, no revision holds an earlier sealed credential', async () => {
+    const history = async (key: string) => {
+      const entries: Array<{ operation: string; text: string }> = [];
+      for await (const entry of await registry.kv.history({ key })) {
+        entries.push({ operation: entry.operation, text: entry.string() });
+      }
+      return entries;
+    };
+    const sealed = async (key: string) =>
+      JSON.parse((await registry.kv.get(key))?.string() ?? '{}') as {
+        api_key_sealed: string;
+        api_secret_sealed: string;
+      };
+    expect((await registry.kv.status()).history).toBe(1);
+    await registry.add(instance('erp-h'));
+    const first = await sealed('erp-h');
+    await registry.update('erp-h', { api_secret: 'rotated-erp-h-secret', api_key: 'rotated-erp-h-key' });
+    const second = await sealed('erp-h');
+    expect(second.api_secret_sealed).not.toBe(first.api_secret_sealed);
+    const afterUpdate = await history('erp-h');
+    expect(afterUpdate.map((e) => e.operation)).toEqual(['PUT']);
+    expect(afterUpdate[0]?.text).toContain(second.api_secret_sealed);
+    await registry.remove('erp-h');
+    const afterRemove = await history('erp-h');
+    expect(afterRemove.map((e) => e.operation)).toEqual(['PURGE']);
+    const text = JSON.stringify(afterRemove);
+    for (const value of [first, second].flatMap((s) => [s.api_key_sealed, s.api_secret_sealed])) {
+      expect(text).not.toContain(value);
+    }
+    // the id can be used again
+    await registry.add(instance('erp-h'));
+    expect((await registry.config('erp-h')).api_secret).toBe('secret-erp-h-do-not-leak');
+    await registry.remove('erp-h');
+  });
+
   it('tests an instance with a probe', async () => {
     expect(await registry.test('erp-a', async (config) => `user of ${config.id}`)).toEqual({
       ok: true,
@@ -123,5 +192,82 @@ describe('InstanceRegistry (JetStream KV)', () => {
     } finally {
       cache.stop();
     }
+  });
+
+  it('a cache listener that throws is logged, and the others and later updates still run', async () => {
+    const { logger, lines } = recordingLogger();
+    const cache = await InstanceCache.start(registry, { logger });
+    try {
+      const seen: string[] = [];
+      cache.onChange(() => {
+        throw new Error('listener bug');
+      });
+      cache.onChange((id, config) => seen.push(`${id}:${config?.name ?? 'removed'}`));
+      await registry.add(instance('erp-l'));
+      await registry.update('erp-l', { name: 'Later' });
+      await registry.remove('erp-l');
+      await expect
+        .poll(() => seen, { timeout: 5000 })
+        .toEqual(['erp-l:ERP erp-l', 'erp-l:Later', 'erp-l:removed']);
+      expect(cache.get('erp-l')).toBeUndefined();
+      const thrown = lines.filter((l) => l.msg === 'instance cache: a change listener threw');
+      expect(thrown).toHaveLength(3);
+      expect(thrown[0]).toMatchObject({
+        level: 'error',
+        obj: { instance: 'erp-l', error: 'Error: listener bug' },
+      });
+    } finally {
+      cache.stop();
+    }
+  });
+
+  it('a record sealed with another key is skipped and logged without secrets; the cache goes on', async () => {
+    const { logger, lines } = recordingLogger();
+    const cache = await InstanceCache.start(registry, { logger });
+    const otherKey = await InstanceRegistry.open(nc, SecretBox.fromKeyText(SecretBox.generateKeyText()), {
+      bucket,
+    });
+    try {
+      const seen: string[] = [];
+      cache.onChange((id, config) => seen.push(`${id}:${config?.name ?? 'removed'}`));
+      await otherKey.add(instance('erp-x'));
+      await registry.add(instance('erp-y'));
+      await expect.poll(() => seen, { timeout: 5000 }).toEqual(['erp-y:ERP erp-y']);
+      expect(cache.get('erp-x')).toBeUndefined();
+      expect(cache.ids()).toEqual(['erp-a', 'erp-y']);
+      const skipped = lines.filter((l) => l.obj.instance === 'erp-x');
+      expect(skipped).toHaveLength(1);
+      expect(skipped[0]).toMatchObject({
+        level: 'warn',
+        msg: 'instance cache: a registry record cannot be opened; the instance is treated as absent',
+      });
+      expect(String(skipped[0]?.obj.error)).toContain('does not open with INTERCO_SECRET_KEY');
+      const raw = (await registry.kv.get('erp-x'))?.string() ?? '';
+      const stored = JSON.parse(raw) as { api_secret_sealed: string };
+      const logged = JSON.stringify(lines);
+      expect(logged).not.toContain('secret-erp-x');
+      expect(logged).not.toContain(stored.api_secret_sealed);
+      // a cache started while such a record is there loads the others
+      const fresh = await InstanceCache.start(registry, { logger });
+      expect(fresh.ids()).toEqual(['erp-a', 'erp-y']);
+      fresh.stop();
+    } finally {
+      cache.stop();
+      await registry.remove('erp-x');
+      await registry.remove('erp-y');
+    }
+  });
+
+  it('a watch that ends after the load (its connection closed) is logged, not thrown', async () => {
+    const { logger, lines } = recordingLogger();
+    const own = await connect({ servers: natsUrl() });
+    const ownRegistry = await InstanceRegistry.open(own, box, { bucket });
+    const cache = await InstanceCache.start(ownRegistry, { logger });
+    expect(cache.ids()).toEqual(['erp-a']);
+    await own.close();
+    await expect
+      .poll(() => lines.map((l) => `${l.level} ${l.msg}`), { timeout: 5000 })
+      .toEqual([expect.stringMatching(/^error instance cache: the registry watch (ended|failed)/)]);
+    cache.stop();
   });
 });

@@ -2,7 +2,7 @@ import { type Problem, pointerToPath, registerFormats } from '@interco/contracts
 import { type KV, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { InstanceConfig } from '../instances/instance-config.schema.js';
+import { InstanceConfig, timeoutProblems } from '../instances/instance-config.schema.js';
 import { normalizeBaseUrl } from './base-url.js';
 import type { SecretBox } from './secret-box.js';
 import { type InstanceSummary, StoredInstance } from './stored-instance.schema.js';
@@ -36,6 +36,9 @@ export type InstanceTest = { ok: true; user: string } | { ok: false; error: stri
  * The ERPNext instances Interco knows, in a JetStream KV bucket (one key per instance id).
  * Credentials are sealed with AES-256-GCM (SecretBox) before they are stored; `list` and
  * `describe` answer summaries without them; only `config` opens them, for building a client.
+ * The bucket keeps no history (`history: 1`) and `remove` purges the key, so credentials that
+ * were replaced or removed do not stay in KV, sealed or not. (A bucket created earlier with more
+ * history keeps its setting: change it with `nats kv edit --history 1` or recreate it.)
  */
 export class InstanceRegistry {
   private constructor(
@@ -50,7 +53,7 @@ export class InstanceRegistry {
     options: { bucket?: string; now?: () => Date } = {},
   ): Promise<InstanceRegistry> {
     const kv = await new Kvm(nc).create(options.bucket ?? DEFAULT_REGISTRY_BUCKET, {
-      history: 5,
+      history: 1,
       storage: 'file',
     });
     return new InstanceRegistry(kv, box, options.now ?? (() => new Date()));
@@ -90,11 +93,12 @@ export class InstanceRegistry {
     return summarize(stored);
   }
 
+  /** Removes an instance and purges its key: no earlier revision (no sealed credential) is kept. */
   async remove(id: string): Promise<void> {
     const entry = await this.kv.get(id);
     if (entry === null || entry.operation !== 'PUT')
       throw new RegistryError('not_found', `no instance ${id}`);
-    await this.kv.delete(id);
+    await this.kv.purge(id);
   }
 
   async list(): Promise<InstanceSummary[]> {
@@ -146,7 +150,7 @@ export class InstanceRegistry {
       ...rest,
       api_key_sealed: this.box.seal(api_key, `${config.id}:api_key`),
       api_secret_sealed: this.box.seal(api_secret, `${config.id}:api_secret`),
-      api_key_hint: api_key.slice(-4),
+      api_key_hint: apiKeyHint(api_key),
       created_at: createdAt,
       updated_at: updatedAt,
     };
@@ -181,6 +185,7 @@ export function validated(input: unknown): InstanceConfig {
       problems.push({ path, message: error.message });
     }
   }
+  problems.push(...timeoutProblems(input));
   const config = input as InstanceConfig;
   let baseUrl = '';
   if (typeof config?.base_url === 'string') {
@@ -198,6 +203,14 @@ export function validated(input: unknown): InstanceConfig {
     );
   }
   return { ...config, base_url: baseUrl };
+}
+
+/** Keys shorter than this get no hint: four characters would give away too much of them. */
+export const MIN_KEY_LENGTH_FOR_HINT = 12;
+
+/** The key's last four characters, so people can tell credentials apart; empty for short keys. */
+export function apiKeyHint(apiKey: string): string {
+  return apiKey.length >= MIN_KEY_LENGTH_FOR_HINT ? apiKey.slice(-4) : '';
 }
 
 export function summarize(stored: StoredInstance): InstanceSummary {

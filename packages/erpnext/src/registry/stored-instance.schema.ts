@@ -9,7 +9,7 @@ export const StoredInstance = Type.Object(
     base_url: Type.String(),
     api_key_sealed: Type.String(),
     api_secret_sealed: Type.String(),
-    /** The key's last four characters, so people can tell credentials apart. */
+    /** The key's last four characters, so people can tell credentials apart ('' for keys under 12 characters). */
     api_key_hint: Type.String({ maxLength: 4 }),
     worker_timeout_ms: Type.Optional(Type.Integer({ minimum: 1000 })),
     write_timeout_ms: Type.Optional(Type.Integer({ minimum: 1000 })),
@@ -28,7 +28,9 @@ export const InstanceSummary = Type.Object(
     id: InstanceId,
     name: Type.String(),
     base_url: Type.String(),
-    api_key_hint: Type.String({ description: 'last four characters of the API key' }),
+    api_key_hint: Type.String({
+      description: 'last four characters of the API key; empty when the key has fewer than 12 characters',
+    }),
     worker_timeout_ms: Type.Optional(Type.Integer()),
     write_timeout_ms: Type.Optional(Type.Integer()),
     read_timeout_ms: Type.Optional(Type.Integer()),
