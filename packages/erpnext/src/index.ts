@@ -8,12 +8,14 @@ export {
   DEFAULT_WRITE_TIMEOUT_MS,
   InstanceConfig,
   instanceLimits,
+  timeoutProblems,
 } from './instances/instance-config.schema.js';
 export * from './markers/index.js';
 export * from './preflight/index.js';
 export { normalizeBaseUrl } from './registry/base-url.js';
-export { InstanceCache } from './registry/instance-cache.js';
+export { type CacheSource, InstanceCache, type InstanceCacheOptions } from './registry/instance-cache.js';
 export {
+  apiKeyHint,
   DEFAULT_REGISTRY_BUCKET,
   type InstanceChanges,
   InstanceRegistry,

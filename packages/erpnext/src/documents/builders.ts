@@ -1,4 +1,5 @@
 import { nameKey, type Step, type TransferItem, type TransferRequest } from '@interco/contracts';
+import type { ExpectedContent } from '../markers/insert-once.js';
 import { MARKER_FIELDNAME, marker } from '../markers/marker.js';
 import { type DocumentChunk, type ItemSlice, serialText } from './chunking.js';
 import type {
@@ -21,8 +22,11 @@ import type {
  * receipt carries, a retried step only ever touches its own pair of documents, and a PO never
  * grows past the 120 s a worker has. The marker of each is `<transfer>:<step>:<chunk>`.
  *
- * All four are sent with `docstatus: 1` (inserted and submitted in one transaction) and carry
- * their marker in the unique Custom Field `custom_interco_marker`.
+ * None of them sets `docstatus`: whether the insert also submits is the caller's choice,
+ * `insertOnce(client, doctype, body, { marker, submit })` (submit defaults to true, and then the
+ * client adds `docstatus: 1` so that ERPNext inserts and submits in one transaction). Each carries
+ * its marker in the unique Custom Field `custom_interco_marker`; `expectedContent(chunk)` is what
+ * `insertOnce` checks a document found by that marker against.
  */
 
 /** The inputs do not fit together (a PO of another chunk, a chunk of another manifest...). */
@@ -67,7 +71,6 @@ export function buildPurchaseOrder(
       warehouse: manifest.company_a_warehouse,
     })),
     [MARKER_FIELDNAME]: markerOf(transferId, 'po_a', chunk),
-    docstatus: 1,
   };
 }
 
@@ -110,7 +113,6 @@ export function buildPurchaseReceiptA(
       }));
     }),
     [MARKER_FIELDNAME]: markerOf(transferId, 'pr_a', chunk),
-    docstatus: 1,
   };
 }
 
@@ -136,7 +138,6 @@ export function buildDeliveryNote(
     po_no: transferId,
     items: serialRows(manifest, chunk, manifest.company_a_warehouse),
     [MARKER_FIELDNAME]: markerOf(transferId, 'dn_a', chunk),
-    docstatus: 1,
   };
 }
 
@@ -162,8 +163,18 @@ export function buildPurchaseReceiptB(
     supplier_delivery_note: dnName,
     items: serialRows(manifest, chunk, manifest.company_b_warehouse),
     [MARKER_FIELDNAME]: markerOf(transferId, 'pr_b', chunk),
-    docstatus: 1,
   };
+}
+
+/**
+ * What every document of the chunk carries, per item: the chunk's serial count of that item (the
+ * PO's row qty, the sum of the receipts' and the delivery note's row qtys). Pass it as
+ * `insertOnce(..., { expected })`, so that a document found by marker is reused only when it
+ * carries exactly these quantities (a document made from another cut of the transfer is refused
+ * with MarkerError `marker_content_mismatch`). Item codes and counts only, no serials.
+ */
+export function expectedContent(chunk: DocumentChunk): ExpectedContent {
+  return { items: chunk.items.map((slice) => ({ item_code: slice.itemCode, qty: slice.serials.length })) };
 }
 
 /** Rows at the transfer rate, one per chunk row (used by the DN in A and the PR in B). */

@@ -1,5 +1,5 @@
 import type { TransferRequest } from '@interco/contracts';
-import { type TSchema, Type } from '@sinclair/typebox';
+import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
 import { MARKER_FIELDNAME } from '../markers/marker.js';
@@ -9,6 +9,7 @@ import {
   buildPurchaseReceiptA,
   buildPurchaseReceiptB,
   DocumentBuildError,
+  expectedContent,
 } from './builders.js';
 import { chunkTransfer, type DocumentChunk } from './chunking.js';
 import {
@@ -112,7 +113,6 @@ describe('buildPurchaseOrder', () => {
         { item_code: 'PIN-002', qty: 500, rate: '3.10', schedule_date: TODAY, warehouse: 'Stores - CA' },
       ],
       custom_interco_marker: `${TRANSFER}:po_a:1`,
-      docstatus: 1,
     });
   });
 
@@ -148,7 +148,6 @@ describe('buildPurchaseReceiptA', () => {
       company: 'Compania A',
       set_warehouse: 'Stores - CA',
       custom_interco_marker: `${TRANSFER}:pr_a:1`,
-      docstatus: 1,
     });
     expect(
       pr.items.map((r) => [r.item_code, r.qty, r.rate, r.purchase_order, r.purchase_order_item]),
@@ -211,7 +210,6 @@ describe('buildDeliveryNote', () => {
       set_warehouse: 'Stores - CA',
       po_no: TRANSFER,
       custom_interco_marker: `${TRANSFER}:dn_a:1`,
-      docstatus: 1,
     });
     expect('selling_price_list' in dn).toBe(false);
     expect(dn.items.map((r) => [r.item_code, r.qty, r.rate, r.warehouse])).toEqual([
@@ -254,8 +252,27 @@ describe('buildPurchaseReceiptB', () => {
         },
       ],
       custom_interco_marker: `${TRANSFER}:pr_b:2`,
-      docstatus: 1,
     });
+  });
+});
+
+describe('expectedContent', () => {
+  it("is the chunk's serial count per item: what each of its four documents carries", () => {
+    expect(expectedContent(second)).toEqual({
+      items: [
+        { item_code: 'PIN-001', qty: 500 },
+        { item_code: 'PIN-002', qty: 500 },
+      ],
+    });
+    const po = buildPurchaseOrder(manifest, TRANSFER, second, TODAY);
+    const dn = buildDeliveryNote(manifest, TRANSFER, second);
+    const total = (rows: ReadonlyArray<{ item_code: string; qty: number }>, code: string) =>
+      rows.filter((r) => r.item_code === code).reduce((n, r) => n + r.qty, 0);
+    for (const { item_code, qty } of expectedContent(second).items) {
+      expect(total(po.items, item_code)).toBe(qty);
+      expect(total(dn.items, item_code)).toBe(qty);
+    }
+    expect(JSON.stringify(expectedContent(second))).not.toContain('A-');
   });
 });
 
@@ -282,6 +299,31 @@ describe('all four', () => {
     expect(perStep.prB).toEqual(all);
   });
 
+  it('stay within maxRowsPerDocument rows (default 50): 500 items of 2 serials', () => {
+    const many = transfer({
+      items: Array.from({ length: 500 }, (_, i) => ({
+        item_code: `PIN-${String(i).padStart(3, '0')}`,
+        qty: 2,
+        rate: '1.00',
+        transfer_rate: '1.10',
+        serials: serials(`S${i}`, 2),
+      })),
+    });
+    const cut = chunkTransfer(many);
+    expect(cut).toHaveLength(10);
+    const all: string[] = [];
+    for (const chunk of cut) {
+      const po = buildPurchaseOrder(many, TRANSFER, chunk, TODAY);
+      const prA = buildPurchaseReceiptA(many, TRANSFER, chunk, answered(po));
+      const dn = buildDeliveryNote(many, TRANSFER, chunk);
+      const prB = buildPurchaseReceiptB(many, TRANSFER, chunk, 'DN-1', 'Compania B');
+      for (const doc of [po, prA, dn, prB]) expect(doc.items.length).toBeLessThanOrEqual(50);
+      all.push(...dn.items.flatMap((r) => r.serial_no.split('\n')));
+    }
+    expect(all).toEqual(many.items.flatMap((i) => i.serials));
+    expect(new Set(all).size).toBe(1000);
+  });
+
   it('refuse a marker longer than the 140 characters of a Data field', () => {
     expect(() => buildDeliveryNote(manifest, 'x'.repeat(140), first)).toThrow(DocumentBuildError);
   });
@@ -290,6 +332,23 @@ describe('all four', () => {
     const po = buildPurchaseOrder(manifest, TRANSFER, first, TODAY);
     expect(Value.Check(PurchaseOrderDoc, { ...po, extra: 1 })).toBe(false);
     expect(Value.Check(PurchaseOrderDoc, { ...po, items: [{ ...po.items[0], rate: 10.5 }] })).toBe(false);
-    expect(Value.Check(Type.Literal(1), po.docstatus)).toBe(true);
+  });
+
+  it('set no docstatus: insertOnce decides whether the insert submits', () => {
+    const [chunk] = chunks;
+    if (chunk === undefined) throw new Error('no chunk');
+    const po = buildPurchaseOrder(manifest, TRANSFER, chunk, TODAY);
+    const bodies: Array<[TSchema, Record<string, unknown>]> = [
+      [PurchaseOrderDoc, po],
+      [PurchaseReceiptADoc, buildPurchaseReceiptA(manifest, TRANSFER, chunk, answered(po))],
+      [DeliveryNoteDoc, buildDeliveryNote(manifest, TRANSFER, chunk)],
+      [PurchaseReceiptBDoc, buildPurchaseReceiptB(manifest, TRANSFER, chunk, 'DN-1', 'Compania B')],
+    ];
+    for (const [schema, body] of bodies) {
+      expect('docstatus' in body).toBe(false);
+      check(schema, body);
+      // the schemas refuse one too: a body never decides for the caller
+      expect(Value.Check(schema, { ...body, docstatus: 1 })).toBe(false);
+    }
   });
 });

@@ -7,15 +7,29 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
  *
  * - **Documents.** One ERPNext request has a worker for 120 s and serial-heavy submits take tens
  *   of seconds, so a transfer is split into document chunks of at most `maxSerialsPerDocument`
- *   serials (and at most `maxDocumentBytes` of serial text, far below the 25 MiB body limit),
+ *   serials, at most `maxRowsPerDocument` rows (a Delivery Note of 161 rows once took 166 s to
+ *   submit) and at most `maxDocumentBytes` of serial text (far below the 25 MiB body limit),
  *   walking the items in manifest order and each item's serials in order. Chunks are numbered
  *   0, 1, 2, ...; the same manifest and the same limits always give the same chunks, so the
- *   marker `<transfer>:<step>:<chunk>` names the same document on every retry. **The limits a
- *   transfer started with must be kept for its whole life** (changing them renumbers the chunks).
+ *   marker `<transfer>:<step>:<chunk>` names the same document on every retry.
  * - **Rows.** A row's `serial_no` is a MariaDB TEXT column (65,535 bytes), so inside a document
  *   each item's serials are split into rows whose text (serials joined with "\n") is at most
  *   `maxRowBytes` UTF-8 bytes and carries at most `maxSerialsPerRow` serials. Several rows may
  *   carry the same item.
+ *
+ * **THE RESOLVED LIMITS ARE PART OF THE TRANSFER.** Other limits cut other chunks: with another
+ * `maxSerialsPerDocument` (or any other limit, or a new default) chunk 3 carries other serials,
+ * yet its marker `<transfer>:<step>:3` is the same, and `insertOnce` would reuse the document an
+ * earlier attempt made from the old cut. So:
+ *
+ * 1. resolve the limits once, when the transfer is requested (`resolveChunkingLimits`), and
+ *    store them with the transfer, together with `chunkingFingerprint(limits)`;
+ * 2. every step chunks with the stored limits, **never re-read from configuration** (nor from
+ *    the defaults of the code running the step, which a deploy may change);
+ * 3. a step may compare the stored fingerprint with `chunkingFingerprint` of the limits it is
+ *    about to use, and stop (for a person) when they differ;
+ * 4. `insertOnce`'s `expected` option (`expectedContent(chunk)` in builders.ts) checks that a
+ *    document found by marker carries the chunk's quantities, as a last line of defence.
  */
 
 /** MariaDB TEXT: a row's `serial_no` must stay strictly under this many bytes. */
@@ -34,6 +48,11 @@ export const DEFAULT_MAX_SERIALS_PER_DOCUMENT = 1000;
 export const DEFAULT_MAX_ROW_BYTES = 48 * 1024;
 export const DEFAULT_MAX_SERIALS_PER_ROW = 1000;
 export const DEFAULT_MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
+/**
+ * 50 rows per document: a Delivery Note of 161 rows took 166 s to submit, past the 120 s a
+ * worker has: submit time grows with the number of rows, not only with the serials.
+ */
+export const DEFAULT_MAX_ROWS_PER_DOCUMENT = 50;
 /** The lowest `maxDocumentBytes` allowed: any single row fits. */
 export const MIN_DOCUMENT_BYTES = 64 * 1024;
 /** The highest `maxDocumentBytes` allowed: leaves room under 25 MiB for the parent fields. */
@@ -47,6 +66,14 @@ export const ChunkingOptions = Type.Object(
         minimum: 1,
         default: DEFAULT_MAX_SERIALS_PER_DOCUMENT,
         description: 'most serials one document (PO, PR or DN) carries; keeps one submit well under 120 s',
+      }),
+    ),
+    maxRowsPerDocument: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        default: DEFAULT_MAX_ROWS_PER_DOCUMENT,
+        description:
+          'most item rows one document carries (one per serial row; the PO has one per item, never more); keeps one submit well under 120 s',
       }),
     ),
     maxRowBytes: Type.Optional(
@@ -78,9 +105,13 @@ export const ChunkingOptions = Type.Object(
 );
 export type ChunkingOptions = Static<typeof ChunkingOptions>;
 
-/** The chunking limits with every default applied. */
+/**
+ * The chunking limits with every default applied. Part of the transfer: stored with it when it is
+ * requested and used by all its steps, never re-read from configuration (see the module comment).
+ */
 export interface ChunkingLimits {
   readonly maxSerialsPerDocument: number;
+  readonly maxRowsPerDocument: number;
   readonly maxRowBytes: number;
   readonly maxSerialsPerRow: number;
   readonly maxDocumentBytes: number;
@@ -88,6 +119,7 @@ export interface ChunkingLimits {
 
 export const DEFAULT_CHUNKING_LIMITS: ChunkingLimits = Object.freeze({
   maxSerialsPerDocument: DEFAULT_MAX_SERIALS_PER_DOCUMENT,
+  maxRowsPerDocument: DEFAULT_MAX_ROWS_PER_DOCUMENT,
   maxRowBytes: DEFAULT_MAX_ROW_BYTES,
   maxSerialsPerRow: DEFAULT_MAX_SERIALS_PER_ROW,
   maxDocumentBytes: DEFAULT_MAX_DOCUMENT_BYTES,
@@ -122,10 +154,37 @@ export function resolveChunkingLimits(options: unknown = {}): ChunkingLimits {
   }
   return Object.freeze({
     maxSerialsPerDocument: options.maxSerialsPerDocument ?? DEFAULT_MAX_SERIALS_PER_DOCUMENT,
+    maxRowsPerDocument: options.maxRowsPerDocument ?? DEFAULT_MAX_ROWS_PER_DOCUMENT,
     maxRowBytes: options.maxRowBytes ?? DEFAULT_MAX_ROW_BYTES,
     maxSerialsPerRow: options.maxSerialsPerRow ?? DEFAULT_MAX_SERIALS_PER_ROW,
     maxDocumentBytes: options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES,
   });
+}
+
+/**
+ * The version of the cutting rules: raised whenever `chunkTransfer` would cut the same manifest
+ * differently with the same limits (2: the row cap per document), so the fingerprint changes too.
+ */
+export const CHUNKING_VERSION = 2;
+
+/**
+ * A short stable string naming how a transfer is cut: the rules' version and every resolved limit
+ * (defaults applied), e.g. `v2;spd=1000;rpd=50;spr=1000;rb=49152;db=4194304`. Equal fingerprints
+ * cut every manifest into the same chunks. Store it with the transfer when it is requested; a step
+ * compares it with the fingerprint of the limits it is about to chunk with and stops on a
+ * difference (other chunks under the same markers). Throws ChunkingOptionsError like
+ * `resolveChunkingLimits`.
+ */
+export function chunkingFingerprint(limits: ChunkingLimits | ChunkingOptions = {}): string {
+  const l = resolveChunkingLimits(limits);
+  return [
+    `v${CHUNKING_VERSION}`,
+    `spd=${l.maxSerialsPerDocument}`,
+    `rpd=${l.maxRowsPerDocument}`,
+    `spr=${l.maxSerialsPerRow}`,
+    `rb=${l.maxRowBytes}`,
+    `db=${l.maxDocumentBytes}`,
+  ].join(';');
 }
 
 /** One item row: some of an item's serials, in manifest order. */
@@ -175,11 +234,18 @@ function jsonBytes(serial: string, rawBytes: number): number {
 
 /**
  * Splits a transfer into document chunks, and each chunk's items into rows (see the module
- * comment). Pure and deterministic: the same items and limits give the same chunks.
+ * comment). Pure and deterministic: the same items and limits give the same chunks. Pass the
+ * limits stored with the transfer, never the configuration's current ones.
+ *
+ * A document is closed when the next serial would pass `maxSerialsPerDocument` or
+ * `maxDocumentBytes`, or would need a new row while the document already has
+ * `maxRowsPerDocument` rows. Rows are what the builders emit: one per `SerialRow` in the
+ * receipts and the delivery note, one per item of the chunk in the PO (never more than the
+ * serial rows, since every item of a chunk has at least one row).
  */
 export function chunkTransfer(
   manifest: Pick<TransferRequest, 'items'>,
-  options: ChunkingOptions = {},
+  options: ChunkingLimits | ChunkingOptions = {},
 ): DocumentChunk[] {
   const limits = resolveChunkingLimits(options);
   const chunks: DocumentChunk[] = [];
@@ -187,6 +253,8 @@ export function chunkTransfer(
   let docItems: ItemSlice[] = [];
   let docCount = 0;
   let docBytes = 0;
+  /** Rows of the current document, the one being filled included. */
+  let docRows = 0;
   // The slice and row being filled (of the current document and item).
   let sliceSerials: string[] = [];
   let sliceRows: SerialRow[] = [];
@@ -214,6 +282,7 @@ export function chunkTransfer(
     docItems = [];
     docCount = 0;
     docBytes = 0;
+    docRows = 0;
   };
 
   manifest.items.forEach((item, itemIndex) => {
@@ -235,13 +304,17 @@ export function chunkTransfer(
       const added = fitsRow ? json + 2 : json + ROW_OVERHEAD_BYTES;
       if (
         docCount > 0 &&
-        (docCount >= limits.maxSerialsPerDocument || docBytes + added > limits.maxDocumentBytes)
+        (docCount >= limits.maxSerialsPerDocument ||
+          docBytes + added > limits.maxDocumentBytes ||
+          (!fitsRow && docRows >= limits.maxRowsPerDocument))
       ) {
         closeDocument();
         docBytes = json + ROW_OVERHEAD_BYTES;
+        docRows = 1;
       } else if (!fitsRow) {
         closeRow();
         docBytes += added;
+        docRows++;
       } else {
         docBytes += added;
       }

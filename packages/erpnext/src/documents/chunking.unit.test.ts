@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  CHUNKING_VERSION,
   ChunkingError,
   ChunkingOptionsError,
+  chunkingFingerprint,
   chunkTransfer,
   DEFAULT_CHUNKING_LIMITS,
   type DocumentChunk,
@@ -52,6 +54,7 @@ describe('resolveChunkingLimits', () => {
   it('applies the defaults', () => {
     expect(resolveChunkingLimits()).toEqual({
       maxSerialsPerDocument: 1000,
+      maxRowsPerDocument: 50,
       maxRowBytes: 48 * 1024,
       maxSerialsPerRow: 1000,
       maxDocumentBytes: 4 * 1024 * 1024,
@@ -67,6 +70,8 @@ describe('resolveChunkingLimits', () => {
     [{ maxSerialsPerDocument: -5 }, 'maxSerialsPerDocument'],
     [{ maxSerialsPerDocument: 2.5 }, 'maxSerialsPerDocument'],
     [{ maxSerialsPerRow: 0 }, 'maxSerialsPerRow'],
+    [{ maxRowsPerDocument: 0 }, 'maxRowsPerDocument'],
+    [{ maxRowsPerDocument: 1.5 }, 'maxRowsPerDocument'],
     [{ maxRowBytes: 65_535 }, 'maxRowBytes'],
     [{ maxRowBytes: 100 }, 'maxRowBytes'],
     [{ maxDocumentBytes: 30 * 1024 * 1024 }, 'maxDocumentBytes'],
@@ -87,6 +92,48 @@ describe('resolveChunkingLimits', () => {
 
   it('accepts the largest row cap under a TEXT column', () => {
     expect(resolveChunkingLimits({ maxRowBytes: 65_534 }).maxRowBytes).toBe(65_534);
+  });
+});
+
+describe('chunkingFingerprint', () => {
+  it('names the rules and every resolved limit, defaults applied', () => {
+    expect(CHUNKING_VERSION).toBe(2);
+    expect(chunkingFingerprint(DEFAULT_CHUNKING_LIMITS)).toBe(
+      'v2;spd=1000;rpd=50;spr=1000;rb=49152;db=4194304',
+    );
+    // the same limits however they are given: resolved, partial, or none
+    expect(chunkingFingerprint()).toBe(chunkingFingerprint(DEFAULT_CHUNKING_LIMITS));
+    expect(chunkingFingerprint({ maxSerialsPerDocument: 1000 })).toBe(chunkingFingerprint({}));
+    expect(chunkingFingerprint(resolveChunkingLimits({ maxRowsPerDocument: 20 }))).toBe(
+      chunkingFingerprint({ maxRowsPerDocument: 20 }),
+    );
+    expect(chunkingFingerprint().length).toBeLessThanOrEqual(64);
+  });
+
+  it('changes with every limit, since each one may renumber the chunks', () => {
+    const items = [
+      { item_code: 'PIN-001', serials: serials('A', 1200) },
+      { item_code: 'PIN-002', serials: serials('B', 300) },
+    ];
+    const variants = [
+      {},
+      { maxSerialsPerDocument: 700 },
+      { maxRowsPerDocument: 3 },
+      { maxSerialsPerRow: 100 },
+      { maxRowBytes: 40_000 },
+      { maxDocumentBytes: 8 * 1024 * 1024 },
+    ];
+    const prints = variants.map((options) => chunkingFingerprint(options));
+    expect(new Set(prints).size).toBe(variants.length);
+    // the same manifest with another maxSerialsPerDocument: chunk 1 carries other serials
+    const before = chunkTransfer(manifest(items));
+    const after = chunkTransfer(manifest(items), { maxSerialsPerDocument: 700 });
+    expect(before[1]?.items[0]?.start).toBe(1000);
+    expect(after[1]?.items[0]?.start).toBe(700);
+  });
+
+  it('refuses limits that do not pass their schema', () => {
+    expect(() => chunkingFingerprint({ maxRowsPerDocument: 0 })).toThrow(ChunkingOptionsError);
   });
 });
 
@@ -186,6 +233,39 @@ describe('chunkTransfer', () => {
     expect(carried(chunks).byRows.map(([, s]) => s)).toEqual(long);
   });
 
+  it('closes a document at maxRowsPerDocument rows (default 50): 500 items of 2 serials', () => {
+    const items = Array.from({ length: 500 }, (_, i) => ({
+      item_code: `PIN-${String(i).padStart(3, '0')}`,
+      serials: serials(`S${i}`, 2),
+    }));
+    const chunks = chunkTransfer(manifest(items));
+    // without the row cap, 1,000 serials would make one document of 500 rows
+    expect(chunks.map((c) => c.items.flatMap((s) => s.rows).length)).toEqual(Array(10).fill(50));
+    expect(chunks.map((c) => c.serialCount)).toEqual(Array(10).fill(100));
+    const { bySlices, byRows } = carried(chunks);
+    expect(bySlices).toEqual(expected(items));
+    expect(byRows).toEqual(expected(items));
+    expect(new Set(byRows.map(([, s]) => s)).size).toBe(1000);
+    expect(chunkTransfer(manifest(structuredClone(items)))).toEqual(chunks);
+    // another cap, other documents
+    const capped = chunkTransfer(manifest(items), { maxRowsPerDocument: 7 });
+    for (const chunk of capped) expect(chunk.items.flatMap((s) => s.rows).length).toBeLessThanOrEqual(7);
+    expect(capped).toHaveLength(Math.ceil(500 / 7));
+  });
+
+  it('counts every row of an item split into several rows against the cap', () => {
+    const chunks = chunkTransfer(manifest([{ item_code: 'PIN-001', serials: serials('A', 1000) }]), {
+      maxSerialsPerRow: 10,
+      maxRowsPerDocument: 25,
+    });
+    expect(chunks.map((c) => [c.serialCount, c.items[0]?.rows.length, c.items[0]?.start])).toEqual([
+      [250, 25, 0],
+      [250, 25, 250],
+      [250, 25, 500],
+      [250, 25, 750],
+    ]);
+  });
+
   it('refuses a serial longer than a row can hold', () => {
     const huge = 'x'.repeat(50_000);
     expect(() => chunkTransfer(manifest([{ item_code: 'PIN-001', serials: ['a', huge] }]))).toThrow(
@@ -202,10 +282,12 @@ describe('chunkTransfer', () => {
         fc.integer({ min: 1, max: 40 }),
         fc.integer({ min: 420, max: 2000 }),
         fc.integer({ min: 1, max: 25 }),
-        (serialLists, maxSerialsPerDocument, maxRowBytes, maxSerialsPerRow) => {
+        fc.integer({ min: 1, max: 12 }),
+        (serialLists, maxSerialsPerDocument, maxRowBytes, maxSerialsPerRow, maxRowsPerDocument) => {
           const items = serialLists.map((list, i) => ({ item_code: `IT-${i}`, serials: list }));
           const chunks = chunkTransfer(manifest(items), {
             maxSerialsPerDocument,
+            maxRowsPerDocument,
             maxRowBytes,
             maxSerialsPerRow,
           });
@@ -215,6 +297,7 @@ describe('chunkTransfer', () => {
           chunks.forEach((chunk, i) => {
             expect(chunk.index).toBe(i);
             expect(chunk.serialCount).toBeLessThanOrEqual(maxSerialsPerDocument);
+            expect(chunk.items.flatMap((s) => s.rows).length).toBeLessThanOrEqual(maxRowsPerDocument);
             expect(chunk.serialCount).toBe(chunk.items.reduce((n, s) => n + s.serials.length, 0));
             const itemIndexes = chunk.items.map((s) => s.itemIndex);
             expect(new Set(itemIndexes).size).toBe(itemIndexes.length);
@@ -230,8 +313,12 @@ describe('chunkTransfer', () => {
               }
             }
           });
-          // Documents are full before the next one starts (by count, the only cap this small input meets).
-          for (const chunk of chunks.slice(0, -1)) expect(chunk.serialCount).toBe(maxSerialsPerDocument);
+          // Documents are full before the next one starts: by count or by rows (the only caps this
+          // small input meets).
+          for (const chunk of chunks.slice(0, -1)) {
+            const rows = chunk.items.flatMap((s) => s.rows).length;
+            expect(chunk.serialCount === maxSerialsPerDocument || rows === maxRowsPerDocument).toBe(true);
+          }
         },
       ),
       { numRuns: 300 },

@@ -3,9 +3,10 @@ import { type Static, Type } from '@sinclair/typebox';
 import { MARKER_FIELDNAME } from '../markers/marker.js';
 
 /**
- * The bodies Interco posts to `POST /api/resource/{Doctype}` for its four documents (always with
- * `docstatus: 1`: inserted and submitted in one transaction), and the part of ERPNext's answer for
- * a Purchase Order that the receipt against it needs. See docs/erpnext-documents.md.
+ * The bodies Interco posts to `POST /api/resource/{Doctype}` for its four documents, and the part
+ * of ERPNext's answer for a Purchase Order that the receipt against it needs. The bodies carry no
+ * `docstatus` (the schemas refuse one): `insertOnce`'s `submit` option decides whether the insert
+ * also submits (the client then adds `docstatus: 1`). See docs/erpnext-documents.md.
  */
 
 /** A Link or Data value: ERPNext's Data columns hold 140 characters. */
@@ -18,7 +19,6 @@ const SerialText = Type.String({
   description: 'serials joined with "\\n"; under 65,535 UTF-8 bytes (a TEXT column)',
 });
 const Marker = Type.String({ minLength: 1, maxLength: 140, description: '<transfer id>:<step>:<chunk>' });
-const Submitted = Type.Literal(1, { description: 'insert and submit in one transaction' });
 
 export const PurchaseOrderItemRow = Type.Object(
   { item_code: Name, qty: Qty, rate: Amount, schedule_date: IsoDate, warehouse: Name },
@@ -35,7 +35,6 @@ export const PurchaseOrderDoc = Type.Object(
     set_warehouse: Name,
     items: Type.Array(PurchaseOrderItemRow, { minItems: 1 }),
     [MARKER_FIELDNAME]: Marker,
-    docstatus: Submitted,
   },
   { additionalProperties: false, $id: 'PurchaseOrderDoc' },
 );
@@ -86,7 +85,6 @@ export const PurchaseReceiptADoc = Type.Object(
     set_warehouse: Name,
     items: Type.Array(PurchaseReceiptAItemRow, { minItems: 1 }),
     [MARKER_FIELDNAME]: Marker,
-    docstatus: Submitted,
   },
   { additionalProperties: false, $id: 'PurchaseReceiptADoc' },
 );
@@ -108,7 +106,6 @@ export const DeliveryNoteDoc = Type.Object(
     po_no: Name,
     items: Type.Array(DeliveryNoteItemRow, { minItems: 1 }),
     [MARKER_FIELDNAME]: Marker,
-    docstatus: Submitted,
   },
   { additionalProperties: false, $id: 'DeliveryNoteDoc' },
 );
@@ -129,7 +126,6 @@ export const PurchaseReceiptBDoc = Type.Object(
     supplier_delivery_note: Name,
     items: Type.Array(PurchaseReceiptBItemRow, { minItems: 1 }),
     [MARKER_FIELDNAME]: Marker,
-    docstatus: Submitted,
   },
   { additionalProperties: false, $id: 'PurchaseReceiptBDoc' },
 );

@@ -1,20 +1,25 @@
 import { type TransferRequest, validateTransferRequest } from '@interco/contracts';
 import { type RunningSite, type Simulator, startSimulator } from '@interco/erpnext-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MARKER_FIELDNAME, MARKER_LABEL } from '../markers/marker.js';
+import { ErpnextClient } from '../client/erpnext-client.js';
+import { insertOnce } from '../markers/insert-once.js';
+import { MARKER_FIELDNAME, MARKER_LABEL, marker } from '../markers/marker.js';
+import { MarkerError } from '../markers/marker-error.js';
 import {
   buildDeliveryNote,
   buildPurchaseOrder,
   buildPurchaseReceiptA,
   buildPurchaseReceiptB,
+  expectedContent,
 } from './builders.js';
 import { chunkTransfer, utf8Bytes } from './chunking.js';
 import type { SubmittedPurchaseOrder } from './document.schema.js';
 
 // A whole transfer of 20,000 serials through the four documents, chunk by chunk, with the
-// default chunking limits, against the simulator's demo sites. The serials are long (and, for
-// the second item, multi-byte) so that 1,000 of one item in one row would overflow the 65,535
-// bytes of a TEXT column: the rows must be split by bytes.
+// default chunking limits, against the simulator's demo sites, each made by insertOnce with the
+// chunk's expected content. The serials are long (and, for the second item, multi-byte) so that
+// 1,000 of one item in one row would overflow the 65,535 bytes of a TEXT column: the rows must be
+// split by bytes.
 
 const TRANSFER = 'tr_01JD8X3Z7Q5K2M9V4W6R8T0Y1B';
 const PER_ITEM = 10_000;
@@ -67,10 +72,22 @@ async function inspectSerials(site: RunningSite, query: Record<string, string>):
   return ((await response.json()) as { count: number }).count;
 }
 
+function clientOf(site: RunningSite): ErpnextClient {
+  return new ErpnextClient({
+    id: site.name,
+    name: site.name,
+    base_url: site.url,
+    api_key: site.apiKey,
+    api_secret: site.apiSecret,
+  });
+}
+
 describe('a transfer of 20,000 serials through the four documents', () => {
   let sim: Simulator;
   let a: RunningSite;
   let b: RunningSite;
+  let clientA: ErpnextClient;
+  let clientB: ErpnextClient;
   let manifest: TransferRequest;
 
   beforeAll(async () => {
@@ -82,6 +99,8 @@ describe('a transfer of 20,000 serials through the four documents', () => {
     };
     a = find('company-a');
     b = find('company-b');
+    clientA = clientOf(a);
+    clientB = clientOf(b);
     const installs: Array<[RunningSite, string]> = [
       [a, 'Purchase Order'],
       [a, 'Purchase Receipt'],
@@ -129,7 +148,10 @@ describe('a transfer of 20,000 serials through the four documents', () => {
     manifest = validated.value;
   });
 
-  afterAll(() => sim?.close());
+  afterAll(async () => {
+    await Promise.all([clientA?.close(), clientB?.close()]);
+    await sim?.close();
+  });
 
   it('refuses one row of 1,000 such serials (the limit the rows must respect)', async () => {
     const serials = Array.from({ length: 1000 }, (_, i) => longSerial(900_000 + i));
@@ -153,11 +175,38 @@ describe('a transfer of 20,000 serials through the four documents', () => {
     for (const chunk of chunks) for (const slice of chunk.items) expect(slice.rows.length).toBeGreaterThan(1);
 
     for (const chunk of chunks) {
-      const po = await insert(a, 'Purchase Order', buildPurchaseOrder(manifest, TRANSFER, chunk, today));
-      expect(po[MARKER_FIELDNAME]).toBe(`${TRANSFER}:po_a:${chunk.index}`);
+      const expected = expectedContent(chunk);
+      const made = async (
+        client: ErpnextClient,
+        doctype: string,
+        step: 'po_a' | 'pr_a' | 'dn_a' | 'pr_b',
+        body: object,
+      ) => {
+        const m = marker(TRANSFER, step, chunk.index);
+        // the bodies carry no docstatus: insertOnce submits (its default)
+        expect('docstatus' in body).toBe(false);
+        const result = await insertOnce(
+          client,
+          doctype,
+          { ...body },
+          { marker: m, firstDelivery: true, expected },
+        );
+        expect([result.outcome, result.doc.docstatus, result.doc[MARKER_FIELDNAME]]).toEqual([
+          'created',
+          1,
+          m,
+        ]);
+        return result.doc;
+      };
+      const po = await made(
+        clientA,
+        'Purchase Order',
+        'po_a',
+        buildPurchaseOrder(manifest, TRANSFER, chunk, today),
+      );
       const prA = buildPurchaseReceiptA(manifest, TRANSFER, chunk, po as unknown as SubmittedPurchaseOrder);
-      await insert(a, 'Purchase Receipt', prA);
-      const dn = await insert(a, 'Delivery Note', buildDeliveryNote(manifest, TRANSFER, chunk));
+      await made(clientA, 'Purchase Receipt', 'pr_a', prA);
+      const dn = await made(clientA, 'Delivery Note', 'dn_a', buildDeliveryNote(manifest, TRANSFER, chunk));
       const prB = buildPurchaseReceiptB(
         manifest,
         TRANSFER,
@@ -165,7 +214,7 @@ describe('a transfer of 20,000 serials through the four documents', () => {
         String(dn.name),
         manifest.company_b_name ?? 'Compania B',
       );
-      const receipt = await insert(b, 'Purchase Receipt', prB);
+      const receipt = await made(clientB, 'Purchase Receipt', 'pr_b', prB);
       expect(receipt.supplier_delivery_note).toBe(dn.name);
     }
 
@@ -197,5 +246,45 @@ describe('a transfer of 20,000 serials through the four documents', () => {
     );
     expect(again.status).toBe(417);
     expect(again.body.exc_type).toBe('UniqueValidationError');
+
+    // A retry of the step with the same cut finds the chunk's document and reuses it...
+    const po0 = marker(TRANSFER, 'po_a', 0);
+    const body = buildPurchaseOrder(manifest, TRANSFER, firstChunk, today);
+    const retry = await insertOnce(clientA, 'Purchase Order', body, {
+      marker: po0,
+      expected: expectedContent(firstChunk),
+    });
+    expect([retry.outcome, retry.via]).toEqual(['found', 'lookup']);
+    // ... but with other limits chunk 0 carries other quantities under the same marker: refused.
+    const [otherCut] = chunkTransfer(manifest, { maxSerialsPerDocument: 600 });
+    if (otherCut === undefined) throw new Error('no chunk');
+    const error = await insertOnce(
+      clientA,
+      'Purchase Order',
+      buildPurchaseOrder(manifest, TRANSFER, otherCut, today),
+      { marker: po0, expected: expectedContent(otherCut) },
+    ).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(MarkerError);
+    expect(error).toMatchObject({ reason: 'marker_content_mismatch', documents: [{ name: retry.doc.name }] });
+  });
+
+  it('a built body is inserted as a draft when insertOnce is told not to submit', async () => {
+    const [chunk] = chunkTransfer(manifest, { maxSerialsPerDocument: 10 });
+    if (chunk === undefined) throw new Error('no chunk');
+    const m = marker('tr_draft', 'po_a', 0);
+    const today = new Date().toISOString().slice(0, 10);
+    const body = buildPurchaseOrder(manifest, 'tr_draft', chunk, today);
+    const draft = await insertOnce(clientA, 'Purchase Order', body, { marker: m, submit: false });
+    expect([draft.outcome, draft.doc.docstatus]).toEqual(['created', 0]);
+    // the next attempt, submitting (the default), submits that draft
+    const submitted = await insertOnce(clientA, 'Purchase Order', body, {
+      marker: m,
+      expected: expectedContent(chunk),
+    });
+    expect([submitted.outcome, submitted.doc.name, submitted.doc.docstatus]).toEqual([
+      'submitted_draft',
+      draft.doc.name,
+      1,
+    ]);
   });
 });

@@ -1,5 +1,11 @@
-/** Exactly once: the marker, its unique Custom Field (prepare), the lookup by marker, find-before-create. */
+/**
+ * Exactly once: the marker, its unique Custom Field (prepare), the lookup by marker,
+ * find-before-create, and the idempotent cancel.
+ */
+export { type CancelOnceOutcome, type CancelOnceResult, cancelOnce } from './cancel-once.js';
 export {
+  contentDifferences,
+  type ExpectedContent,
   type InsertOnceOptions,
   type InsertOnceOutcome,
   type InsertOnceResult,

@@ -39,6 +39,9 @@ async function erpnextError(promise: Promise<unknown>): Promise<ErpnextError> {
   throw error;
 }
 
+/** A client that wrongly believes the site's worker timeout is 1 s (see the slow-commit tests). */
+const IMPATIENT = { worker_timeout_ms: 1_000, write_timeout_ms: 1_100 };
+
 describe('insertOnce', () => {
   let site: SimSite;
   const clients: ErpnextClient[] = [];
@@ -189,11 +192,11 @@ describe('insertOnce', () => {
     expect((await insertOnce(client, PO, purchaseOrder(), { marker: m })).outcome).toBe('created');
   });
 
-  it('a transient failure that surely did not write (503): rethrown without a lookup or a retry', async () => {
+  it("a transient failure that surely did not write (Frappe's 500 QueryDeadlockError, rolled back): rethrown without a lookup or a retry", async () => {
     const m = marker(TRANSFER, 'po_a', 7);
-    await site.setFaults({ rules: [{ match: PO_INSERTS, error_rates: { '503': 1 }, times: 1 }] });
+    await site.setFaults({ rules: [{ match: PO_INSERTS, error_rates: { deadlock: 1 }, times: 1 }] });
     const error = await erpnextError(insertOnce(client, PO, purchaseOrder(), { marker: m }));
-    expect([error.kind, error.reason, error.outcomeUnknown]).toEqual(['transient', 'unavailable', false]);
+    expect([error.kind, error.reason, error.outcomeUnknown]).toEqual(['transient', 'deadlock', false]);
     const stats = await site.requests();
     expect([count(stats, LIST), count(stats, INSERT)]).toEqual([1, 1]);
   });
@@ -210,10 +213,12 @@ describe('insertOnce', () => {
 
   describe('slow commit, with a write timeout shorter than the commit', () => {
     // Interco's rule is write timeout > worker timeout, so that the lookup after a client timeout
-    // tells the truth. Here the rule is broken on purpose: the commit is still pending.
+    // tells the truth. Here the rule is broken on purpose: the client is told the site's workers
+    // time out after 1 s (the simulated site's really do after 120 s), so its 1.1 s write timeout
+    // passes the configuration check, and the commit is still pending when it gives up.
     it('the lookup finds nothing yet, so the timeout is rethrown; a later call finds the document', async () => {
       const m = marker(TRANSFER, 'po_a', 9);
-      const impatient = make({ write_timeout_ms: 1_000 });
+      const impatient = make(IMPATIENT);
       await site.setFaults({ rules: [{ match: PO_INSERTS, slow_commit_ms: 2_500, times: 1 }] });
       const error = await erpnextError(insertOnce(impatient, PO, purchaseOrder(), { marker: m }));
       expect([error.kind, error.reason, error.outcomeUnknown]).toEqual(['transient', 'timeout', true]);
@@ -229,7 +234,7 @@ describe('insertOnce', () => {
 
     it('a retry while the commit is pending waits on the marker, is refused, and reuses the document', async () => {
       const m = marker(TRANSFER, 'po_a', 10);
-      const impatient = make({ write_timeout_ms: 1_000 });
+      const impatient = make(IMPATIENT);
       await site.setFaults({ rules: [{ match: PO_INSERTS, slow_commit_ms: 2_500, times: 1 }] });
       const error = await erpnextError(insertOnce(impatient, PO, purchaseOrder(), { marker: m }));
       expect(error.reason).toBe('timeout');
@@ -307,6 +312,146 @@ describe('insertOnce', () => {
       const live = await client.insert(PO, purchaseOrder({ [MARKER_FIELDNAME]: m }), { submit: true });
       const result = await insertOnce(client, PO, purchaseOrder(), { marker: m });
       expect([result.outcome, result.doc.name]).toEqual(['found', live.name]);
+    });
+  });
+
+  describe('expected content: a document found by marker must carry the expected quantities', () => {
+    const TWO_PINS = { items: [{ item_code: 'PIN-001', qty: 2 }] };
+    const OTHER_CUT = {
+      items: [
+        { item_code: 'PIN-001', qty: 1 },
+        { item_code: 'PIN-002', qty: 3 },
+      ],
+    };
+
+    it('reuses a document that carries them, item codes compared as MariaDB does', async () => {
+      const m = marker(TRANSFER, 'po_a', 20);
+      const body = purchaseOrder({
+        items: [
+          { item_code: 'PIN-001', qty: 1, rate: 10.5 },
+          { item_code: 'PIN-002', qty: 3, rate: 10.5 },
+          { item_code: 'PIN-001', qty: 1, rate: 10.5 },
+        ],
+      });
+      const first = await insertOnce(client, PO, body, {
+        marker: m,
+        expected: {
+          items: [
+            { item_code: 'pin-001', qty: 2 },
+            { item_code: 'PIN-002', qty: 3 },
+          ],
+        },
+      });
+      expect(first.outcome).toBe('created');
+      const again = await insertOnce(client, PO, body, {
+        marker: m,
+        expected: {
+          items: [
+            { item_code: 'PIN-002', qty: 3 },
+            { item_code: 'Pin-001', qty: 1 },
+            { item_code: 'PIN-001', qty: 1 },
+          ],
+        },
+      });
+      expect([again.outcome, again.via, again.doc.name]).toEqual(['found', 'lookup', first.doc.name]);
+    });
+
+    it('lookup: other quantities are marker_content_mismatch, naming the document and the counts', async () => {
+      const m = marker(TRANSFER, 'po_a', 21);
+      const made = await insertOnce(client, PO, purchaseOrder(), { marker: m, expected: TWO_PINS });
+      await site.resetRequests();
+      const error = await markerError(
+        insertOnce(client, PO, purchaseOrder(), { marker: m, expected: OTHER_CUT }),
+      );
+      expect([error.kind, error.reason, error.retryable, error.doctype, error.marker]).toEqual([
+        'permanent',
+        'marker_content_mismatch',
+        false,
+        PO,
+        m,
+      ]);
+      expect(error.documents).toEqual([{ name: made.doc.name, docstatus: 1, modified: expect.any(String) }]);
+      expect(error.messages[0]).toBe(
+        `Purchase Order ${made.doc.name} (submitted) carries the Interco marker ${m} but not the quantities this step expects: PIN-001: 1 expected, 2 carried; PIN-002: 3 expected, none carried.`,
+      );
+      expect(error.messages.join(' ')).toMatch(/chunked with other limits/);
+      expect(count(await site.requests(), INSERT)).toBe(0);
+    });
+
+    it('lookup: a draft with other quantities is neither reused nor submitted', async () => {
+      const m = marker(TRANSFER, 'po_a', 22);
+      const draft = await client.insert(PO, purchaseOrder({ [MARKER_FIELDNAME]: m }));
+      const error = await markerError(
+        insertOnce(client, PO, purchaseOrder(), { marker: m, expected: OTHER_CUT }),
+      );
+      expect(error.reason).toBe('marker_content_mismatch');
+      expect(error.documents.map((doc) => [doc.name, doc.docstatus])).toEqual([[draft.name, 0]]);
+      expect(error.messages[1]).toBe('Interco will not reuse it (nor submit it).');
+      expect((await ordersWith(m)).map((doc) => doc.docstatus)).toEqual([0]);
+    });
+
+    it('unique-conflict read-back: the existing document is checked too', async () => {
+      const m = marker(TRANSFER, 'po_a', 23);
+      const existing = await client.insert(PO, purchaseOrder({ [MARKER_FIELDNAME]: m }), { submit: true });
+      await site.resetRequests();
+      const error = await markerError(
+        insertOnce(client, PO, purchaseOrder(), { marker: m, firstDelivery: true, expected: OTHER_CUT }),
+      );
+      expect([error.reason, error.documents[0]?.name]).toEqual(['marker_content_mismatch', existing.name]);
+      expect(error.messages[0]).toContain('PIN-001: 1 expected, 2 carried');
+      expect(count(await site.requests(), INSERT)).toBe(1); // the refused insert, nothing more
+      expect(await ordersWith(m)).toHaveLength(1);
+    });
+
+    it('outcome-unknown read-back: the document found is checked too', async () => {
+      const m = marker(TRANSFER, 'po_a', 24);
+      await site.setFaults({ rules: [{ match: PO_INSERTS, commit_then_drop: true, times: 1 }] });
+      // the body and `expected` disagree on purpose: what was committed is not what was expected
+      const error = await markerError(
+        insertOnce(client, PO, purchaseOrder(), { marker: m, expected: OTHER_CUT }),
+      );
+      expect(error.reason).toBe('marker_content_mismatch');
+      const stored = await ordersWith(m);
+      expect(stored.map((doc) => doc.name)).toEqual([error.documents[0]?.name]);
+      expect(count(await site.requests(), INSERT)).toBe(1);
+    });
+
+    it('never names a serial in the error', async () => {
+      const m = marker(TRANSFER, 'pr_b', 25);
+      const serial = 'SECRET-SERIAL-0001';
+      const receipt = {
+        supplier: 'Proveedor de Pines SA',
+        company: 'Compania A',
+        set_warehouse: 'Stores - CA',
+        items: [{ item_code: 'PIN-001', qty: 1, rate: 10.5, serial_no: serial }],
+      };
+      await insertOnce(client, 'Purchase Receipt', receipt, { marker: m });
+      const error = await markerError(
+        insertOnce(client, 'Purchase Receipt', receipt, {
+          marker: m,
+          expected: { items: [{ item_code: 'PIN-001', qty: 2 }] },
+        }),
+      );
+      expect(error.reason).toBe('marker_content_mismatch');
+      expect(JSON.stringify(error)).not.toContain(serial);
+      expect(error.message).not.toContain(serial);
+    });
+
+    it('refuses a malformed expectation before any request', async () => {
+      const m = marker(TRANSFER, 'po_a', 26);
+      await expect(
+        insertOnce(client, PO, purchaseOrder(), {
+          marker: m,
+          expected: { items: [{ item_code: ' ', qty: 1 }] },
+        }),
+      ).rejects.toThrow(RangeError);
+      await expect(
+        insertOnce(client, PO, purchaseOrder(), {
+          marker: m,
+          expected: { items: [{ item_code: 'PIN-001', qty: Number.NaN }] },
+        }),
+      ).rejects.toThrow(RangeError);
+      expect((await site.requests()).total).toBe(0);
     });
   });
 

@@ -7,7 +7,8 @@
  *    - one submitted document: reuse it (`found`);
  *    - one draft: submit it, with the whole document as read (`submitted_draft`);
  *    - two or more: MarkerError `duplicate_found`, for a person;
- * 2. insert with the marker (and `docstatus: 1`: insert and submit in one transaction): `created`;
+ * 2. insert with the marker (with `submit`, the client adds `docstatus: 1`: insert and submit in
+ *    one transaction): `created`;
  * 3. the insert fails with UniqueValidationError on the marker (a conflict): the document exists,
  *    read it back by marker and reuse it as in 1. When only a cancelled document holds the marker:
  *    MarkerError `marker_held_by_cancelled`;
@@ -17,14 +18,29 @@
  *    committed or rolled back, and the lookup tells the truth;
  * 5. anything else: the insert's error as it is.
  *
+ * With `expected`, a document found by marker (in 1, 3 or 4, a draft before it is submitted) is
+ * reused only when it carries exactly the expected quantity of each item: otherwise MarkerError
+ * `marker_content_mismatch` (the marker names another cut of the transfer, or the document was
+ * edited); a draft is not submitted.
+ *
  * The insert is never retried here: a second insert is only ever made by the step's next attempt,
  * which starts again at 1.
  */
+import { nameKey } from '@interco/contracts';
 import type { ErpnextClient, ErpnextDoc } from '../client/erpnext-client.js';
 import { ErpnextError } from '../errors/erpnext-error.js';
-import { checkMarker, getIfExists, markedDocuments } from './lookup.js';
+import { checkMarker, getIfExists, lookupAfter, markedDocuments } from './lookup.js';
 import { MARKER_FIELD, MARKER_FIELDNAME } from './marker.js';
 import { type MarkedDocument, MarkerError } from './marker-error.js';
+
+/**
+ * What the document must carry, per item: the total `qty` of its rows of that item (item codes
+ * compared as MariaDB does, case- and accent-blind; several entries of one code add up).
+ * `expectedContent(chunk)` (documents/builders.ts) computes it from a DocumentChunk.
+ */
+export interface ExpectedContent {
+  items: ReadonlyArray<{ readonly item_code: string; readonly qty: number }>;
+}
 
 export interface InsertOnceOptions {
   /** The document's marker (`marker(transferId, step, chunk)`): set in the marker field. */
@@ -40,6 +56,12 @@ export interface InsertOnceOptions {
    * unique marker turns the insert into a read-back) but costs a failed insert.
    */
   firstDelivery?: boolean;
+  /**
+   * The content a document found by marker must have to be reused (see ExpectedContent). A found
+   * document with other quantities or other items: MarkerError `marker_content_mismatch`. Without
+   * it, whatever carries the marker is reused.
+   */
+  expected?: ExpectedContent;
 }
 
 export type InsertOnceOutcome =
@@ -74,12 +96,20 @@ interface Job {
   marker: string;
   submit: boolean;
   operation: string;
+  /** Per nameKey of the item code: the code as given and the total qty. */
+  expected: Map<string, ItemTotal> | undefined;
+}
+
+interface ItemTotal {
+  code: string;
+  qty: number;
 }
 
 /**
  * Throws ErpnextError (transient: retry the step later; permanent or auth: for a person),
- * MarkerError (permanent: duplicate_found, marker_held_by_cancelled, marker_field_missing), and
- * RangeError for a blank marker or a body carrying another one.
+ * MarkerError (permanent: duplicate_found, marker_held_by_cancelled, marker_field_missing,
+ * marker_content_mismatch), and RangeError for a blank marker, a body carrying another one, or an
+ * `expected` with a blank item code or a quantity that is not a finite number from 0.
  */
 export async function insertOnce(
   client: ErpnextClient,
@@ -99,6 +129,7 @@ export async function insertOnce(
     marker,
     submit: options.submit ?? true,
     operation: `insert once ${doctype}`,
+    expected: options.expected === undefined ? undefined : expectedTotals(options.expected),
   };
 
   if (options.firstDelivery !== true) {
@@ -129,6 +160,7 @@ export async function insertOnce(
 async function reuse(job: Job, via: InsertOnceVia): Promise<InsertOnceResult | undefined> {
   const doc = await theLiveOne(job);
   if (doc === undefined) return undefined;
+  checkContent(job, doc);
   if (docstatusOf(doc) === 0 && job.submit) return submitDraft(job, doc, via, 1);
   return { outcome: 'found', doc, via };
 }
@@ -165,6 +197,7 @@ async function submitDraft(
     const stale = error.reason === 'timestamp_mismatch';
     if (!stale && !error.outcomeUnknown) throw error;
     const fresh = await lookupAfter(error, () => theLiveOne(job));
+    if (fresh !== undefined) checkContent(job, fresh);
     const status = fresh === undefined ? undefined : docstatusOf(fresh);
     if (fresh !== undefined && status === 1) {
       return { outcome: error.outcomeUnknown ? 'submitted_draft' : 'found', doc: fresh, via };
@@ -198,18 +231,99 @@ async function afterUnknownOutcome(job: Job, lost: ErpnextError): Promise<Insert
   throw lost;
 }
 
-/**
- * A lookup made because a write's answer was lost or stale. If the lookup itself fails
- * transiently, the write's error is the one to report (it says the outcome is unknown); any other
- * failure of the lookup (a duplicate, a missing field, a refusal) is reported as it is.
- */
-async function lookupAfter<T>(writeError: ErpnextError, lookup: () => Promise<T>): Promise<T> {
-  try {
-    return await lookup();
-  } catch (error) {
-    if (error instanceof ErpnextError && error.kind === 'transient') throw writeError;
-    throw error;
+/** Sums `expected` per item code (as MariaDB compares them); RangeError on a malformed entry. */
+function expectedTotals(expected: ExpectedContent): Map<string, ItemTotal> {
+  const totals = new Map<string, ItemTotal>();
+  for (const { item_code: code, qty } of expected.items) {
+    if (typeof code !== 'string' || code.trim() === '') {
+      throw new RangeError('an expected item needs an item code');
+    }
+    if (typeof qty !== 'number' || !Number.isFinite(qty) || qty < 0) {
+      throw new RangeError(`the expected qty of ${code} must be a finite number from 0`);
+    }
+    addTo(totals, code, qty);
   }
+  return totals;
+}
+
+function addTo(totals: Map<string, ItemTotal>, code: string, qty: number): void {
+  const key = nameKey(code);
+  const total = totals.get(key);
+  if (total === undefined) totals.set(key, { code, qty });
+  else total.qty += qty;
+}
+
+/** The document's rows summed per item code; a row without a usable qty counts as NaN (a mismatch). */
+function carriedTotals(doc: ErpnextDoc): Map<string, ItemTotal> {
+  const totals = new Map<string, ItemTotal>();
+  const rows: unknown = doc.items;
+  if (!Array.isArray(rows)) return totals;
+  for (const row of rows as unknown[]) {
+    const record = typeof row === 'object' && row !== null ? (row as Record<string, unknown>) : {};
+    const code = typeof record.item_code === 'string' ? record.item_code : '(no item code)';
+    const qty = typeof record.qty === 'number' ? record.qty : Number.NaN;
+    addTo(totals, code, qty);
+  }
+  return totals;
+}
+
+/** Serial counts are whole numbers; Floats read back from ERPNext may carry rounding noise. */
+function sameQty(a: number, b: number): boolean {
+  return Math.abs(a - b) < 1e-6;
+}
+
+/**
+ * Item by item, how the document differs from `expected` (item codes and counts only: never
+ * serials, which may be confidential and are far too many for a message).
+ */
+export function contentDifferences(expected: ExpectedContent, doc: ErpnextDoc): string[] {
+  return differences(expectedTotals(expected), carriedTotals(doc));
+}
+
+function differences(expected: Map<string, ItemTotal>, carried: Map<string, ItemTotal>): string[] {
+  const out: string[] = [];
+  for (const [key, want] of expected) {
+    const got = carried.get(key);
+    if (got === undefined) {
+      if (want.qty !== 0) out.push(`${want.code}: ${want.qty} expected, none carried`);
+    } else if (!sameQty(want.qty, got.qty)) {
+      out.push(`${want.code}: ${want.qty} expected, ${quantity(got.qty)} carried`);
+    }
+  }
+  for (const [key, got] of carried) {
+    if (!expected.has(key) && got.qty !== 0) {
+      out.push(`${got.code}: none expected, ${quantity(got.qty)} carried`);
+    }
+  }
+  return out;
+}
+
+function quantity(qty: number): string {
+  return Number.isFinite(qty) ? String(qty) : 'an unreadable quantity';
+}
+
+/** MarkerError `marker_content_mismatch` unless the document carries exactly `job.expected`. */
+function checkContent(job: Job, doc: ErpnextDoc): void {
+  if (job.expected === undefined) return;
+  const found = differences(job.expected, carriedTotals(doc));
+  if (found.length === 0) return;
+  const status = docstatusOf(doc);
+  const document: MarkedDocument = { name: doc.name, docstatus: status };
+  if (typeof doc.modified === 'string') document.modified = doc.modified;
+  throw new MarkerError({
+    reason: 'marker_content_mismatch',
+    instanceId: job.client.instanceId,
+    operation: job.operation,
+    doctype: job.doctype,
+    marker: job.marker,
+    documents: [document],
+    messages: [
+      `${job.doctype} ${doc.name} (${statusWord(status)}) carries the Interco marker ${job.marker} but not the quantities this step expects: ${found.join('; ')}.`,
+      `Interco will not reuse it${status === 0 ? ' (nor submit it)' : ''}.`,
+      'The usual cause is a transfer chunked with other limits than those it was requested with, so that the chunk number names other serials (compare the chunking fingerprint stored with the transfer with the one in use); the other is a document changed by hand.',
+      'A person must decide: restore the limits the transfer was requested with and retry this step, or cancel the transfer (and its documents) and request it again: a new transfer has new markers.',
+    ],
+  });
 }
 
 function duplicateFound(job: Job, documents: readonly MarkedDocument[]): MarkerError {
@@ -255,9 +369,11 @@ function docstatusOf(doc: ErpnextDoc): number {
   return Number(doc.docstatus ?? 0);
 }
 
-function listed(documents: readonly MarkedDocument[]): string {
+function statusWord(docstatus: number): string {
   const words: Record<number, string> = { 0: 'draft', 1: 'submitted', 2: 'cancelled' };
-  return documents
-    .map((doc) => `${doc.name} (${words[doc.docstatus] ?? `docstatus ${doc.docstatus}`})`)
-    .join(', ');
+  return words[docstatus] ?? `docstatus ${docstatus}`;
+}
+
+function listed(documents: readonly MarkedDocument[]): string {
+  return documents.map((doc) => `${doc.name} (${statusWord(doc.docstatus)})`).join(', ');
 }

@@ -79,6 +79,20 @@ export async function getIfExists(
 }
 
 /**
+ * A read made because a write's answer was lost or stale. If the read itself fails transiently,
+ * the write's error is the one to report (it says the outcome is unknown); any other failure of
+ * the read (a duplicate, a missing field, a refusal) is reported as it is.
+ */
+export async function lookupAfter<T>(writeError: ErpnextError, lookup: () => Promise<T>): Promise<T> {
+  try {
+    return await lookup();
+  } catch (error) {
+    if (error instanceof ErpnextError && error.kind === 'transient') throw writeError;
+    throw error;
+  }
+}
+
+/**
  * A marker is what `marker()` makes: never empty (an empty `=` filter would match every document
  * without one), at most a Data field's 140 characters.
  */

@@ -3,7 +3,8 @@
  * person must sort out. ErpnextError cannot carry these: its `reason` is a closed union decided
  * by `classify()` from one answer (and errors/ is not this module's to change), while these come
  * from reading several answers together (two live documents with one marker; a marker held only
- * by a cancelled document; a site without the marker field).
+ * by a cancelled document; a site without the marker field; a document found by marker whose
+ * content is not the chunk's; a draft that compensation asked to cancel).
  *
  * It has the same shape where a step reads an error (`kind`, `reason`, `instanceId`,
  * `operation`, `messages`, `retryable`, `outcomeUnknown`, `isUniqueViolation`, `describe()`,
@@ -16,7 +17,18 @@ export type MarkerErrorReason =
   /** No live document carries the marker, but a cancelled one does: the unique column keeps it taken. */
   | 'marker_held_by_cancelled'
   /** The doctype has no marker field on this site: `prepareInstance` has not run (or failed). */
-  | 'marker_field_missing';
+  | 'marker_field_missing'
+  /**
+   * The live document that carries the marker does not carry the expected quantities per item
+   * (`insertOnce`'s `expected`): made from another cut of the transfer (other chunking limits),
+   * or changed by hand. Never reused.
+   */
+  | 'marker_content_mismatch'
+  /**
+   * `cancelOnce` was asked to cancel a draft: ERPNext cancels only submitted documents. The
+   * `marker` is the draft's own, or '' when it carries none.
+   */
+  | 'draft_not_cancellable';
 
 /** A document that carries a marker, as a lookup lists it. */
 export interface MarkedDocument {
@@ -29,7 +41,7 @@ export interface MarkedDocument {
 export interface MarkerErrorInit {
   reason: MarkerErrorReason;
   instanceId: string;
-  /** What was attempted, e.g. `insert once Purchase Order`. */
+  /** What was attempted, e.g. `insert once Purchase Order`, `cancel once Purchase Order`. */
   operation: string;
   doctype: string;
   marker: string;

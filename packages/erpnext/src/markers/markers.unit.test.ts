@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { contentDifferences } from './insert-once.js';
 import { checkMarker } from './lookup.js';
 import { MARKER_FIELDNAME, MAX_MARKER_LENGTH, marker } from './marker.js';
 import { MarkerError } from './marker-error.js';
@@ -83,5 +84,73 @@ describe('MarkerError', () => {
       isUniqueViolation: false,
       outcomeUnknown: false,
     });
+  });
+});
+
+describe('contentDifferences', () => {
+  const doc = (items: unknown) => ({ name: 'PUR-ORD-2026-00001', items });
+
+  it('is empty when each item carries the expected total, codes compared as MariaDB does', () => {
+    const rows = [
+      { item_code: 'PIN-001', qty: 400, serial_no: 'A-1' },
+      { item_code: 'Pïn-002', qty: 3 },
+      { item_code: 'PIN-001', qty: 100 },
+    ];
+    expect(
+      contentDifferences(
+        {
+          items: [
+            { item_code: 'pin-001', qty: 500 },
+            { item_code: 'PIN-002', qty: 3 },
+          ],
+        },
+        doc(rows),
+      ),
+    ).toEqual([]);
+    // several expected entries of one code add up; a zero expectation needs no row
+    expect(
+      contentDifferences(
+        {
+          items: [
+            { item_code: 'PIN-001', qty: 250 },
+            { item_code: 'PIN-001', qty: 250 },
+            { item_code: 'PIN-002', qty: 3 },
+            { item_code: 'PIN-009', qty: 0 },
+          ],
+        },
+        doc(rows),
+      ),
+    ).toEqual([]);
+  });
+
+  it('names each item that differs, with counts only', () => {
+    const rows = [
+      { item_code: 'PIN-001', qty: 500, serial_no: 'SECRET-1\nSECRET-2' },
+      { item_code: 'SIM-001', qty: 2 },
+    ];
+    const found = contentDifferences(
+      {
+        items: [
+          { item_code: 'PIN-001', qty: 700 },
+          { item_code: 'PIN-002', qty: 300 },
+        ],
+      },
+      doc(rows),
+    );
+    expect(found).toEqual([
+      'PIN-001: 700 expected, 500 carried',
+      'PIN-002: 300 expected, none carried',
+      'SIM-001: none expected, 2 carried',
+    ]);
+    expect(found.join(' ')).not.toContain('SECRET');
+  });
+
+  it('counts a row without a usable qty, or no rows at all, as a difference', () => {
+    expect(
+      contentDifferences({ items: [{ item_code: 'PIN-001', qty: 1 }] }, doc([{ item_code: 'PIN-001' }])),
+    ).toEqual(['PIN-001: 1 expected, an unreadable quantity carried']);
+    expect(contentDifferences({ items: [{ item_code: 'PIN-001', qty: 1 }] }, doc(undefined))).toEqual([
+      'PIN-001: 1 expected, none carried',
+    ]);
   });
 });

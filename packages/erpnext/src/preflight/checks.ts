@@ -188,8 +188,9 @@ export interface PriceListChoice {
 
 /**
  * The price list A's Delivery Note resolves to: the customer's Default Price List, else Selling
- * Settings' Default Price List (as selling_controller.py set_missing_values does; a Customer
- * Group's default is not read). Undefined when a read it needs failed, or when neither is set.
+ * Settings' Default Price List (as selling_controller.py set_missing_values does, except that a
+ * Customer Group's default, which ERPNext reads between the two, is not read: see README.md).
+ * Undefined when a read it needs failed, or when neither is set.
  */
 export function choosePriceList(
   customer: ErpnextRow | undefined,
@@ -218,7 +219,7 @@ export function checkPriceList(
     if (canResolve) {
       list.add(
         'price_list_missing',
-        `No selling price list resolves for Customer "${customerName}" in ${list.where}: neither the customer's Default Price List nor Selling Settings' Default Price List is set, and the Delivery Note needs one; set either.`,
+        `No selling price list resolves for Customer "${customerName}" in ${list.where}: neither the customer's Default Price List nor Selling Settings' Default Price List is set, and the Delivery Note needs one. Check the customer's Customer Group too: preflight does not read Customer Groups, and if the group has a Default Price List ERPNext uses it, so this problem may be a false alarm. Either way, setting the price list on the customer (or in Selling Settings) resolves it.`,
         path,
       );
     }

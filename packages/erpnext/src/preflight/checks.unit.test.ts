@@ -3,6 +3,7 @@ import { planTransfer } from '../test-support/preflight-sites.js';
 import {
   checkFiscalYear,
   checkMarkerFields,
+  checkPriceList,
   checkStockSettings,
   checkWarehouse,
   choosePriceList,
@@ -70,6 +71,19 @@ describe('settings', () => {
     expect(choosePriceList({ default_price_list: 'Mayorista' }, true, settings)?.name).toBe('Mayorista');
     expect(choosePriceList({ name: 'Compania B' }, true, settings)?.name).toBe('Standard Selling');
     expect(choosePriceList(undefined, false, settings)).toBeUndefined();
+  });
+
+  it('says to check the Customer Group when no price list resolves (preflight cannot see it)', () => {
+    const list = new ProblemList('a', 'erp-a');
+    expect(checkPriceList(list, 'Compania B', undefined, true, undefined, 'company_b_customer_name')).toBe(
+      undefined,
+    );
+    expect(list.problems).toHaveLength(1);
+    const [problem] = list.problems;
+    expect(problem).toMatchObject({ check: 'price_list_missing', path: 'company_b_customer_name' });
+    expect(problem?.message).toContain('No selling price list resolves for Customer "Compania B"');
+    expect(problem?.message).toContain("Check the customer's Customer Group too");
+    expect(problem?.message).toContain('may be a false alarm');
   });
 
   it('wants an enabled Fiscal Year covering today', () => {
