@@ -102,7 +102,7 @@ describe('faults', () => {
   });
 
   it('per-serial latency outlasting the worker timeout also rolls back', async () => {
-    site.site.faults.set({ worker_timeout_ms: 200, rules: [{ per_serial_ms: 100 }] });
+    site.site.faults.set({ worker_timeout_ms: 200, rules: [{ per_serial_ms: 250 }] });
     const po = await site.insert('Purchase Order', { ...purchaseOrder(), docstatus: 1 });
     const receipt = await site.post('/api/resource/Purchase Receipt', {
       supplier: 'Proveedor de Pines SA',
@@ -128,7 +128,7 @@ describe('faults', () => {
     const po = await site.insert('Purchase Order', { ...purchaseOrder(), docstatus: 1 });
     await site.insert('Purchase Receipt', { ...purchaseReceipt(po, ['M-1', 'M-2']), docstatus: 1 });
     const dn = await site.insert('Delivery Note', { ...deliveryNote(['M-1', 'M-2']), docstatus: 1 });
-    site.site.faults.set({ worker_timeout_ms: 200, rules: [{ per_serial_ms: 100 }] });
+    site.site.faults.set({ worker_timeout_ms: 200, rules: [{ per_serial_ms: 250 }] });
     const cancel = await site.post('/api/method/frappe.client.cancel', {
       doctype: 'Delivery Note',
       name: dn.name,

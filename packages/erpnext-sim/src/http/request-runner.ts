@@ -156,7 +156,7 @@ async function waitUntil(ms: number, deadline: number): Promise<boolean> {
   if (ms <= 0) return Date.now() <= deadline;
   const left = deadline - Date.now();
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(ms, left))));
-  return ms <= left;
+  return ms < left;
 }
 
 function sendInjectedError(reply: FastifyReply, plan: FaultPlan): void {
