@@ -23,6 +23,7 @@ export {
   DEMO_SUPPLIER,
   type DemoSitesOptions,
   demoSites,
+  fiscalYearRecords,
   randomApiUser,
 } from './sites/demo-sites.js';
 export { type RequestCounts, Site, type SiteSetup } from './sites/site.js';

@@ -57,10 +57,6 @@ export class ProblemList {
     this.#byPath.set(path, message);
   }
 
-  has(path: string): boolean {
-    return this.#byPath.has(path);
-  }
-
   get size(): number {
     return this.#byPath.size + this.#omitted;
   }

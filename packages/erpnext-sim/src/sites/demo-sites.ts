@@ -101,7 +101,7 @@ const SETTINGS: Record<string, Record<string, unknown>> = {
 function companyRecords(company: string, abbr: string, now: Date): Row[] {
   const allWarehouses = `All Warehouses - ${abbr}`;
   return [
-    ...fiscalYears(now),
+    ...fiscalYearRecords(now),
     { doctype: 'Company', company_name: company, abbr, default_currency: 'USD', country: 'United States' },
     // erpnext/setup/doctype/company/company.py create_default_warehouses
     { doctype: 'Warehouse', warehouse_name: 'All Warehouses', company, is_group: 1 },
@@ -139,8 +139,11 @@ function companyRecords(company: string, abbr: string, now: Date): Row[] {
   ];
 }
 
-/** This calendar year and the next, named by the year ("2026": 2026-01-01..2026-12-31). */
-function fiscalYears(now: Date): Row[] {
+/**
+ * This calendar year and the next as Fiscal Year records, named by the year ("2026":
+ * 2026-01-01..2026-12-31), so documents dated today fall in one. For demo and test sites.
+ */
+export function fiscalYearRecords(now: Date = new Date()): Row[] {
   const year = now.getUTCFullYear();
   return [year, year + 1].map((y) => ({
     doctype: 'Fiscal Year',

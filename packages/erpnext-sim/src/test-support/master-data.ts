@@ -1,15 +1,5 @@
+import { fiscalYearRecords } from '../sites/demo-sites.js';
 import type { SiteSetup } from '../sites/site.js';
-
-/** This year and the next as Fiscal Years, so documents dated today are in one. */
-function fiscalYears(): Array<Record<string, unknown> & { doctype: string }> {
-  const year = new Date().getUTCFullYear();
-  return [year, year + 1].map((y) => ({
-    doctype: 'Fiscal Year',
-    year: String(y),
-    year_start_date: `${y}-01-01`,
-    year_end_date: `${y}-12-31`,
-  }));
-}
 
 /** Company A's site for conformance tests: everything Interco's first three documents need. */
 export function companyASetup(name = 'company-a'): SiteSetup {
@@ -39,7 +29,7 @@ export function companyASetup(name = 'company-a'): SiteSetup {
       { doctype: 'Price List', price_list_name: 'Standard Buying', buying: 1 },
       { doctype: 'Customer', customer_name: 'Compania B', default_price_list: 'Standard Selling' },
       { doctype: 'Customer', customer_name: 'Sin Lista' },
-      ...fiscalYears(),
+      ...fiscalYearRecords(),
     ],
   };
 }

@@ -6,7 +6,7 @@
  */
 import { createServer } from 'node:net';
 import { type TransferRequest, validateTransferRequest } from '@interco/contracts';
-import { demoSites, type SiteSetup } from '@interco/erpnext-sim';
+import { demoSites, fiscalYearRecords, type SiteSetup } from '@interco/erpnext-sim';
 import { ErpnextClient, type ErpnextClientOptions } from '../client/erpnext-client.js';
 import type { InstanceConfig } from '../instances/instance-config.schema.js';
 import { MARKER_FIELDNAME, MARKER_LABEL } from '../markers/marker.js';
@@ -62,16 +62,6 @@ export function planTransfer(perItem = 3, more: Record<string, unknown> = {}): T
   return validated.value;
 }
 
-function fiscalYears(): Row[] {
-  const year = new Date().getUTCFullYear();
-  return [year, year + 1].map((y) => ({
-    doctype: 'Fiscal Year',
-    year: String(y),
-    year_start_date: `${y}-01-01`,
-    year_end_date: `${y}-12-31`,
-  }));
-}
-
 /**
  * Company A's site, broken for the plan's transfer (with `company_a_name: "Compania Fantasma"`
  * and `company_a_warehouse: "Stores - OS"`):
@@ -90,7 +80,7 @@ export function brokenSiteA(inStock: string): SiteSetup {
     name: 'company-a',
     users: [{ ...USER_A, cannotSubmit: ['Delivery Note'] }],
     records: [
-      ...fiscalYears(),
+      ...fiscalYearRecords(),
       { doctype: 'Company', company_name: 'Compania A', abbr: 'CA', default_currency: 'USD' },
       { doctype: 'Company', company_name: 'Otra SA', abbr: 'OS', default_currency: 'USD' },
       { doctype: 'Warehouse', warehouse_name: 'Stores', company: 'Compania A' },

@@ -3,7 +3,13 @@
  * erpnext-sim's conformance setup), served by `startSimulator` on a free port with the /__sim/
  * inspection API, plus small helpers to set faults, read request counters and build configs.
  */
-import { type RunningSite, type Simulator, type SiteSetup, startSimulator } from '@interco/erpnext-sim';
+import {
+  fiscalYearRecords,
+  type RunningSite,
+  type Simulator,
+  type SiteSetup,
+  startSimulator,
+} from '@interco/erpnext-sim';
 import type { InstanceConfig } from '../instances/instance-config.schema.js';
 
 export const API_KEY = 'key-a';
@@ -13,17 +19,6 @@ export const CLERK_SECRET = 'secret-clerk-51b2';
 
 export function today(): string {
   return new Date().toISOString().slice(0, 10);
-}
-
-/** This year and the next as Fiscal Years, so documents dated today are in one. */
-function fiscalYears(): Array<Record<string, unknown> & { doctype: string }> {
-  const year = new Date().getUTCFullYear();
-  return [year, year + 1].map((y) => ({
-    doctype: 'Fiscal Year',
-    year: String(y),
-    year_start_date: `${y}-01-01`,
-    year_end_date: `${y}-12-31`,
-  }));
 }
 
 export function companyASetup(name = 'company-a'): SiteSetup {
@@ -48,7 +43,7 @@ export function companyASetup(name = 'company-a'): SiteSetup {
       { doctype: 'Price List', price_list_name: 'Standard Selling', selling: 1 },
       { doctype: 'Price List', price_list_name: 'Standard Buying', buying: 1 },
       { doctype: 'Customer', customer_name: 'Compania B', default_price_list: 'Standard Selling' },
-      ...fiscalYears(),
+      ...fiscalYearRecords(),
     ],
     settings: {
       'Buying Settings': { po_required: 'No', allow_multiple_items: 1 },
