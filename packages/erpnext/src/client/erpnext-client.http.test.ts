@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErpnextError, type MarkerField } from '../errors/erpnext-error.js';
+import { rejection as rejectionOf } from '../test-support/rejection.js';
 import {
   API_SECRET,
   CLERK_KEY,
@@ -16,15 +17,7 @@ import { ErpnextClient } from './erpnext-client.js';
 
 const MARKER: MarkerField = { fieldname: 'custom_interco_marker', label: 'Interco Marker' };
 
-async function rejection(promise: Promise<unknown>): Promise<ErpnextError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ErpnextError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
+const rejection = (promise: Promise<unknown>) => rejectionOf(promise, ErpnextError);
 
 describe('ErpnextClient operations', () => {
   let site: SimSite;

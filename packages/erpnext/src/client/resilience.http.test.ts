@@ -2,6 +2,7 @@ import { freePort } from '@interco/testkit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErpnextConfigError } from '../errors/config-error.js';
 import { ErpnextError, type MarkerField } from '../errors/erpnext-error.js';
+import { rejection as rejectionOf } from '../test-support/rejection.js';
 import { API_SECRET, count, purchaseOrder, SimSite, sleep } from '../test-support/sim-site.js';
 import { ErpnextClient, type ErpnextClientOptions } from './erpnext-client.js';
 import type { Logger } from './logger.js';
@@ -13,16 +14,6 @@ import type { Logger } from './logger.js';
 const MARKER: MarkerField = { fieldname: 'custom_interco_marker', label: 'Interco Marker' };
 const PO_WRITES = { doctype: 'Purchase Order', http_method: 'POST' };
 
-async function rejection(promise: Promise<unknown>): Promise<ErpnextError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ErpnextError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
-
 function recordingLogger(): Logger & { lines: Array<{ level: string; obj: object; msg: string }> } {
   const lines: Array<{ level: string; obj: object; msg: string }> = [];
   const at = (level: string) => (obj: object, msg: string) => {
@@ -30,6 +21,8 @@ function recordingLogger(): Logger & { lines: Array<{ level: string; obj: object
   };
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
+
+const rejection = (promise: Promise<unknown>) => rejectionOf(promise, ErpnextError);
 
 describe('ErpnextClient under faults', () => {
   let site: SimSite;

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErpnextClient } from '../client/erpnext-client.js';
 import { ErpnextError } from '../errors/erpnext-error.js';
+import { rejection } from '../test-support/rejection.js';
 import { count, purchaseOrder, SimSite, sleep } from '../test-support/sim-site.js';
 import { cancelOnce } from './cancel-once.js';
 import { MARKER_FIELDNAME, marker } from './marker.js';
@@ -14,16 +15,6 @@ import { prepareInstance } from './prepare.js';
 const PO = 'Purchase Order';
 const GET = 'GET /api/resource/:doctype/:name';
 const CANCEL = 'POST /api/method/frappe.client.cancel';
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof Error) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('cancelOnce', () => {
   let site: SimSite;

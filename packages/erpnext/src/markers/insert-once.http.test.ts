@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErpnextClient } from '../client/erpnext-client.js';
 import { ErpnextError } from '../errors/erpnext-error.js';
+import { rejection } from '../test-support/rejection.js';
 import { count, purchaseOrder, SimSite, sleep } from '../test-support/sim-site.js';
 import { insertOnce } from './insert-once.js';
 import { findByMarker } from './lookup.js';
@@ -16,16 +17,6 @@ const PO_INSERTS = { doctype: PO, http_method: 'POST' };
 const INSERT = 'POST /api/resource/:doctype';
 const LIST = 'GET /api/resource/:doctype';
 const TRANSFER = 'tr_01JD8X3Z7Q5K2M9V4W6R8T0Y1B';
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof Error) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 async function markerError(promise: Promise<unknown>): Promise<MarkerError> {
   const error = await rejection(promise);
