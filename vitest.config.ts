@@ -40,6 +40,19 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        resolve,
+        ssr,
+        // The whole pipeline: intake and the four steps against real NATS and simulated ERPNext.
+        test: {
+          name: 'e2e',
+          include: ['e2e/src/**/*.e2e.test.ts'],
+          benchmark: { include: [] },
+          globalSetup: ['./packages/testkit/src/vitest/global-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -63,9 +63,19 @@ export {
 } from './transfer-request/transfer-request.schema.js';
 export {
   createTransferRequestValidator,
+  DEFAULT_MAX_ITEMS_PER_TRANSFER,
   DEFAULT_MAX_PROBLEMS,
   DEFAULT_MAX_SERIALS_PER_TRANSFER,
   type TransferRequestValidator,
   type TransferRequestValidatorOptions,
   validateTransferRequest,
 } from './transfer-request/validate.js';
+export { evolve, foldTransfer, initialTransferState } from './transfer-state/evolve.js';
+export {
+  type Evolution,
+  StepState,
+  StepStatus,
+  type TransferChange,
+  TransferState,
+  TransferStatus,
+} from './transfer-state/transfer-state.schema.js';
