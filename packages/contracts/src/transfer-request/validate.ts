@@ -13,11 +13,14 @@ import {
 } from './transfer-request.schema.js';
 
 export const DEFAULT_MAX_SERIALS_PER_TRANSFER = 100_000;
+export const DEFAULT_MAX_ITEMS_PER_TRANSFER = 1000;
 export const DEFAULT_MAX_PROBLEMS = 1000;
 
 export interface TransferRequestValidatorOptions {
   /** Most serials one transfer may carry, across all items (default 100,000). */
   readonly maxSerials?: number;
+  /** Most items one transfer may carry (default 1,000). */
+  readonly maxItems?: number;
   /** Most problems listed in one answer; the rest are counted (default 1,000). */
   readonly maxProblems?: number;
 }
@@ -51,15 +54,23 @@ const LINE_BREAK = /[\n\r\u000b\u000c\u0085\u2028\u2029]/;
 export function createTransferRequestValidator(
   options: TransferRequestValidatorOptions = {},
 ): TransferRequestValidator {
-  const maxSerials = options.maxSerials ?? DEFAULT_MAX_SERIALS_PER_TRANSFER;
+  const limits = {
+    maxSerials: options.maxSerials ?? DEFAULT_MAX_SERIALS_PER_TRANSFER,
+    maxItems: options.maxItems ?? DEFAULT_MAX_ITEMS_PER_TRANSFER,
+  };
   const maxProblems = options.maxProblems ?? DEFAULT_MAX_PROBLEMS;
-  return (body) => validate(body, maxSerials, maxProblems);
+  return (body) => validate(body, limits, maxProblems);
+}
+
+interface Limits {
+  readonly maxSerials: number;
+  readonly maxItems: number;
 }
 
 /** The validator with the default limits. */
 export const validateTransferRequest: TransferRequestValidator = createTransferRequestValidator();
 
-function validate(body: unknown, maxSerials: number, maxProblems: number): ValidationResult<TransferRequest> {
+function validate(body: unknown, limits: Limits, maxProblems: number): ValidationResult<TransferRequest> {
   const problems = new ProblemList(maxProblems);
   if (!bodyChecker.Check(body)) {
     for (const error of bodyChecker.Errors(body)) problems.add(pointerToPath(error.path), describe(error));
@@ -82,7 +93,7 @@ function validate(body: unknown, maxSerials: number, maxProblems: number): Valid
     if (message) problems.add('schedule_date', message);
     else out.schedule_date = body.schedule_date;
   }
-  const items = Array.isArray(body.items) ? checkItems(body.items, maxSerials, problems) : [];
+  const items = Array.isArray(body.items) ? checkItems(body.items, limits, problems) : [];
   out.items = items;
 
   if (problems.size > 0) return { ok: false, problems: problems.toArray(inDocumentOrder) };
@@ -91,7 +102,7 @@ function validate(body: unknown, maxSerials: number, maxProblems: number): Valid
   return { ok: true, value: out as unknown as TransferRequest };
 }
 
-function checkItems(items: unknown[], maxSerials: number, problems: ProblemList): TransferItem[] {
+function checkItems(items: unknown[], limits: Limits, problems: ProblemList): TransferItem[] {
   const out: TransferItem[] = [];
   const itemCodes = new Map<string, number>();
   const serialsSeen = new Map<string, string>();
@@ -147,12 +158,19 @@ function checkItems(items: unknown[], maxSerials: number, problems: ProblemList)
     }
   });
 
-  if (serialCount > maxSerials) {
-    problems.add(
-      'items',
-      `carry ${serialCount.toLocaleString('en')} serials in all; a transfer takes at most ${maxSerials.toLocaleString('en')}: split it into several transfers`,
+  // Both caps concern the whole list, so they share the path `items` (one problem per path).
+  const caps: string[] = [];
+  if (items.length > limits.maxItems) {
+    caps.push(
+      `are ${items.length.toLocaleString('en')} items; a transfer takes at most ${limits.maxItems.toLocaleString('en')}`,
     );
   }
+  if (serialCount > limits.maxSerials) {
+    caps.push(
+      `carry ${serialCount.toLocaleString('en')} serials in all; a transfer takes at most ${limits.maxSerials.toLocaleString('en')}`,
+    );
+  }
+  if (caps.length > 0) problems.add('items', `${caps.join(', and ')}: split it into several transfers`);
   return out;
 }
 

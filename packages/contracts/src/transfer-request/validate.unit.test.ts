@@ -306,6 +306,34 @@ describe('serials', () => {
   });
 });
 
+describe('the item cap', () => {
+  it('is 1,000 items by default, configurable, reported at items', () => {
+    const validate = createTransferRequestValidator({ maxItems: 2 });
+    expect(validate(requestWithSerials(6, 2)).ok).toBe(true);
+    expect(problemsOf(requestWithSerials(6, 3), validate)).toEqual([
+      { path: 'items', message: 'are 3 items; a transfer takes at most 2: split it into several transfers' },
+    ]);
+    expect(validateTransferRequest(requestWithSerials(1000, 1000)).ok).toBe(true);
+    expect(problemsOf(requestWithSerials(1001, 1001))).toEqual([
+      {
+        path: 'items',
+        message: 'are 1,001 items; a transfer takes at most 1,000: split it into several transfers',
+      },
+    ]);
+  });
+
+  it('shares the path items with the serial cap: both said in one problem', () => {
+    const validate = createTransferRequestValidator({ maxItems: 2, maxSerials: 5 });
+    expect(problemsOf(requestWithSerials(6, 3), validate)).toEqual([
+      {
+        path: 'items',
+        message:
+          'are 3 items; a transfer takes at most 2, and carry 6 serials in all; a transfer takes at most 5: split it into several transfers',
+      },
+    ]);
+  });
+});
+
 describe('the whole body', () => {
   it('must be a JSON object', () => {
     for (const body of [null, 'x', 3, [planRequest()]]) {

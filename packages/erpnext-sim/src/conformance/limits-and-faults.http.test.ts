@@ -89,6 +89,23 @@ describe('faults', () => {
     expect(await orders()).toBe(1);
   });
 
+  it('slow_commit_rate: only the writes its roll picks commit late (0: none, 1: every one)', async () => {
+    const match = { doctype: 'Purchase Order', http_method: 'POST' };
+    site.site.faults.set({ rules: [{ match, slow_commit_ms: 600, slow_commit_rate: 0 }] });
+    let started = Date.now();
+    expect((await site.post('/api/resource/Purchase Order', purchaseOrder())).status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(400);
+
+    site.site.faults.set({ rules: [{ match, slow_commit_ms: 600, slow_commit_rate: 1 }] });
+    started = Date.now();
+    const write = site.post('/api/resource/Purchase Order', purchaseOrder());
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await orders()).toBe(1);
+    expect((await write).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(590);
+    expect(await orders()).toBe(2);
+  });
+
   it('a request past the worker timeout is killed: 504, and nothing is left behind', async () => {
     site.site.faults.set({
       worker_timeout_ms: 300,

@@ -49,6 +49,13 @@ export const FaultRule = Type.Object(
     slow_commit_ms: Type.Optional(
       Type.Integer({ minimum: 0, description: 'the write commits only after this delay (then answers)' }),
     ),
+    slow_commit_rate: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: 1,
+        description: 'the probability that a matching write is slowed by slow_commit_ms (default 1: every one)',
+      }),
+    ),
     times: Type.Optional(
       Type.Integer({ minimum: 1, description: 'apply to the next N matching requests only' }),
     ),

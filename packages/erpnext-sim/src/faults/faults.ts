@@ -102,7 +102,7 @@ export class Faults {
           applied = true;
         }
       }
-      if (isWrite && rule.slow_commit_ms) {
+      if (isWrite && rule.slow_commit_ms && this.#rolls(rule.slow_commit_rate)) {
         plan.slowCommitMs = Math.max(plan.slowCommitMs, rule.slow_commit_ms);
         applied = true;
       }
@@ -141,6 +141,12 @@ export class Faults {
       if (rate && roll < edge) return error;
     }
     return undefined;
+  }
+
+  /** A roll against a rate; an absent rate always applies. */
+  #rolls(rate: number | undefined): boolean {
+    if (rate === undefined) return true;
+    return rate > 0 && this.random() < rate;
   }
 
   #consume(rule: FaultRule): void {

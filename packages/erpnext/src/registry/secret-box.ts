@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
 /** The environment variable holding the 32-byte key (base64 or hex). */
 export const SECRET_KEY_ENV = 'INTERCO_SECRET_KEY';
@@ -45,6 +45,16 @@ export class SecretBox {
   /** A new random key, base64: for setup scripts and tests. */
   static generateKeyText(): string {
     return randomBytes(32).toString('base64');
+  }
+
+  /**
+   * A 32-byte key for one purpose (e.g. `interco/serial-digest/v1`), derived from this box's key
+   * with HKDF-SHA256 (RFC 5869; no salt, `info` = the purpose): keys of different purposes are
+   * independent, and none reveals the box's key.
+   */
+  deriveKey(purpose: string): Buffer {
+    if (purpose === '') throw new Error('deriveKey needs a purpose');
+    return Buffer.from(hkdfSync('sha256', this.#key, Buffer.alloc(0), Buffer.from(purpose, 'utf8'), 32));
   }
 
   seal(plaintext: string, associatedData: string): string {

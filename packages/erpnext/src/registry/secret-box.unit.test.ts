@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SECRET_KEY_ENV, SecretBox } from './secret-box.js';
 
@@ -34,5 +35,36 @@ describe('SecretBox', () => {
     const hex = 'ab'.repeat(32);
     const sealed = SecretBox.fromEnv({ [SECRET_KEY_ENV]: hex }).seal('x', 'r');
     expect(SecretBox.fromKeyText(Buffer.from(hex, 'hex').toString('base64')).open(sealed, 'r')).toBe('x');
+  });
+});
+
+describe('SecretBox.deriveKey', () => {
+  const keyHex = '0b'.repeat(32);
+  const box = SecretBox.fromKeyText(keyHex);
+
+  /** RFC 5869 by hand: extract with an empty salt (HashLen zeros), then one expand block. */
+  function hkdfSha256(ikm: Buffer, info: string): Buffer {
+    const prk = createHmac('sha256', Buffer.alloc(32)).update(ikm).digest();
+    return createHmac('sha256', prk)
+      .update(Buffer.concat([Buffer.from(info, 'utf8'), Buffer.from([1])]))
+      .digest();
+  }
+
+  it('is HKDF-SHA256 of the key with the purpose as info: 32 bytes, stable', () => {
+    const derived = box.deriveKey('interco/serial-digest/v1');
+    expect(derived).toHaveLength(32);
+    expect(derived.equals(hkdfSha256(Buffer.from(keyHex, 'hex'), 'interco/serial-digest/v1'))).toBe(true);
+    expect(box.deriveKey('interco/serial-digest/v1').equals(derived)).toBe(true);
+  });
+
+  it('gives independent keys per purpose and per box key, never the key itself', () => {
+    const a = box.deriveKey('purpose-a');
+    expect(a.equals(box.deriveKey('purpose-b'))).toBe(false);
+    expect(a.equals(SecretBox.fromKeyText('0c'.repeat(32)).deriveKey('purpose-a'))).toBe(false);
+    expect(a.equals(Buffer.from(keyHex, 'hex'))).toBe(false);
+  });
+
+  it('needs a purpose', () => {
+    expect(() => box.deriveKey('')).toThrow('purpose');
   });
 });

@@ -23,8 +23,6 @@ export const USER_B = {
   apiSecret: 'pf-secret-b-2c7e',
 };
 
-type Row = Record<string, unknown> & { doctype: string };
-
 /** The demo sites `company-a` and `company-b`, each with a known API user. */
 export function demoPair(): { a: SiteSetup; b: SiteSetup } {
   const [a, b] = demoSites();

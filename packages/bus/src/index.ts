@@ -1,0 +1,39 @@
+export { type BusNames, busNames } from './names.js';
+export { connectNats } from './nats/connect.js';
+export * from './step-runtime/index.js';
+export {
+  type ClaimResult,
+  DEFAULT_IDEMPOTENCY_TTL_MS,
+  IdempotencyEntry,
+  IdempotencyStore,
+  idempotencyKvKey,
+} from './stores/idempotency-store.js';
+export { type Lease, LeaseStore } from './stores/lease-store.js';
+export { ManifestStore } from './stores/manifest-store.js';
+export { canonicalJson, requestDigest } from './stores/request-digest.js';
+export { SERIAL_DIGEST_PURPOSE, SerialDigester } from './stores/serial-digest.js';
+export {
+  DEFAULT_RESERVATION_CONCURRENCY,
+  DEFAULT_STALE_AFTER_MS,
+  type HolderState,
+  type ReserveResult,
+  SerialReservations,
+  type SerialReservationsOptions,
+} from './stores/serial-reservations.js';
+export { StoreError } from './stores/store-error.js';
+export {
+  StoredChunkingLimits,
+  TransferRecord,
+  TransferRecordStatus,
+} from './stores/transfer-record.schema.js';
+export { checkTransferRecord, TransferStore } from './stores/transfer-store.js';
+export {
+  DEFAULT_DUPLICATE_WINDOW_MS,
+  DEFAULT_MAX_AGE_MS,
+  ensureStream,
+  MAX_EVENT_BYTES,
+  type StreamOptions,
+  streamSettings,
+} from './stream/ensure-stream.js';
+export { EventPublisher, EventTooLargeError } from './stream/event-publisher.js';
+export { type HistoryEntry, type HistoryOptions, readTransferHistory } from './stream/transfer-history.js';

@@ -1,0 +1,1 @@
+export { dnA } from './step.js';

@@ -1,0 +1,4 @@
+import { runStepService } from '@interco/bus';
+import { dnA } from './step.js';
+
+runStepService(dnA);

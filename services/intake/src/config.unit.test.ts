@@ -1,0 +1,71 @@
+import { SecretBox } from '@interco/erpnext';
+import { ConfigError } from '@interco/service';
+import { describe, expect, it } from 'vitest';
+import { loadIntakeConfig } from './config.js';
+
+const KEY = SecretBox.generateKeyText();
+
+function problems(env: Record<string, string>) {
+  try {
+    loadIntakeConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadIntakeConfig', () => {
+  it('needs only INTERCO_SECRET_KEY; the rest has defaults', () => {
+    const config = loadIntakeConfig({ INTERCO_SECRET_KEY: KEY });
+    expect(config).toMatchObject({
+      natsUrl: 'nats://127.0.0.1:4222',
+      namespace: 'interco',
+      host: '0.0.0.0',
+      port: 8080,
+      logLevel: 'info',
+      bootstrapHash: undefined,
+      maxSerials: 100_000,
+      maxItems: 1000,
+      statusBaseUrl: undefined,
+      chunking: { fingerprint: 'v2;spd=1000;rpd=50;spr=1000;rb=49152;db=4194304' },
+    });
+  });
+
+  it('maps the chunking variables to the chunking limits', () => {
+    const config = loadIntakeConfig({
+      INTERCO_SECRET_KEY: KEY,
+      INTERCO_MAX_SERIALS_PER_DOCUMENT: '500',
+      INTERCO_MAX_ROWS_PER_DOCUMENT: '20',
+      INTERCO_MAX_ROW_BYTES: '10000',
+      INTERCO_MAX_SERIALS_PER_ROW: '100',
+      INTERCO_MAX_DOCUMENT_BYTES: '1048576',
+    });
+    expect(config.chunking.fingerprint).toBe('v2;spd=500;rpd=20;spr=100;rb=10000;db=1048576');
+  });
+
+  it('lists every problem at once, never echoing the secret key', () => {
+    const list = problems({
+      INTERCO_SECRET_KEY: 'dG9vLXNob3J0',
+      INTERCO_BOOTSTRAP_TOKEN_HASH: 'abc',
+      INTERCO_MAX_ROW_BYTES: '10',
+      INTERCO_MAX_SERIALS: '0',
+    });
+    expect(list.map((problem) => problem.variable).sort()).toEqual([
+      'INTERCO_BOOTSTRAP_TOKEN_HASH',
+      'INTERCO_MAX_SERIALS',
+      'INTERCO_SECRET_KEY',
+    ]);
+    expect(JSON.stringify(list)).not.toContain('dG9vLXNob3J0');
+    const second = problems({ INTERCO_SECRET_KEY: 'dG9vLXNob3J0', INTERCO_MAX_ROW_BYTES: '10' });
+    expect(second.map((problem) => problem.variable).sort()).toEqual([
+      'INTERCO_MAX_ROW_BYTES',
+      'INTERCO_SECRET_KEY',
+    ]);
+    expect(JSON.stringify(second)).not.toContain('dG9vLXNob3J0');
+  });
+
+  it('refuses a missing secret key', () => {
+    expect(problems({}).map((problem) => problem.variable)).toContain('INTERCO_SECRET_KEY');
+  });
+});

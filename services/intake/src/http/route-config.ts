@@ -1,0 +1,20 @@
+import type { Principal, Scope } from '@interco/auth';
+
+/**
+ * What a route needs of its caller: `public` (health, the OpenAPI document), or a scope, with
+ * the plan's `Authorization: Token <key>` scheme accepted besides `Bearer` where `token` is set.
+ */
+export type RouteAuth = 'public' | { readonly scope: Scope; readonly tokenScheme?: boolean };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Every route says who may call it; a route without it is refused at registration. */
+    auth?: RouteAuth;
+    /** Said in a 413 answer: what to do when the body is too large. */
+    bodyLimitReason?: string;
+  }
+  interface FastifyRequest {
+    /** The caller, once its token verified (null on public routes). */
+    principal: Principal | null;
+  }
+}

@@ -1,0 +1,182 @@
+import type { AddressInfo } from 'node:net';
+import { TokenStore } from '@interco/auth';
+import {
+  type BusNames,
+  busNames,
+  connectNats,
+  EventPublisher,
+  ensureStream,
+  IdempotencyStore,
+  ManifestStore,
+  readTransferHistory,
+  SerialDigester,
+  SerialReservations,
+  type StreamOptions,
+  TransferStore,
+} from '@interco/bus';
+import {
+  type ChunkingLimits,
+  chunkingFingerprint,
+  ErpnextClient,
+  type InstanceConfig,
+  InstanceRegistry,
+  resolveChunkingLimits,
+  type SecretBox,
+} from '@interco/erpnext';
+import { createLogger, type Logger } from '@interco/service';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { FastifyInstance } from 'fastify';
+import { buildIntakeApp } from './app.js';
+import type { IntakeDeps } from './deps.js';
+import { startLifecycleConsumer } from './transfers/lifecycle-consumer.js';
+import { statusUrlFor } from './transfers/status-url.js';
+
+export interface StartIntakeOptions {
+  readonly natsUrl: string;
+  /** INTERCO_NAMESPACE: the prefix of every subject, stream and bucket (busNames). */
+  readonly namespace: string;
+  readonly box: SecretBox;
+  readonly bootstrapHash?: string | undefined;
+  /** Default 127.0.0.1 and 0 (any free port). */
+  readonly host?: string;
+  readonly port?: number;
+  readonly maxSerials?: number;
+  readonly maxItems?: number;
+  readonly statusBaseUrl?: string | undefined;
+  /** The chunking limits new transfers are fixed with (default: resolveChunkingLimits({})). */
+  readonly chunking?: ChunkingLimits;
+  readonly stream?: StreamOptions;
+  /** Default: pino at `silent` (pass one to see the logs). */
+  readonly logger?: Logger;
+  /** How the admin endpoints reach an instance (default: a new ErpnextClient, closed after use). */
+  readonly erpnextClient?: (config: InstanceConfig) => ErpnextClient;
+}
+
+export interface RunningIntake {
+  /** `http://host:port` */
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly nc: NatsConnection;
+  readonly names: BusNames;
+  readonly deps: IntakeDeps;
+  /** Graceful: /readyz says not ready, requests in flight finish, the consumer stops, NATS drains. */
+  close(): Promise<void>;
+}
+
+/**
+ * Everything intake runs, wired in-process (main.ts uses it; so do the end-to-end tests): the
+ * NATS connection, the stream, the stores, the lifecycle consumer, the HTTP app listening.
+ */
+export async function startIntake(options: StartIntakeOptions): Promise<RunningIntake> {
+  const logger = options.logger ?? createLogger('intake', { level: 'silent' });
+  const names = busNames(options.namespace);
+  const nc = await connectNats({ url: options.natsUrl, name: 'interco-intake' });
+  let connected = true;
+  void (async () => {
+    for await (const status of nc.status()) {
+      if (status.type === 'disconnect') connected = false;
+      if (status.type === 'reconnect') connected = true;
+    }
+  })().catch(() => undefined);
+
+  const cleanup: (() => Promise<unknown> | unknown)[] = [() => nc.drain().catch(() => nc.close())];
+  const closeAll = async () => {
+    for (const step of cleanup.splice(0).reverse()) await Promise.resolve(step()).catch(() => undefined);
+  };
+  try {
+    const js = jetstream(nc);
+    const jsm = await jetstreamManager(nc);
+    await ensureStream(jsm, names, options.stream);
+    const tokens = await TokenStore.open(nc, {
+      bucket: names.buckets.tokens,
+      bootstrapHash: options.bootstrapHash,
+      logger,
+    });
+    cleanup.push(() => tokens.close());
+    const registry = await InstanceRegistry.open(nc, options.box, { bucket: names.buckets.instances });
+    const transfers = await TransferStore.open(nc, names);
+    const manifests = await ManifestStore.open(nc, names, options.box);
+    const idempotency = await IdempotencyStore.open(nc, names);
+    const reservations = await SerialReservations.open(nc, names, {
+      holderState: async (transferId) => {
+        const found = await transfers.get(transferId);
+        if (found === undefined) return 'unknown';
+        return found.record.status === 'active' || found.record.status === 'cancelling'
+          ? 'active'
+          : 'inactive';
+      },
+    });
+    const digester = SerialDigester.fromSecretBox(options.box);
+    const publisher = new EventPublisher(js, names);
+    const limits = options.chunking ?? resolveChunkingLimits({});
+
+    const lifecycle = await startLifecycleConsumer({
+      js,
+      jsm,
+      stream: names.stream,
+      subjectPrefix: names.subjectPrefix,
+      transfers,
+      manifests,
+      reservations,
+      digester,
+      logger,
+    });
+    cleanup.push(() => lifecycle.stop());
+
+    let draining = false;
+    const deps: IntakeDeps = {
+      logger,
+      tokens,
+      registry,
+      transfers,
+      manifests,
+      reservations,
+      idempotency,
+      digester,
+      publish: (event) => publisher.publish(event),
+      history: async (transferId) =>
+        (await readTransferHistory(js, names, transferId)).map((entry) => entry.event),
+      caps: {
+        maxSerials: options.maxSerials ?? 100_000,
+        maxItems: options.maxItems ?? 1000,
+      },
+      chunking: { limits, fingerprint: chunkingFingerprint(limits) },
+      statusUrl: statusUrlFor(options.statusBaseUrl),
+      readiness: () => ({
+        nats: connected && !nc.isClosed(),
+        lifecycle_consumer: lifecycle.running(),
+        not_draining: !draining,
+      }),
+      erpnextClient:
+        options.erpnextClient ??
+        ((config) => new ErpnextClient(config, { logger, retry: { maxAttempts: 1 } })),
+    };
+    const app = await buildIntakeApp(deps);
+    cleanup.push(() => app.close());
+    await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+    const address = app.server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
+    logger.info({ url, namespace: options.namespace }, 'intake listening');
+
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      app,
+      nc,
+      names,
+      deps,
+      close: () => {
+        closing ??= (async () => {
+          draining = true;
+          await closeAll();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

@@ -1,0 +1,1 @@
+export { checkPreflight, poA } from './step.js';

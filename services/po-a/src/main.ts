@@ -1,0 +1,4 @@
+import { runStepService } from '@interco/bus';
+import { poA } from './step.js';
+
+runStepService(poA);

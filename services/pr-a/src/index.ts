@@ -1,0 +1,1 @@
+export { orderOfChunk, prA } from './step.js';

@@ -1,0 +1,4 @@
+import { runStepService } from '@interco/bus';
+import { prA } from './step.js';
+
+runStepService(prA);

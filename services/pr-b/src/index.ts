@@ -1,0 +1,1 @@
+export { companyB, deliveryNoteOfChunk, prB } from './step.js';

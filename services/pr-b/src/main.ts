@@ -1,0 +1,4 @@
+import { runStepService } from '@interco/bus';
+import { prB } from './step.js';
+
+runStepService(prB);
