@@ -53,7 +53,8 @@ export const FaultRule = Type.Object(
       Type.Number({
         minimum: 0,
         maximum: 1,
-        description: 'the probability that a matching write is slowed by slow_commit_ms (default 1: every one)',
+        description:
+          'the probability that a matching write is slowed by slow_commit_ms (default 1: every one)',
       }),
     ),
     times: Type.Optional(
