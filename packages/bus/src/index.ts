@@ -1,5 +1,11 @@
 export { type BusNames, busNames } from './names.js';
 export { connectNats } from './nats/connect.js';
+export { type ConnectionState, trackConnection } from './nats/connection-state.js';
+export {
+  type DurableConsumerOptions,
+  durableConsumerConfig,
+  ensureDurableConsumer,
+} from './nats/durable-consumer.js';
 export * from './step-runtime/index.js';
 export {
   type ClaimResult,
@@ -16,7 +22,10 @@ export {
   DEFAULT_RESERVATION_CONCURRENCY,
   DEFAULT_STALE_AFTER_MS,
   type HolderState,
+  type Holding,
+  parseReservationValue,
   type ReserveResult,
+  reservationValue,
   SerialReservations,
   type SerialReservationsOptions,
 } from './stores/serial-reservations.js';

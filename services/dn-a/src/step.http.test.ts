@@ -1,7 +1,7 @@
+import { type DemoSites, demoSites, demoTransfer, forwardContext } from '@interco/bus/test-support';
 import { findByMarker, insertOnce, MARKER_FIELDNAME, marker } from '@interco/erpnext';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dnA } from './step.js';
-import { type DemoSites, demoSites, demoTransfer, forwardContext } from './test-support/context.js';
 
 let sites: DemoSites;
 beforeAll(async () => {

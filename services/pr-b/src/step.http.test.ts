@@ -1,8 +1,8 @@
 import { StepFailure } from '@interco/bus';
+import { type DemoSites, demoSites, demoTransfer, forwardContext } from '@interco/bus/test-support';
 import { buildDeliveryNote, insertOnce, MARKER_FIELDNAME, marker } from '@interco/erpnext';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { companyB, prB } from './step.js';
-import { type DemoSites, demoSites, demoTransfer, forwardContext } from './test-support/context.js';
 
 let sites: DemoSites;
 beforeAll(async () => {

@@ -4,7 +4,8 @@
  * reports them), each submitted one cancelled exactly once (`cancelOnce`). Drafts are left alone:
  * ERPNext cannot cancel a draft, and a draft has moved no stock. The record is read again before
  * each chunk: a newer generation's compensation takes over. The caller holds the lease (so a
- * forward write still running finishes first) and publishes the outcome.
+ * forward write still running finishes first), renewed right before each cancel, and publishes
+ * the outcome.
  */
 import type { IntercoEvent } from '@interco/contracts';
 import { cancelOnce, type ErpnextClient, markedDocuments, marker } from '@interco/erpnext';
@@ -12,7 +13,7 @@ import type { Logger } from '@interco/service';
 import type { TransferRecord } from '../stores/transfer-record.schema.js';
 import { loadTransfer, type ManifestReader } from './chunks.js';
 import type { StepDefinition } from './definition.js';
-import type { DocumentRef, RecordReader } from './forward.js';
+import type { DocumentRef, RecordReader, RunProgress } from './forward.js';
 import type { Heartbeat } from './heartbeat.js';
 import { LeaseLostError } from './step-errors.js';
 
@@ -24,9 +25,11 @@ export interface CompensationRun {
   transfers: RecordReader;
   manifests: ManifestReader;
   heartbeat: Pick<Heartbeat, 'lost'>;
+  /** Right before each write: renews the lease, or throws LeaseLostError. */
+  beforeWrite: () => Promise<void>;
   leaseKey: string;
   logger: Logger;
-  progress: { chunk?: number };
+  progress: RunProgress;
 }
 
 export type CompensationOutcome =
@@ -35,7 +38,8 @@ export type CompensationOutcome =
 
 export async function runCompensation(run: CompensationRun): Promise<CompensationOutcome> {
   const { definition, record, client, logger } = run;
-  const { chunks } = await loadTransfer(run.manifests, record);
+  const { manifest, chunks } = await loadTransfer(run.manifests, record);
+  run.progress.manifest = manifest;
   const documents: DocumentRef[] = [];
   for (const chunk of chunks) {
     run.progress.chunk = chunk.index;
@@ -68,6 +72,7 @@ export async function runCompensation(run: CompensationRun): Promise<Compensatio
         continue;
       }
       if (run.heartbeat.lost) throw new LeaseLostError(run.leaseKey);
+      await run.beforeWrite();
       const result = await cancelOnce(client, definition.doctype, doc.name);
       logger.info(
         { chunk: chunk.index, document: doc.name, outcome: result.outcome },

@@ -1,7 +1,7 @@
 import { type IntercoEvent, newEvent, newTransferId, STEPS, type Step } from '@interco/contracts';
 import { describe, expect, it } from 'vitest';
 import { sampleRequestedEvent } from '../test-support/store-fixtures.js';
-import { decide, type RecordView } from './decide.js';
+import { decide, needsHistory, type RecordView } from './decide.js';
 
 const transferId = newTransferId();
 const context = (generation: number, source = 'interco/intake') => ({
@@ -94,7 +94,7 @@ describe('decide: forward', () => {
   });
 
   it('skips forward work on a transfer that is no longer active', () => {
-    for (const status of ['cancelling', 'completed', 'cancelled']) {
+    for (const status of ['cancelling', 'completed', 'cancelled', 'reclaiming', 'some-future-status']) {
       expect(
         decide({ step: 'pr_a', event: done('po_a'), record: { status, generation: 1 }, deliveryCount: 1 }),
       ).toEqual({ action: 'skip', reason: `forward work needs an active transfer; it is ${status}` });
@@ -118,6 +118,72 @@ describe('decide: forward', () => {
       action: 'defer',
       reason: 'the record is at generation 2, the event at 3',
     });
+  });
+});
+
+describe('decide: a redelivery after the step failed', () => {
+  function failed(step: Step, generation: number): IntercoEvent {
+    return newEvent(`${step}.failed`, context(generation, 'interco/dn-a'), {
+      instance: 'erp-a',
+      attempt: 1,
+      retryable: true,
+      error: { kind: 'permanent', messages: ['x'] },
+    });
+  }
+
+  it('skips forward work when the step published failed in this generation (its ack was lost)', () => {
+    const history = [requested(), done('po_a'), done('pr_a'), failed('dn_a', 1)];
+    expect(
+      decide({ step: 'dn_a', event: done('pr_a'), record: active(), deliveryCount: 2, history }),
+    ).toEqual({
+      action: 'skip',
+      reason: 'dn_a.failed was published in generation 1 already: only a retry re-drives the step',
+    });
+  });
+
+  it('skips a compensation when the step published cancel_failed in this generation', () => {
+    const cancelFailed = newEvent('dn_a.cancel_failed', context(2, 'interco/dn-a'), {
+      instance: 'erp-a',
+      attempt: 1,
+      error: { kind: 'permanent', messages: ['x'] },
+    });
+    expect(
+      decide({
+        step: 'dn_a',
+        event: cancelled('pr_b', 2),
+        record: cancelling(2),
+        deliveryCount: 3,
+        history: [requested(), cancelRequested(2), cancelled('pr_b', 2), cancelFailed],
+      }),
+    ).toEqual({
+      action: 'skip',
+      reason: 'dn_a.cancel_failed was published in generation 2 already: only a retry re-drives the step',
+    });
+    expect(
+      decide({
+        step: 'dn_a',
+        event: cancelled('pr_b', 3),
+        record: cancelling(3),
+        deliveryCount: 3,
+        history: [cancelFailed],
+      }),
+    ).toEqual({ action: 'compensate' });
+  });
+
+  it('goes on when the failure is of another generation or another step', () => {
+    const history = [requested(), failed('dn_a', 1), failed('pr_a', 2)];
+    expect(
+      decide({ step: 'dn_a', event: retry('dn_a', 2), record: active(2), deliveryCount: 2, history }),
+    ).toMatchObject({ action: 'forward', role: 'retry' });
+  });
+
+  it('asks for the history only for a redelivered forward input', () => {
+    const forward = decide({ step: 'dn_a', event: done('pr_a'), record: active(), deliveryCount: 1 });
+    expect(needsHistory(forward, 1)).toBe(false);
+    expect(needsHistory(forward, 2)).toBe(true);
+    expect(needsHistory({ action: 'compensate' }, 1)).toBe(false);
+    expect(needsHistory({ action: 'compensate' }, 5)).toBe(true);
+    expect(needsHistory({ action: 'skip', reason: 'x' }, 5)).toBe(false);
   });
 });
 
@@ -147,7 +213,7 @@ describe('decide: compensation', () => {
   });
 
   it('skips compensation unless the transfer is cancelling', () => {
-    for (const status of ['active', 'completed', 'cancelled']) {
+    for (const status of ['active', 'completed', 'cancelled', 'reclaiming', 'some-future-status']) {
       expect(
         decide({
           step: 'pr_b',

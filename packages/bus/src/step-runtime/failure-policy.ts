@@ -11,19 +11,36 @@
  * | ErpnextError transient, other reasons                   | nak with backoff                                                    |
  * | ErpnextError conflict (read again and retry)            | nak with backoff                                                    |
  * | TransientStepError (e.g. preflight could not read)      | nak with backoff                                                    |
+ * | NATS unavailable (natsUnavailable: timeout, connection  | nak with backoff, logged as a transient failure (no stack)          |
+ * |   closed or draining, no responders, JetStream 503)     |                                                                     |
+ * | StoreError conflict (kept losing a compare-and-set)     | nak with backoff                                                    |
  * | anything else (a bug)                                   | nak with backoff, logged with its stack                             |
  * | any of the above past the time budget                   | failed, retryable                                                   |
  * | ErpnextError permanent or auth, MarkerError             | failed, retryable (once a person fixes the cause)                   |
  * | StepFailure                                             | failed, retryable as it says                                        |
+ * | StoreError invalid, tampered or missing (a problem      | failed, not retryable: no retry can read it                         |
+ * |   record or manifest)                                   |                                                                     |
+ * | EventTooLargeError (the outcome does not fit an event)  | failed, not retryable                                               |
  * | LeaseLostError                                          | nak 2-5 s, not a failure, no budget                                 |
  *
  * The budget runs from the input event's `time`: a retry or a cancel (a new event) starts anew.
  */
 import type { WaitingReason as WaitingReasonSchema } from '@interco/contracts';
 import { ErpnextError, MarkerError } from '@interco/erpnext';
+import { JetStreamApiError } from '@nats-io/jetstream';
+import {
+  ClosedConnectionError,
+  ConnectionError,
+  DrainingConnectionError,
+  NoRespondersError,
+  RequestError,
+  TimeoutError,
+} from '@nats-io/nats-core';
 import type { Static } from '@sinclair/typebox';
+import { StoreError } from '../stores/store-error.js';
+import { EventTooLargeError } from '../stream/event-publisher.js';
 import { type BackoffOptions, backoffDelay, leaseHeldDelay } from './backoff.js';
-import { type ErrorInfo, errorInfo, withMessage } from './error-info.js';
+import { type ErrorInfo, errorInfo, type RedactMessages, withMessage } from './error-info.js';
 import { LeaseLostError, StepFailure, TransientStepError } from './step-errors.js';
 
 export type WaitingReason = Static<typeof WaitingReasonSchema>;
@@ -42,6 +59,8 @@ export interface FailurePolicyInput {
   breakerHalfOpenAt?: number;
   /** The chunk being worked on when it failed. */
   chunk?: number;
+  /** Takes the transfer's serials out of the messages (once the manifest is loaded). */
+  redact?: RedactMessages;
   random?: () => number;
 }
 
@@ -76,7 +95,7 @@ export type FailureAction =
 export function failureAction(input: FailurePolicyInput): FailureAction {
   const { error, now } = input;
   const random = input.random ?? Math.random;
-  const info = errorInfo(error, input.chunk);
+  const info = errorInfo(error, input.chunk, input.redact);
 
   if (error instanceof LeaseLostError) {
     return { action: 'nak', delayMs: leaseHeldDelay(random), error: info, leaseLost: true };
@@ -86,9 +105,12 @@ export function failureAction(input: FailurePolicyInput): FailureAction {
   if (error instanceof ErpnextError && (error.kind === 'permanent' || error.kind === 'auth')) {
     return { action: 'fail', error: info, retryable: true };
   }
+  if (isProblemStoreError(error)) return { action: 'fail', error: info, retryable: false };
+  if (error instanceof EventTooLargeError) return { action: 'fail', error: info, retryable: false };
 
-  // Transient from here on: ErpnextError transient or conflict, TransientStepError, bugs.
-  const bug = !(error instanceof ErpnextError) && !(error instanceof TransientStepError);
+  // Transient from here on: ErpnextError transient or conflict, TransientStepError, NATS
+  // unavailable, a compare-and-set that kept losing, bugs.
+  const bug = isBug(error);
   const inputAt = Date.parse(input.inputTime);
   const elapsed = Number.isNaN(inputAt) ? 0 : now.getTime() - inputAt;
   if (elapsed > input.budgetMs) {
@@ -120,6 +142,74 @@ export function failureAction(input: FailurePolicyInput): FailureAction {
     detail: error.describe().slice(0, 1000),
   };
   return { action: 'nak', delayMs, waiting, error: info };
+}
+
+/**
+ * Whether an error is the kind of thing NATS says while the server is down, restarting or out of
+ * reach: a request timed out, the connection is closed or draining (or failed), nobody answered
+ * (`no responders`, which JetStream reports as "jetstream is not enabled"), or JetStream answered
+ * 503. Looks through `cause` (a few levels). These are ordinary transient failures, not bugs:
+ * retried with backoff, logged as a warning without a stack.
+ */
+export function natsUnavailable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    if (
+      current instanceof TimeoutError ||
+      current instanceof ClosedConnectionError ||
+      current instanceof DrainingConnectionError ||
+      current instanceof ConnectionError ||
+      current instanceof NoRespondersError ||
+      current instanceof RequestError ||
+      NATS_UNAVAILABLE_NAMES.has(current.name)
+    ) {
+      return true;
+    }
+    // A pull that lost its server: heartbeats missed, or a 503/408 status (JetStreamStatusError,
+    // not exported by the library: known by its name and code).
+    if (current.name === 'JetStreamError' && /heartbeats missed/i.test(current.message)) return true;
+    if (current.name === 'JetStreamStatusError') {
+      const code = (current as Error & { code?: unknown }).code;
+      if (code === 503 || code === 408) return true;
+    }
+    if (current instanceof JetStreamApiError && current.status === 503) return true;
+    current = current.cause;
+  }
+  return false;
+}
+
+/** The same errors by name (a second copy of the library would fail `instanceof`). */
+const NATS_UNAVAILABLE_NAMES: ReadonlySet<string> = new Set([
+  'TimeoutError',
+  'ClosedConnectionError',
+  'DrainingConnectionError',
+  'ConnectionError',
+  'NoResponders',
+  'NoRespondersError',
+  'RequestError',
+  'JetStreamNotEnabled',
+]);
+
+/** A stored record or manifest that no retry can read: invalid, tampered with, or missing. */
+export function isProblemStoreError(error: unknown): error is StoreError {
+  return (
+    error instanceof StoreError &&
+    (error.kind === 'invalid' || error.kind === 'tampered' || error.kind === 'missing')
+  );
+}
+
+/** Not one of the failures the runtime expects: logged with its stack. */
+export function isBug(error: unknown): boolean {
+  return !(
+    error instanceof ErpnextError ||
+    error instanceof MarkerError ||
+    error instanceof StepFailure ||
+    error instanceof TransientStepError ||
+    error instanceof LeaseLostError ||
+    error instanceof StoreError ||
+    error instanceof EventTooLargeError ||
+    natsUnavailable(error)
+  );
 }
 
 /** The `<step>.waiting` reason of a transient ERPNext error, if it is one worth telling. */

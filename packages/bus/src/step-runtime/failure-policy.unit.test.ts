@@ -1,7 +1,19 @@
+import { newEvent, newTransferId } from '@interco/contracts';
 import { ErpnextError, type ErpnextErrorInit, MarkerError } from '@interco/erpnext';
+import { JetStreamApiError } from '@nats-io/jetstream';
+import {
+  ClosedConnectionError,
+  DrainingConnectionError,
+  NoRespondersError,
+  RequestError,
+  TimeoutError,
+} from '@nats-io/nats-core';
 import { describe, expect, it } from 'vitest';
+import { StoreError } from '../stores/store-error.js';
+import { EventTooLargeError } from '../stream/event-publisher.js';
 import { DEFAULT_BACKOFF } from './backoff.js';
-import { type FailurePolicyInput, failureAction } from './failure-policy.js';
+import { type FailurePolicyInput, failureAction, natsUnavailable } from './failure-policy.js';
+import { errorFields } from './log-error.js';
 import { LeaseLostError, StepFailure, TransientStepError } from './step-errors.js';
 
 const now = new Date('2026-03-01T12:00:00.000Z');
@@ -296,5 +308,117 @@ describe('failure policy: permanent', () => {
     expect(action.error.messages).toHaveLength(50);
     expect(Math.max(...action.error.messages.map((m) => m.length))).toBe(4_000);
     expect(action.error.exc_type).toHaveLength(140);
+  });
+});
+
+describe('failure policy: NATS unavailable', () => {
+  const natsErrors = (): Error[] => {
+    const jsNotEnabled = new Error('jetstream is not enabled', {
+      cause: new RequestError('no responders', { cause: new NoRespondersError('$JS.API.STREAM.INFO.X') }),
+    });
+    jsNotEnabled.name = 'JetStreamNotEnabled';
+    const statusError = Object.assign(new Error('no responders'), {
+      name: 'JetStreamStatusError',
+      code: 503,
+    });
+    const heartbeats = Object.assign(new Error('heartbeats missed'), { name: 'JetStreamError' });
+    return [
+      new TimeoutError(),
+      new ClosedConnectionError(),
+      new DrainingConnectionError(),
+      new RequestError('no responders', { cause: new NoRespondersError('$JS.API') }),
+      jsNotEnabled,
+      statusError,
+      heartbeats,
+      new JetStreamApiError({
+        code: 503,
+        err_code: 10008,
+        description: 'JetStream system temporarily unavailable',
+      }),
+      new Error('reading the record failed', { cause: new TimeoutError() }),
+    ];
+  };
+
+  it('retries timeouts, closed or draining connections, no responders and 503s as ordinary transient failures', () => {
+    for (const error of natsErrors()) {
+      expect(natsUnavailable(error)).toBe(true);
+      const action = failureAction(input(error));
+      expect(action).toMatchObject({ action: 'nak', delayMs: backoffOf3 });
+      expect(action).not.toHaveProperty('bug');
+    }
+  });
+
+  it('logs them without a stack', () => {
+    for (const error of natsErrors()) {
+      const fields = errorFields(error);
+      expect(fields).not.toHaveProperty('err');
+      expect(JSON.stringify(fields)).not.toContain('    at ');
+    }
+  });
+
+  it('still calls other errors bugs, with their stack', () => {
+    expect(natsUnavailable(new TypeError('x is undefined'))).toBe(false);
+    expect(natsUnavailable(new JetStreamApiError({ code: 400, err_code: 10052, description: 'bad' }))).toBe(
+      false,
+    );
+    expect(failureAction(input(new TypeError('x')))).toMatchObject({ action: 'nak', bug: true });
+    expect(errorFields(new TypeError('x'))).toHaveProperty('err');
+  });
+
+  it('fails them past the time budget, not as bugs', () => {
+    const action = failureAction(input(new TimeoutError(), { inputTime: minutesAgo(25 * 60) }));
+    expect(action).toMatchObject({ action: 'fail', retryable: true, budgetSpent: true });
+    expect(action).not.toHaveProperty('bug');
+  });
+});
+
+describe('failure policy: nothing a retry can fix', () => {
+  it('fails an event too large for the stream at once, not retryable', () => {
+    const event = newEvent(
+      'po_a.done',
+      { transferid: newTransferId(), generation: 1, actor: 'tok_test', source: 'interco/po-a' },
+      {
+        instance: 'erp-a',
+        attempt: 1,
+        duration_ms: 1,
+        documents: [{ doctype: 'Purchase Order', name: 'PO-1', chunk: 0, serial_count: 1 }],
+      },
+    );
+    const action = failureAction(input(new EventTooLargeError(70_000, event)));
+    expect(action).toMatchObject({ action: 'fail', retryable: false, error: { kind: 'permanent' } });
+    expect(action).not.toHaveProperty('bug');
+    expect(action.error.messages[0]).toContain('70000 bytes');
+  });
+
+  it('fails a record or manifest that is invalid, tampered with or missing, not retryable', () => {
+    for (const kind of ['invalid', 'tampered', 'missing'] as const) {
+      const action = failureAction(input(new StoreError(kind, 'the stored record of tr_x is not JSON')));
+      expect(action).toMatchObject({ action: 'fail', retryable: false, error: { kind: 'permanent' } });
+      expect(action.error.messages[0]).toContain(`(${kind}): the stored record of tr_x is not JSON`);
+    }
+  });
+
+  it('retries a compare-and-set that kept losing (StoreError conflict), not as a bug', () => {
+    const action = failureAction(input(new StoreError('conflict', 'transfer tr_x kept changing')));
+    expect(action).toMatchObject({ action: 'nak', delayMs: backoffOf3 });
+    expect(action).not.toHaveProperty('bug');
+  });
+});
+
+describe('failure policy: serials', () => {
+  it('takes the serials out of the messages before cutting them to size', () => {
+    const error = erpnext({
+      kind: 'permanent',
+      reason: 'validation',
+      status: 417,
+      messages: [`${'x'.repeat(3_990)} SN-1 more`],
+    });
+    const action = failureAction(
+      input(error, {
+        redact: (messages) => messages.map((m) => m.replace('SN-1', '[serial items[0].serials[0]]')),
+      }),
+    );
+    expect(action.error.messages[0]).toContain(' [serial');
+    expect(action.error.messages[0]).not.toContain('SN-1');
   });
 });

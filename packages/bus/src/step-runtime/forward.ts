@@ -1,11 +1,13 @@
 /**
  * Forward work of one step for one transfer: the manifest and its chunks, the definition's
  * `before` (po-a's preflight), then per chunk, with the record read again before each write (a
- * cancel stops forward work before its next write), the chunk's document made exactly once
- * (`insertOnce` with the chunk's marker and expected content). The caller holds the lease and
- * publishes the outcome.
+ * cancel stops forward work before its next write) and the lease renewed right before it (the
+ * write then has a whole time to live ahead of it), the chunk's document made exactly once
+ * (`insertOnce` with the chunk's marker and expected content). After the last chunk the record is
+ * read once more: a cancel that came in meanwhile means no `done` (the compensation finds the
+ * documents by their markers). The caller holds the lease and publishes the outcome.
  */
-import type { DocumentRef as DocumentRefSchema, IntercoEvent } from '@interco/contracts';
+import type { DocumentRef as DocumentRefSchema, IntercoEvent, TransferRequest } from '@interco/contracts';
 import {
   DocumentBuildError,
   type ErpnextClient,
@@ -36,11 +38,21 @@ export interface ForwardRun {
   transfers: RecordReader;
   manifests: ManifestReader;
   heartbeat: Pick<Heartbeat, 'lost'>;
+  /** Right before each write: renews the lease, or throws LeaseLostError. */
+  beforeWrite: () => Promise<void>;
   leaseKey: string;
   logger: Logger;
   now: () => Date;
-  /** Updated as the run goes: the chunk being worked on (for the failure's ErrorInfo). */
-  progress: { chunk?: number };
+  /**
+   * Updated as the run goes: the chunk being worked on (for the failure's ErrorInfo), and the
+   * manifest once loaded (its serials are taken out of ERPNext's messages before they are published).
+   */
+  progress: RunProgress;
+}
+
+export interface RunProgress {
+  chunk?: number;
+  manifest?: TransferRequest;
 }
 
 export type ForwardOutcome =
@@ -51,6 +63,7 @@ export type ForwardOutcome =
 export async function runForward(run: ForwardRun): Promise<ForwardOutcome> {
   const { definition, record, logger } = run;
   const { manifest, chunks } = await loadTransfer(run.manifests, record);
+  run.progress.manifest = manifest;
   const client = run.clients[definition.instance];
   const ctx: ForwardContext = {
     transferId: record.transfer_id,
@@ -81,6 +94,7 @@ export async function runForward(run: ForwardRun): Promise<ForwardOutcome> {
       }
       throw error;
     }
+    await run.beforeWrite();
     const result = await insertOnce(client, definition.doctype, body, {
       marker: marker(record.transfer_id, definition.step, chunk.index),
       firstDelivery: run.firstDelivery,
@@ -105,6 +119,16 @@ export async function runForward(run: ForwardRun): Promise<ForwardOutcome> {
     });
   }
   delete run.progress.chunk;
+  // A cancel may have come in while the last write ran: then the transfer is no longer this
+  // run's to finish, and `done` would move it forward after the cancel.
+  const cancelled = await stillActive(run);
+  if (cancelled !== undefined) {
+    logger.info(
+      { documents: documents.length, reason: cancelled },
+      `the transfer changed during the last write: ${definition.step}.done is not published; the compensation finds the documents by their markers`,
+    );
+    return { kind: 'stopped', reason: cancelled };
+  }
   return { kind: 'done', documents };
 }
 

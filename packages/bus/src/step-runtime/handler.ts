@@ -5,12 +5,19 @@
  * 2. forward or compensation: take the lease of (transfer, step) (held by another: nak 2-5 s),
  *    keep the message and the lease alive with the heartbeat, do the work;
  * 3. publish the outcome, THEN ack (a publish that fails: nak, the next delivery publishes the
- *    same fact again, which the stream's duplicate window drops if the first got through);
+ *    same fact again, which the stream's duplicate window drops if the first got through). The
+ *    ack of an outcome (done, failed, cancelled, cancel_failed) is a double ack (`ackAck`): one
+ *    that is not confirmed is logged, never turned into a failure or more work;
  * 4. a failure goes through the failure policy: nak (maybe after `<step>.waiting`), or
- *    `<step>.failed` / `<step>.cancel_failed` then ack.
+ *    `<step>.failed` / `<step>.cancel_failed` (ERPNext's messages without the transfer's serials)
+ *    then ack.
+ *
+ * A transfer record that cannot be read (invalid) fails the step at once (`failed`, or
+ * `cancel_failed` for a compensation input; not retryable), instead of coming back for a day.
  */
 import {
   decodeEvent,
+  type EventOf,
   type IntercoEvent,
   isStepEventType,
   kindOf,
@@ -20,18 +27,24 @@ import {
 } from '@interco/contracts';
 import type { ErpnextClient } from '@interco/erpnext';
 import type { Logger } from '@interco/service';
+import type { StoreError } from '../stores/store-error.js';
 import type { TransferRecord } from '../stores/transfer-record.schema.js';
+import { EventTooLargeError } from '../stream/event-publisher.js';
 import { type BackoffOptions, backoffDelay, leaseHeldDelay } from './backoff.js';
 import type { ManifestReader } from './chunks.js';
 import type { HeldClient, StepClients } from './clients.js';
 import { runCompensation } from './compensate.js';
-import { type Decision, decide } from './decide.js';
+import { type Decision, decide, needsHistory } from './decide.js';
 import type { StepDefinition } from './definition.js';
+import { type ErrorInfo, errorInfo } from './error-info.js';
 import { stepEvent, transferCancelled } from './events.js';
-import { failureAction } from './failure-policy.js';
-import { type RecordReader, runForward } from './forward.js';
-import { startHeartbeat } from './heartbeat.js';
+import { failureAction, isProblemStoreError, natsUnavailable } from './failure-policy.js';
+import { type RecordReader, type RunProgress, runForward } from './forward.js';
+import { heartbeatInterval, startHeartbeat } from './heartbeat.js';
+import { inputRole } from './inputs.js';
 import { errorFields } from './log-error.js';
+import { SerialRedactor } from './redact-serials.js';
+import { LeaseLostError } from './step-errors.js';
 
 /** The message as the handler uses it (a JetStream JsMsg fits). */
 export interface InputMessage {
@@ -39,6 +52,8 @@ export interface InputMessage {
   readonly data: Uint8Array;
   readonly info: { readonly deliveryCount: number };
   ack(): void;
+  /** Ack, and wait for JetStream to confirm it (rejects when it does not). */
+  ackAck(): Promise<boolean>;
   nak(millis?: number): void;
   term(reason?: string): void;
   working(): void;
@@ -65,7 +80,10 @@ export interface StepRuntime {
   leases: LeaseTaker;
   publisher: EventSink;
   clients: Pick<StepClients, 'hold'>;
-  /** The transfer's events in stream order (po-a reads which steps cancelled documents). */
+  /**
+   * The transfer's events in stream order: po-a reads which steps cancelled documents; a
+   * redelivered forward input whether the step failed already in this generation.
+   */
   history(transferId: string): Promise<Array<{ event: IntercoEvent }>>;
   logger: Logger;
   ackWaitMs: number;
@@ -79,7 +97,11 @@ export interface StepRuntime {
   killed(): boolean;
 }
 
-/** Extra room a lease keeps beyond the instance's write timeout. */
+/**
+ * Extra room a lease keeps beyond the instance's write timeout: the lease is renewed right before
+ * each write, so a write that starts has the write timeout and this margin ahead of it before
+ * anyone else may take the lease. The heartbeat renews at least twice within it.
+ */
 export const LEASE_MARGIN_MS = 10_000;
 
 let handled = 0;
@@ -109,10 +131,30 @@ export async function handleMessage(rt: StepRuntime, msg: InputMessage): Promise
   try {
     current = await rt.transfers.get(event.transferid);
   } catch (error) {
+    if (isProblemStoreError(error)) {
+      await failUnreadableRecord(rt, msg, event, logger, error);
+      return;
+    }
     retryOrDrop(rt, msg, event, logger, error, 'reading the transfer record failed');
     return;
   }
-  const decision = decide({ step: definition.step, event, record: current?.record, deliveryCount: attempt });
+  let decision = decide({ step: definition.step, event, record: current?.record, deliveryCount: attempt });
+  if (needsHistory(decision, attempt)) {
+    let history: Array<{ event: IntercoEvent }>;
+    try {
+      history = await rt.history(event.transferid);
+    } catch (error) {
+      retryOrDrop(rt, msg, event, logger, error, 'reading the transfer history failed');
+      return;
+    }
+    decision = decide({
+      step: definition.step,
+      event,
+      record: current?.record,
+      deliveryCount: attempt,
+      history: history.map((entry) => entry.event),
+    });
+  }
   switch (decision.action) {
     case 'reject':
       logger.error({ reason: decision.reason }, 'event terminated');
@@ -153,15 +195,19 @@ async function work(
     return client;
   };
   const heartbeat = startHeartbeat({
-    intervalMs: rt.ackWaitMs / 3,
+    intervalMs: heartbeatInterval(rt.ackWaitMs, LEASE_MARGIN_MS),
     working: () => {
       if (!rt.killed()) msg.working();
     },
     logger,
   });
-  const progress: { chunk?: number } = {};
+  const progress: RunProgress = {};
   let lease: StepLease | undefined;
   const leaseKey = `${record.transfer_id}.${definition.step}`;
+  /** Right before each write: the lease renewed (and confirmed), or LeaseLostError. */
+  const beforeWrite = async (): Promise<void> => {
+    if (rt.killed() || heartbeat.lost || !(await heartbeat.renewNow())) throw new LeaseLostError(leaseKey);
+  };
   try {
     const own = hold(definition.instance);
     lease = await rt.leases.acquire(
@@ -193,6 +239,7 @@ async function work(
         transfers: rt.transfers,
         manifests: rt.manifests,
         heartbeat: alive,
+        beforeWrite,
         leaseKey,
         logger,
         progress,
@@ -220,7 +267,7 @@ async function work(
         await publish(rt, transferCancelled(event, definition.service, steps, rt.now()), logger);
       }
       logger.info({ documents: outcome.documents.length }, `${definition.step}.cancelled published`);
-      ack(rt, msg);
+      await ackOutcome(rt, msg, logger, `${definition.step}.cancelled`);
       return;
     }
 
@@ -245,6 +292,7 @@ async function work(
       transfers: rt.transfers,
       manifests: rt.manifests,
       heartbeat: alive,
+      beforeWrite,
       leaseKey,
       logger,
       now: rt.now,
@@ -272,7 +320,7 @@ async function work(
       { documents: outcome.documents.length, duration_ms: duration },
       `${definition.step}.done published`,
     );
-    ack(rt, msg);
+    await ackOutcome(rt, msg, logger, `${definition.step}.done`);
   } catch (error) {
     await onFailure(rt, msg, event, instance, compensating, error, progress, held, logger);
   } finally {
@@ -296,7 +344,7 @@ async function onFailure(
   instance: string,
   compensating: boolean,
   error: unknown,
-  progress: { chunk?: number },
+  progress: RunProgress,
   held: ReadonlyMap<'a' | 'b', HeldClient>,
   logger: Logger,
 ): Promise<void> {
@@ -304,6 +352,7 @@ async function onFailure(
   const { definition } = rt;
   const attempt = msg.info.deliveryCount;
   const halfOpenAt = held.get(definition.instance)?.client.health().breaker.halfOpenAt;
+  const manifest = progress.manifest;
   const action = failureAction({
     error,
     deliveryCount: attempt,
@@ -314,6 +363,12 @@ async function onFailure(
     random: rt.random,
     ...(halfOpenAt === undefined ? {} : { breakerHalfOpenAt: halfOpenAt }),
     ...(progress.chunk === undefined ? {} : { chunk: progress.chunk }),
+    ...(manifest === undefined
+      ? {}
+      : {
+          redact: (messages: readonly string[], maxLength: number) =>
+            SerialRedactor.of(manifest).redactAll(messages, maxLength),
+        }),
   });
   const fields = {
     ...errorFields(error),
@@ -347,43 +402,150 @@ async function onFailure(
         rt.now(),
       );
       await rt.publisher.publish(waiting).catch((publishError: unknown) => {
-        logger.warn({ err: publishError }, `publishing ${definition.step}.waiting failed`);
+        logger.warn({ ...errorFields(publishError) }, `publishing ${definition.step}.waiting failed`);
       });
     }
     if (!rt.killed()) msg.nak(action.delayMs);
     return;
   }
 
-  const outcome = compensating
-    ? stepEvent(
-        definition.step,
-        'cancel_failed',
-        event,
-        definition.service,
-        { instance, error: action.error, attempt },
-        rt.now(),
-      )
-    : stepEvent(
-        definition.step,
-        'failed',
-        event,
-        definition.service,
-        { instance, error: action.error, attempt, retryable: action.retryable },
-        rt.now(),
-      );
   const level = action.bug === true ? 'error' : 'warn';
   logger[level](
     { ...fields, retryable: action.retryable, budget_spent: action.budgetSpent === true },
-    `${outcome.type}: a person must look at it`,
+    `${definition.step}.${compensating ? 'cancel_failed' : 'failed'}: a person must look at it`,
   );
+  await publishFailure(rt, msg, event, instance, compensating, action.error, action.retryable, logger);
+}
+
+/**
+ * Publishes `<step>.failed` (or `<step>.cancel_failed`), then acks (confirmed). An error too large
+ * for one event is published again cut down. A publish that fails: nak with backoff.
+ */
+async function publishFailure(
+  rt: StepRuntime,
+  msg: InputMessage,
+  event: IntercoEvent,
+  instance: string,
+  compensating: boolean,
+  error: ErrorInfo,
+  retryable: boolean,
+  logger: Logger,
+): Promise<void> {
+  const { definition } = rt;
+  const attempt = msg.info.deliveryCount;
+  const outcome = (info: ErrorInfo) =>
+    compensating
+      ? stepEvent(
+          definition.step,
+          'cancel_failed',
+          event,
+          definition.service,
+          { instance, error: info, attempt },
+          rt.now(),
+        )
+      : stepEvent(
+          definition.step,
+          'failed',
+          event,
+          definition.service,
+          { instance, error: info, attempt, retryable },
+          rt.now(),
+        );
+  const type = `${definition.step}.${compensating ? 'cancel_failed' : 'failed'}`;
   try {
-    await publish(rt, outcome, logger);
-    ack(rt, msg);
+    try {
+      await publish(rt, outcome(error), logger);
+    } catch (publishError) {
+      if (!(publishError instanceof EventTooLargeError)) throw publishError;
+      logger.warn({ ...errorFields(publishError) }, `${type} is too large for one event: published cut down`);
+      await publish(rt, outcome(cutDown(error)), logger);
+    }
   } catch (publishError) {
     const delay = backoffDelay(attempt, rt.backoff, rt.random);
-    logger.error({ err: publishError, delay_ms: delay }, `publishing ${outcome.type} failed: retrying later`);
+    const level = natsUnavailable(publishError) ? 'warn' : 'error';
+    logger[level](
+      { ...errorFields(publishError), delay_ms: delay },
+      `publishing ${type} failed: retrying later`,
+    );
     if (!rt.killed()) msg.nak(delay);
+    return;
   }
+  await ackOutcome(rt, msg, logger, type);
+}
+
+/** An ErrorInfo small enough for any event: its first messages, shortened, and a count of the rest. */
+function cutDown(info: ErrorInfo): ErrorInfo {
+  const kept = info.messages.slice(0, 5).map((m) => (m.length > 1_000 ? `${m.slice(0, 999)}…` : m));
+  const left = info.messages.length - kept.length;
+  return {
+    ...info,
+    messages:
+      left > 0
+        ? [...kept, `${left} more message${left === 1 ? '' : 's'} left out: they did not fit in one event`]
+        : kept,
+  };
+}
+
+/**
+ * The input's transfer record cannot be read (invalid): no retry will read it, so the step fails
+ * now (`failed`, or `cancel_failed` for a compensation input; not retryable) with a message naming
+ * the record, never its content. The instance comes from `transfer.requested` (the input itself, or
+ * the transfer's history). Inputs that are not for this step are handled as decide() would.
+ */
+async function failUnreadableRecord(
+  rt: StepRuntime,
+  msg: InputMessage,
+  event: IntercoEvent,
+  logger: Logger,
+  error: StoreError,
+): Promise<void> {
+  const { definition } = rt;
+  const role = inputRole(definition.step, event.type);
+  if (role === undefined) {
+    logger.error({ reason: `${event.type} is not an input of ${definition.step}` }, 'event terminated');
+    msg.term(`${event.type} is not an input of ${definition.step}`);
+    return;
+  }
+  if (event.type === 'transfer.retry_requested' && event.data.step !== definition.step) {
+    logger.info({ reason: `the retry is for ${event.data.step}` }, 'skipped');
+    msg.ack();
+    return;
+  }
+  let requested: EventOf<'transfer.requested'> | undefined =
+    event.type === 'transfer.requested' ? event : undefined;
+  if (requested === undefined) {
+    try {
+      requested = (await rt.history(event.transferid))
+        .map((entry) => entry.event)
+        .find((past): past is EventOf<'transfer.requested'> => past.type === 'transfer.requested');
+    } catch (historyError) {
+      retryOrDrop(rt, msg, event, logger, historyError, 'reading the transfer history failed');
+      return;
+    }
+  }
+  if (requested === undefined) {
+    logger.error(
+      { ...errorFields(error) },
+      'the transfer record cannot be read and the transfer has no transfer.requested: terminated',
+    );
+    msg.term('unreadable transfer record');
+    return;
+  }
+  const compensating = role === 'compensation';
+  logger.error(
+    { ...errorFields(error) },
+    `the transfer record cannot be read: ${definition.step}.${compensating ? 'cancel_failed' : 'failed'}`,
+  );
+  await publishFailure(
+    rt,
+    msg,
+    event,
+    requested.data.instances[definition.instance],
+    compensating,
+    errorInfo(error),
+    false,
+    logger,
+  );
 }
 
 /**
@@ -412,6 +574,29 @@ async function publish(rt: StepRuntime, event: IntercoEvent, logger: Logger): Pr
 
 function ack(rt: StepRuntime, msg: InputMessage): void {
   if (!rt.killed()) msg.ack();
+}
+
+/**
+ * The ack after an outcome was published, confirmed by JetStream (a double ack). One that is not
+ * confirmed is only logged: the outcome is out, and redoing the work, or failing it, would tell a
+ * second story. If the message does come again, decide() skips it after a `failed`, and a `done`
+ * found again by its markers is the same fact (the duplicate window drops it).
+ */
+async function ackOutcome(
+  rt: StepRuntime,
+  msg: InputMessage,
+  logger: Logger,
+  outcome: string,
+): Promise<void> {
+  if (rt.killed()) return;
+  try {
+    await msg.ackAck();
+  } catch (error) {
+    logger.warn(
+      { ...errorFields(error), outcome },
+      `the ack after ${outcome} was not confirmed: the message may come again (its outcome is published)`,
+    );
+  }
 }
 
 /**

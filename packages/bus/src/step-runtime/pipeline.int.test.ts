@@ -236,4 +236,74 @@ describe('step runtime pipeline', () => {
     expect(events.fold()).toMatchObject({ state: { status: 'cancelled' }, invalid: [] });
     events.stop();
   });
+
+  it('pulls only for free slots: a message behind a long write is not pulled early (no redelivery)', async () => {
+    const [poA] = testDefinitions();
+    if (poA === undefined) throw new Error('no po_a definition');
+    // One slot, a 2 s ack_wait, and a first order that takes 5 s to commit: a message pulled ahead
+    // would sit without a heartbeat past its ack_wait and come again.
+    workers = await harness.startWorkers([poA], { concurrency: 1, ackWaitMs: 2_000 });
+    await harness.setFaults(harness.a, {
+      rules: [{ match: { doctype: 'Purchase Order', writes_only: true }, slow_commit_ms: 5_000, times: 1 }],
+    });
+    const jsm = await jetstreamManager(harness.nc);
+    const before = await jsm.consumers.info(names.stream, 'step_po_a');
+    try {
+      const first = await harness.request(harness.manifest(1, '4977'));
+      await waitFor(() =>
+        harness.log.lines.some(
+          (line) => line.includes(first.transferId) && line.includes('making the Purchase Order documents'),
+        ),
+      );
+      const second = await harness.request(harness.manifest(1, '4978'));
+      await new Promise((resolve) => setTimeout(resolve, 3_000)); // past the second's ack_wait
+      const during = await jsm.consumers.info(names.stream, 'step_po_a');
+      expect(during.num_ack_pending).toBe(1); // the one in hand, nothing waiting in the client
+      expect(during.num_pending).toBeGreaterThanOrEqual(1); // the second waits on the server
+      await first.events.next('po_a.done', 1);
+      expect((await second.events.next('po_a.done', 1)).data).toMatchObject({ attempt: 1 });
+      const after = await jsm.consumers.info(names.stream, 'step_po_a');
+      expect(after.num_redelivered).toBe(before.num_redelivered);
+      first.events.stop();
+      second.events.stop();
+    } finally {
+      await harness.setFaults(harness.a, {});
+    }
+  });
+
+  it('publishes no done when a cancel comes in during the last write; the compensation cancels what it made', async () => {
+    const definitions = testDefinitions();
+    workers = await harness.startWorkers(definitions.filter((definition) => definition.step !== 'pr_b'));
+    const { transferId, events } = await harness.request(harness.manifest(2, '4988'));
+    await events.next('dn_a.done', 1);
+    await harness.setFaults(harness.b, {
+      rules: [{ match: { doctype: 'Purchase Receipt', writes_only: true }, slow_commit_ms: 3_000, times: 1 }],
+    });
+    try {
+      workers = workers.with(
+        await harness.startWorkers(definitions.filter((definition) => definition.step === 'pr_b')),
+      );
+      await waitFor(() =>
+        harness.log.lines.some(
+          (line) =>
+            line.includes(transferId) &&
+            line.includes('"step":"pr_b"') &&
+            line.includes('making the Purchase Receipt documents'),
+        ),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1_000)); // the receipt's write is under way
+      expect(await harness.cancel(transferId)).toBe(2);
+
+      const cancelled = await events.next('transfer.cancelled', 2, 60_000);
+      expect(cancelled.data).toEqual({ steps_cancelled: ['po_a', 'pr_a', 'dn_a', 'pr_b'] });
+      expect(events.types()).not.toContain('pr_b.done@1');
+      expect(harness.log.text()).toContain('pr_b.done is not published');
+      const receipts = await harness.documents(harness.b, 'Purchase Receipt', transferId);
+      expect(receipts.map((doc) => doc.docstatus)).toEqual([2]);
+      expect(events.fold()).toMatchObject({ state: { status: 'cancelled' }, invalid: [] });
+      events.stop();
+    } finally {
+      await harness.setFaults(harness.b, {});
+    }
+  });
 });

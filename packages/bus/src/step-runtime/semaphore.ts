@@ -14,6 +14,11 @@ export class Semaphore {
     return this.#held;
   }
 
+  /** Slots nobody holds now (acquire() would not wait). */
+  get free(): number {
+    return this.#waiting.length > 0 ? 0 : this.#size - this.#held;
+  }
+
   async acquire(): Promise<void> {
     if (this.#held < this.#size) {
       this.#held++;

@@ -21,12 +21,14 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { type Static, Type } from '@sinclair/typebox';
 import { busNames } from '../names.js';
 import { connectNats } from '../nats/connect.js';
+import { trackConnection } from '../nats/connection-state.js';
 import { ensureStream } from '../stream/ensure-stream.js';
 import type { StepDefinition } from './definition.js';
 import {
   DEFAULT_ACK_WAIT_MS,
   DEFAULT_STEP_CONCURRENCY,
   DEFAULT_TIME_BUDGET_MS,
+  MAX_ACK_WAIT_MS,
   startStepWorker,
 } from './worker.js';
 
@@ -55,8 +57,10 @@ export function stepServiceConfig(step: Step) {
     }),
     STEP_ACK_WAIT_MS: Type.Integer({
       minimum: 1_000,
+      maximum: MAX_ACK_WAIT_MS,
       default: DEFAULT_ACK_WAIT_MS,
-      description: 'the consumer’s ack_wait; the heartbeat beats every third of it',
+      description:
+        'the consumer’s ack_wait (at most 5 min); the heartbeat beats every third of it, at least every 5 s',
     }),
     STEP_TIME_BUDGET_MS: Type.Integer({
       minimum: 1_000,
@@ -100,13 +104,7 @@ export function runStepService(definition: StepDefinition): void {
     const logger = createLogger(definition.service, { level: config.LOG_LEVEL });
     const names = busNames(config.INTERCO_NAMESPACE);
     const nc = await connectNats({ url: config.NATS_URL, name: `interco-${definition.service}` });
-    let connected = true;
-    void (async () => {
-      for await (const status of nc.status()) {
-        if (status.type === 'disconnect') connected = false;
-        else if (status.type === 'reconnect') connected = true;
-      }
-    })().catch(() => undefined);
+    const connection = trackConnection(nc);
     await ensureStream(await jetstreamManager(nc), names);
     const worker = await startStepWorker({
       nc,
@@ -125,7 +123,7 @@ export function runStepService(definition: StepDefinition): void {
       port: config.PORT,
       logger,
       checks: [
-        { name: 'nats', check: () => connected && !nc.isClosed() && !nc.isDraining() },
+        { name: 'nats', check: () => connection.connected() && !nc.isDraining() },
         { name: 'worker', check: () => worker.ready() },
         { name: 'not_draining', check: () => !stopping },
       ],
@@ -134,6 +132,7 @@ export function runStepService(definition: StepDefinition): void {
     onShutdown(logger, async () => {
       stopping = true;
       await worker.drain();
+      connection.stop();
       await nc.drain();
       await health.close();
     });

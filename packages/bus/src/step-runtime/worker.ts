@@ -1,16 +1,18 @@
 /**
- * startStepWorker: the step's durable consumer, consumed with bounded concurrency. The iterator
- * over `consume()` only moves on once a slot is free, so no more than the concurrency is worked
- * on at once and no more than that is pulled ahead (`max_messages`). `drain()` stops pulling,
- * naks what was pulled but not started (it comes back at once, to another replica), waits for
- * the messages in hand (they publish and ack), then resolves. `stop()` is abrupt, as a kill:
- * nothing more is acked, published or released.
+ * startStepWorker: the step's durable consumer, consumed with bounded concurrency. Messages are
+ * pulled only for free slots: each pull (`fetch`) asks for as many messages as there are slots
+ * free, and every message it brings starts at once, so none waits in the client while ack_wait
+ * runs without a heartbeat (only a message being worked on has one). `drain()` stops pulling,
+ * naks what was pulled but not started (it comes back at once, to another replica), waits for the
+ * messages in hand (they publish and ack), then resolves. `stop()` is abrupt, as a kill: nothing
+ * more is acked, published or released. A pull that fails (NATS unavailable) is logged and tried
+ * again after a short wait.
  */
 import { hostname } from 'node:os';
 import { newUlid } from '@interco/contracts';
 import type { SecretBox } from '@interco/erpnext';
 import type { Logger } from '@interco/service';
-import { type ConsumerMessages, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { type Consumer, type ConsumerMessages, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { BusNames } from '../names.js';
 import { LeaseStore } from '../stores/lease-store.js';
@@ -18,17 +20,22 @@ import { ManifestStore } from '../stores/manifest-store.js';
 import { TransferStore } from '../stores/transfer-store.js';
 import { EventPublisher } from '../stream/event-publisher.js';
 import { readTransferHistory } from '../stream/transfer-history.js';
-import { type BackoffOptions, DEFAULT_BACKOFF } from './backoff.js';
+import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 import { StepClients } from './clients.js';
 import { ensureStepConsumer } from './consumer.js';
 import type { StepDefinition } from './definition.js';
-import { handleMessage, type StepRuntime } from './handler.js';
+import { handleMessage, type InputMessage, type StepRuntime } from './handler.js';
 import { consumerName } from './inputs.js';
+import { errorFields } from './log-error.js';
 import { Semaphore } from './semaphore.js';
 
 export const DEFAULT_STEP_CONCURRENCY = 8;
 export const DEFAULT_ACK_WAIT_MS = 30_000;
 export const DEFAULT_TIME_BUDGET_MS = 24 * 60 * 60 * 1000;
+/** The longest ack_wait a step accepts: the heartbeat keeps a message alive, not ack_wait. */
+export const MAX_ACK_WAIT_MS = 5 * 60 * 1000;
+/** How long one pull waits for messages before the next pull. */
+const PULL_EXPIRES_MS = 5_000;
 
 export interface StepWorkerOptions {
   nc: NatsConnection;
@@ -39,7 +46,7 @@ export interface StepWorkerOptions {
   logger: Logger;
   /** Messages worked on at once (default 8). */
   concurrency?: number;
-  /** The consumer's ack_wait (default 30 s); the heartbeat beats every third of it. */
+  /** The consumer's ack_wait (default 30 s, at most 5 min); the heartbeat beats every third of it. */
   ackWaitMs?: number;
   /** How long transient failures are retried, from the input event's time (default 24 h). */
   timeBudgetMs?: number;
@@ -64,7 +71,9 @@ export async function startStepWorker(options: StepWorkerOptions): Promise<StepW
   const ackWaitMs = options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS;
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new RangeError('concurrency must be 1 or more');
-  if (!(ackWaitMs >= 1_000)) throw new RangeError('ackWaitMs must be at least 1,000');
+  if (!(ackWaitMs >= 1_000 && ackWaitMs <= MAX_ACK_WAIT_MS)) {
+    throw new RangeError(`ackWaitMs must be from 1,000 to ${MAX_ACK_WAIT_MS.toLocaleString('en')}`);
+  }
   const logger = options.logger.child({ step: definition.step });
 
   const js = jetstream(nc);
@@ -100,35 +109,62 @@ export async function startStepWorker(options: StepWorkerOptions): Promise<StepW
     killed: () => killed,
   };
 
-  const consumer = await js.consumers.get(names.stream, consumerName(definition.step));
-  let messages: ConsumerMessages;
+  let consumer: Consumer;
   try {
-    messages = await consumer.consume({ max_messages: concurrency });
+    consumer = await js.consumers.get(names.stream, consumerName(definition.step));
   } catch (error) {
     await clients.close();
     throw error;
   }
   const slots = new Semaphore(concurrency);
+  const pulling = new Pulling();
   let consuming = true;
+  const start = (msg: InputMessage) => {
+    handleMessage(runtime, msg)
+      .catch((error: unknown) => {
+        // handleMessage settles every message itself; this is a bug: the message comes back after ack_wait.
+        logger.error({ err: error }, 'a message handler failed');
+      })
+      .finally(() => slots.release());
+  };
   const loop = (async () => {
-    for await (const msg of messages) {
-      if (killed) break;
-      if (draining) {
-        msg.nak();
-        continue;
-      }
+    let failures = 0;
+    while (!draining && !killed) {
+      // One slot for the first message of the pull; the pull asks for every slot free.
       await slots.acquire();
-      if (draining || killed) {
-        slots.release();
-        if (!killed) msg.nak();
-        continue;
+      let reserved = true;
+      try {
+        if (draining || killed) break;
+        const batch = pulling.start(
+          await consumer.fetch({ max_messages: 1 + slots.free, expires: PULL_EXPIRES_MS }),
+        );
+        if (draining || killed) batch.stop();
+        for await (const msg of batch) {
+          if (killed) break;
+          if (draining) {
+            msg.nak();
+            continue;
+          }
+          // Free by construction: no more messages come than the slots free when pulling.
+          if (reserved) reserved = false;
+          else await slots.acquire();
+          start(msg);
+        }
+        failures = 0;
+      } catch (error) {
+        if (draining || killed) break;
+        if (nc.isClosed()) {
+          logger.warn({ ...errorFields(error) }, 'the connection is closed: no more messages are pulled');
+          break;
+        }
+        failures++;
+        const delay = backoffDelay(failures, { minMs: 500, maxMs: 5_000 });
+        logger.warn({ ...errorFields(error), delay_ms: delay }, 'pulling messages failed: trying again');
+        await pulling.sleep(delay);
+      } finally {
+        pulling.end();
+        if (reserved) slots.release();
       }
-      handleMessage(runtime, msg)
-        .catch((error: unknown) => {
-          // handleMessage settles every message itself; this is a bug: the message comes back after ack_wait.
-          logger.error({ err: error }, 'a message handler failed');
-        })
-        .finally(() => slots.release());
     }
   })()
     .catch((error: unknown) => {
@@ -149,7 +185,7 @@ export async function startStepWorker(options: StepWorkerOptions): Promise<StepW
       drained ??= (async () => {
         draining = true;
         logger.info({ in_flight: slots.held }, 'draining: no more messages are pulled');
-        messages.stop();
+        pulling.stop();
         await loop;
         await slots.idle();
         await clients.close();
@@ -159,8 +195,45 @@ export async function startStepWorker(options: StepWorkerOptions): Promise<StepW
     },
     async stop() {
       killed = true;
-      messages.stop();
+      pulling.stop();
       await clients.close();
     },
   };
+}
+
+/** The pull under way (to stop it on drain or stop) and the wait between failed pulls. */
+class Pulling {
+  #batch: ConsumerMessages | undefined;
+  #wake: (() => void) | undefined;
+  #stopped = false;
+
+  start(batch: ConsumerMessages): ConsumerMessages {
+    this.#batch = batch;
+    if (this.#stopped) batch.stop();
+    return batch;
+  }
+
+  end(): void {
+    this.#batch = undefined;
+  }
+
+  sleep(ms: number): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.#wake = undefined;
+        resolve();
+      }
+      this.#wake = done;
+    });
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.#batch?.stop();
+    this.#wake?.();
+  }
 }

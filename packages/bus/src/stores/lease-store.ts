@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Step } from '@interco/contracts';
-import { type KV, Kvm } from '@nats-io/kv';
+import { type KV, type KvEntry, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { BusNames } from '../names.js';
 import { isWrongLastSequence } from '../nats/errors.js';
@@ -18,8 +19,15 @@ export interface Lease {
 /** The stored value of a lease. */
 interface LeaseValue {
   owner: string;
-  /** Epoch milliseconds. */
+  /**
+   * Epoch milliseconds, by the writer's clock: for people and tools. Expiry is decided from the
+   * entry's server timestamp plus `ttl_ms` when the value has it (every value written now does).
+   */
   expires_at: number;
+  /** The time to live from the moment the server stored the value. */
+  ttl_ms?: number;
+  /** Names one acquisition: the holder recognises its own write after an answer was lost. */
+  token?: string;
 }
 
 function parseLease(text: string): LeaseValue | undefined {
@@ -33,7 +41,12 @@ function parseLease(text: string): LeaseValue | undefined {
       'expires_at' in value &&
       typeof value.expires_at === 'number'
     ) {
-      return { owner: value.owner, expires_at: value.expires_at };
+      const lease: LeaseValue = { owner: value.owner, expires_at: value.expires_at };
+      if ('ttl_ms' in value && typeof value.ttl_ms === 'number' && Number.isFinite(value.ttl_ms)) {
+        lease.ttl_ms = value.ttl_ms;
+      }
+      if ('token' in value && typeof value.token === 'string') lease.token = value.token;
+      return lease;
     }
   } catch {
     // unreadable: treated as expired
@@ -41,13 +54,26 @@ function parseLease(text: string): LeaseValue | undefined {
   return undefined;
 }
 
+/**
+ * When the lease stored in `entry` expires (epoch ms): the server's timestamp of the entry plus
+ * the stored time to live, so that every replica measures from the same clock (the server's); a
+ * value written without `ttl_ms` by an older version: its `expires_at`.
+ */
+export function leaseExpiry(entry: Pick<KvEntry, 'created'>, value: LeaseValue): number {
+  return value.ttl_ms === undefined ? value.expires_at : entry.created.getTime() + value.ttl_ms;
+}
+
 /** Tries when the key changes between a failed create and the read of it. */
 const ACQUIRE_ATTEMPTS = 3;
 
 /**
- * Step leases in KV `<prefix>_leases`: key `<transfer id>.<step>`, value `{owner, expires_at}`.
- * One owner at a time works on a (transfer, step); a lease past its expiry (its holder died) is
- * taken over. Every write is a compare-and-set on the revision the writer last saw.
+ * Step leases in KV `<prefix>_leases`: key `<transfer id>.<step>`, value `{owner, expires_at,
+ * ttl_ms, token}`. One owner at a time works on a (transfer, step); a lease past its expiry (its
+ * holder died) is taken over. Expiry is the entry's server timestamp plus `ttl_ms`, so replicas
+ * whose clocks disagree still agree on it (only this replica's clock against the server's
+ * matters, not one replica's against another's). Every write is a compare-and-set on the revision
+ * the writer last saw; a holder whose write landed but whose answer was lost recognises its own
+ * value by its token.
  */
 export class LeaseStore {
   readonly #now: () => number;
@@ -75,20 +101,28 @@ export class LeaseStore {
    */
   async acquire(transferId: string, step: Step, owner: string, ttlMs: number): Promise<Lease | undefined> {
     const key = `${transferId}.${step}`;
+    const token = randomUUID();
     const value = (): string =>
-      JSON.stringify({ owner, expires_at: this.#now() + ttlMs } satisfies LeaseValue);
+      JSON.stringify({
+        owner,
+        expires_at: this.#now() + ttlMs,
+        ttl_ms: ttlMs,
+        token,
+      } satisfies LeaseValue);
     for (let attempt = 1; attempt <= ACQUIRE_ATTEMPTS; attempt++) {
       try {
-        return this.#lease(key, owner, value, await this.kv.create(key, value()));
+        return this.#lease(key, owner, token, value, await this.kv.create(key, value()));
       } catch (error) {
         if (!isWrongLastSequence(error)) throw error;
       }
       const entry = await this.kv.get(key);
       if (entry === null || entry.operation !== 'PUT') continue; // released meanwhile
       const held = parseLease(entry.string());
-      if (held !== undefined && held.owner !== owner && held.expires_at > this.#now()) return undefined;
+      if (held !== undefined && held.owner !== owner && leaseExpiry(entry, held) > this.#now()) {
+        return undefined;
+      }
       try {
-        return this.#lease(key, owner, value, await this.kv.update(key, value(), entry.revision));
+        return this.#lease(key, owner, token, value, await this.kv.update(key, value(), entry.revision));
       } catch (error) {
         if (!isWrongLastSequence(error)) throw error;
         // someone else took it at the same moment: look again
@@ -97,9 +131,15 @@ export class LeaseStore {
     return undefined;
   }
 
-  #lease(key: string, owner: string, value: () => string, revision: number): Lease {
+  #lease(key: string, owner: string, token: string, value: () => string, revision: number): Lease {
     const kv = this.kv;
     let current: number | undefined = revision;
+    /** The revision of the stored value when it is this acquisition's own (an answer was lost). */
+    const ownRevision = async (): Promise<number | undefined> => {
+      const entry = await kv.get(key);
+      if (entry === null || entry.operation !== 'PUT') return undefined;
+      return parseLease(entry.string())?.token === token ? entry.revision : undefined;
+    };
     return {
       key,
       owner,
@@ -107,6 +147,17 @@ export class LeaseStore {
         if (current === undefined) return false;
         try {
           current = await kv.update(key, value(), current);
+          return true;
+        } catch (error) {
+          if (!isWrongLastSequence(error)) throw error;
+        }
+        const mine = await ownRevision();
+        if (mine === undefined) {
+          current = undefined;
+          return false;
+        }
+        try {
+          current = await kv.update(key, value(), mine);
           return true;
         } catch (error) {
           if (!isWrongLastSequence(error)) throw error;
@@ -120,6 +171,14 @@ export class LeaseStore {
         current = undefined;
         try {
           await kv.delete(key, { previousSeq: revision });
+          return;
+        } catch (error) {
+          if (!isWrongLastSequence(error)) throw error;
+        }
+        const mine = await ownRevision();
+        if (mine === undefined) return; // taken by another meanwhile: theirs now
+        try {
+          await kv.delete(key, { previousSeq: mine });
         } catch (error) {
           if (!isWrongLastSequence(error)) throw error;
         }

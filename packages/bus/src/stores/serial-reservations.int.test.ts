@@ -118,6 +118,54 @@ describe('SerialReservations (JetStream KV)', () => {
     expect(await reservations.reserve(t2, mine)).toEqual({ ok: true });
   });
 
+  it('keeps the generation in the value, and reads a value written without one as generation 1', async () => {
+    const t1 = newTransferId();
+    const keys = digests('generation-value', 3);
+    expect(await reservations.reserve(t1, keys)).toEqual({ ok: true });
+    expect((await reservations.kv.get(keys[0] ?? ''))?.string()).toBe(`${t1}@1`);
+    expect(await reservations.holding(keys[0] ?? '')).toEqual({ transferId: t1, generation: 1 });
+    // a reservation written before values carried a generation: the bare transfer id
+    const legacy = newTransferId();
+    const old = digester.digest('generation-legacy');
+    await reservations.kv.put(old, legacy);
+    expect(await reservations.holding(old)).toEqual({ transferId: legacy, generation: 1 });
+    expect(await reservations.reserve(legacy, [old])).toEqual({ ok: true });
+    expect(await reservations.release(legacy, [old], { throughGeneration: 1 })).toBe(1);
+  });
+
+  it("a cancel taking a completed transfer's serials back (a later generation) is not undone by the release of the completed one", async () => {
+    const t1 = newTransferId();
+    const keys = digests('generation-reclaim', 20);
+    expect(await reservations.reserve(t1, keys, 1)).toEqual({ ok: true });
+    // the lifecycle has released half of them when the cancel takes them all back at generation 2
+    expect(await reservations.release(t1, keys.slice(0, 10), { throughGeneration: 1 })).toBe(10);
+    expect(await reservations.reserve(t1, keys, 2)).toEqual({ ok: true });
+    for (const digest of keys)
+      expect(await reservations.holding(digest)).toEqual({ transferId: t1, generation: 2 });
+    // the rest of the completed generation's release (or a redelivery of pr_b.done) frees nothing
+    expect(await reservations.release(t1, keys, { throughGeneration: 1 })).toBe(0);
+    for (const digest of keys) expect(await reservations.holder(digest)).toBe(t1);
+    // a repeated reserve at the same generation or an earlier one changes nothing
+    expect(await reservations.reserve(t1, keys, 2)).toEqual({ ok: true });
+    expect(await reservations.reserve(t1, keys, 1)).toEqual({ ok: true });
+    expect(await reservations.holding(keys[0] ?? '')).toEqual({ transferId: t1, generation: 2 });
+    // the cancel's own end (transfer.cancelled at generation 2) frees them
+    expect(await reservations.release(t1, keys, { throughGeneration: 2 })).toBe(20);
+  });
+
+  it('a release racing a take-back at a later generation never frees a key the later generation wrote', async () => {
+    const t1 = newTransferId();
+    const keys = digests('generation-race', 500);
+    expect(await reservations.reserve(t1, keys, 1)).toEqual({ ok: true });
+    const [reserved] = await Promise.all([
+      reservations.reserve(t1, keys, 2),
+      reservations.release(t1, keys, { throughGeneration: 1 }),
+    ]);
+    expect(reserved).toEqual({ ok: true });
+    for (const digest of keys)
+      expect(await reservations.holding(digest)).toEqual({ transferId: t1, generation: 2 });
+  });
+
   it('lets one of two racing transfers have a serial set, never both', async () => {
     const keys = digests('race', 200);
     const t1 = newTransferId();

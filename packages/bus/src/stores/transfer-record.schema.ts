@@ -19,13 +19,16 @@ registerFormats();
 
 /**
  * `active` (forward work may run), `cancelling` (compensation runs), `completed` (pr_b done),
- * `cancelled` (every document cancelled).
+ * `cancelled` (every document cancelled), `reclaiming` (a cancel of a completed transfer is
+ * taking its serials back: they count as held, no step acts; it becomes `cancelling` at the next
+ * generation, or `completed` again when another transfer holds one of them).
  */
 export const TransferRecordStatus = Type.Union([
   Type.Literal('active'),
   Type.Literal('cancelling'),
   Type.Literal('completed'),
   Type.Literal('cancelled'),
+  Type.Literal('reclaiming'),
 ]);
 export type TransferRecordStatus = Static<typeof TransferRecordStatus>;
 

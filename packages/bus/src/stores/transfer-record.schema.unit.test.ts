@@ -16,6 +16,12 @@ describe('TransferRecord', () => {
     expect(check.Check({ ...record, reference: 'REF-1' })).toBe(true);
   });
 
+  it('accepts every status intake writes, reclaiming included', () => {
+    for (const status of ['active', 'cancelling', 'completed', 'cancelled', 'reclaiming']) {
+      expect(check.Check({ ...sampleRecord(), status })).toBe(true);
+    }
+  });
+
   it('refuses unknown fields, bad statuses, generations, digests and events', () => {
     const record = sampleRecord();
     expect(check.Check({ ...record, extra: 1 })).toBe(false);

@@ -114,7 +114,10 @@ export class PipelineHarness {
   }
 
   /** Starts a worker per definition (small backoff, short ack wait). */
-  async startWorkers(definitions: StepDefinition[]): Promise<Workers> {
+  async startWorkers(
+    definitions: StepDefinition[],
+    options: { concurrency?: number; ackWaitMs?: number } = {},
+  ): Promise<Workers> {
     const workers = await Promise.all(
       definitions.map((definition) =>
         startStepWorker({
@@ -123,8 +126,8 @@ export class PipelineHarness {
           definition,
           box: this.box,
           logger: this.log.logger,
-          concurrency: 4,
-          ackWaitMs: 6_000,
+          concurrency: options.concurrency ?? 4,
+          ackWaitMs: options.ackWaitMs ?? 6_000,
           backoff: { minMs: 100, maxMs: 1_000 },
         }),
       ),

@@ -1,8 +1,8 @@
 /**
  * A ForwardContext for a step definition's tests: the demo sites of the ERPNext simulator (marker
  * field installed), a transfer between them, and a transfer record as intake would store it.
+ * The four step services' tests share it (`@interco/bus/test-support`).
  */
-import type { ForwardContext, TransferRecord } from '@interco/bus';
 import { newEvent, newTransferId, type TransferRequest, validateTransferRequest } from '@interco/contracts';
 import {
   chunkingFingerprint,
@@ -14,6 +14,8 @@ import {
 } from '@interco/erpnext';
 import { type RunningSite, type Simulator, startSimulator } from '@interco/erpnext-sim';
 import { createLogger } from '@interco/service';
+import type { ForwardContext } from '../step-runtime/definition.js';
+import type { TransferRecord } from '../stores/transfer-record.schema.js';
 
 export interface DemoSites {
   sim: Simulator;

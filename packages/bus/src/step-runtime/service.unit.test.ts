@@ -1,0 +1,23 @@
+import { SecretBox } from '@interco/erpnext';
+import { ConfigError } from '@interco/service';
+import { describe, expect, it } from 'vitest';
+import { loadStepServiceConfig } from './service.js';
+
+const env = (more: Record<string, string> = {}) => ({
+  INTERCO_SECRET_KEY: SecretBox.generateKeyText(),
+  ...more,
+});
+
+describe('loadStepServiceConfig', () => {
+  it('takes an ack wait from 1 s to 5 min (30 s by default)', () => {
+    expect(loadStepServiceConfig('po_a', env()).config.STEP_ACK_WAIT_MS).toBe(30_000);
+    expect(loadStepServiceConfig('po_a', env({ STEP_ACK_WAIT_MS: '300000' })).config.STEP_ACK_WAIT_MS).toBe(
+      300_000,
+    );
+  });
+
+  it('refuses an ack wait over 5 min (the heartbeat keeps messages alive, not ack_wait)', () => {
+    expect(() => loadStepServiceConfig('po_a', env({ STEP_ACK_WAIT_MS: '300001' }))).toThrow(ConfigError);
+    expect(() => loadStepServiceConfig('po_a', env({ STEP_ACK_WAIT_MS: '999' }))).toThrow(ConfigError);
+  });
+});
