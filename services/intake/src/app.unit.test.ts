@@ -24,6 +24,26 @@ async function post(deps: FakeDeps, authorization = 'Bearer writer') {
 
 describe('infrastructure failures and bugs', () => {
   it('answers 503 with Retry-After when NATS does not answer, with everything undone', async () => {
+    const base = fakeDeps();
+    const deps = fakeDeps({
+      manifests: {
+        ...base.manifests,
+        put: async () => {
+          throw new TimeoutError();
+        },
+      },
+    });
+    const answer = await post(deps);
+    expect(answer.statusCode).toBe(503);
+    expect(answer.headers['retry-after']).toBe('5');
+    expect(answer.json()).toEqual({
+      error: 'unavailable',
+      message: 'Interco cannot reach its message bus just now: try again shortly',
+    });
+    expect([deps.records.size, deps.manifestsStored.size, deps.reserved.size]).toEqual([0, 0, 0]);
+  });
+
+  it('answers 503 with the transfer id when the transfer is recorded but its publish is not confirmed', async () => {
     const deps = fakeDeps({
       publish: async () => {
         throw new TimeoutError();
@@ -32,11 +52,13 @@ describe('infrastructure failures and bugs', () => {
     const answer = await post(deps);
     expect(answer.statusCode).toBe(503);
     expect(answer.headers['retry-after']).toBe('5');
+    const [id] = [...deps.records.keys()];
     expect(answer.json()).toEqual({
       error: 'unavailable',
-      message: 'Interco cannot reach its message bus just now; nothing was changed: try again shortly',
+      message: `transfer ${id} is accepted, but the message bus did not confirm its start just now: do not send the request again (that would be another transfer): POST /v1/transfers/${id}/retry completes it`,
+      transfer_id: id,
     });
-    expect([deps.records.size, deps.manifestsStored.size, deps.reserved.size]).toEqual([0, 0, 0]);
+    expect([deps.records.size, deps.manifestsStored.size, deps.reserved.size]).toEqual([1, 1, 4]);
   });
 
   it('answers 503 when the token store cannot be read', async () => {

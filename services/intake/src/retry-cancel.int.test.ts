@@ -1,9 +1,13 @@
-import { type TransferRecord, TransferStore } from '@interco/bus';
+import { type SerialReservations, type TransferRecord, TransferStore } from '@interco/bus';
 import type { IntercoEvent } from '@interco/contracts';
+import { TimeoutError } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IntakeDeps } from './deps.js';
 import { startTestIntake, type TestIntake } from './test-support/harness.js';
-import { transferBody } from './test-support/requests.js';
+import { serialAt, serialsOf, transferBody } from './test-support/requests.js';
 import { cancelFailed, compensation, completion, done, failed } from './test-support/step-events.js';
+import { RECLAIM_STALE_MS } from './transfers/decide-retry-cancel.js';
+import { applyLifecycleEvent } from './transfers/lifecycle-consumer.js';
 
 let t: TestIntake;
 let writer: { token: string; id: string };
@@ -41,6 +45,40 @@ async function record(id: string): Promise<TransferRecord> {
   if (found === undefined) throw new Error(`no record ${id}`);
   return found.record;
 }
+
+/** intake's deps, writable: a test swaps a store or the publish for one that fails or waits. */
+function mutableDeps(): { -readonly [K in keyof IntakeDeps]: IntakeDeps[K] } {
+  return t.intake.deps;
+}
+
+/** Runs `body` with `key` of intake's deps replaced, then puts it back. */
+async function withDep<K extends keyof IntakeDeps, T>(
+  key: K,
+  replacement: IntakeDeps[K],
+  body: () => Promise<T>,
+): Promise<T> {
+  const deps = mutableDeps();
+  const real = deps[key];
+  deps[key] = replacement;
+  try {
+    return await body();
+  } finally {
+    deps[key] = real;
+  }
+}
+
+const reservations = () => t.intake.deps.reservations as SerialReservations;
+
+/** Who holds each serial of a body (transfer id and generation; undefined when free). */
+async function holdings(body: { items: Array<{ serials: string[] }> }) {
+  return Promise.all(
+    serialsOf(body).map((serial) => reservations().holding(t.intake.deps.digester.digest(serial))),
+  );
+}
+
+const failingPublish = async (): Promise<never> => {
+  throw new TimeoutError();
+};
 
 async function eventsOf(id: string) {
   return (await t.events()).map(({ event }) => event).filter((event) => event.transferid === id);
@@ -194,14 +232,236 @@ describe('POST /v1/transfers/{id}/cancel', () => {
     const taken = body.items[1]?.serials[1] as string;
     const other = transferBody();
     (other.items[0] as { serials: string[] }).serials[0] = taken;
-    await request(other);
+    const otherId = await request(other);
 
     const before = await t.streamCount();
     const answer = await act(id, 'cancel');
     expect(answer.status).toBe(409);
-    expect(answer.body).toMatchObject({ error: 'serials_in_use', count: 1, serials: [taken] });
-    expect(answer.body.message).toContain('cancelling a completed transfer takes its serials back');
-    expect(await record(id)).toEqual(completed);
+    // how many and which transfers hold them, never the serials (the caller did not send them)
+    expect(answer.body).toEqual({
+      error: 'serials_in_use',
+      message: `1 serial of transfer ${id} is in another active transfer now (held_by): cancelling a completed transfer takes its serials back, so that transfer must complete or be cancelled first`,
+      count: 1,
+      held_by: [otherId],
+    });
+    expect(answer.text).not.toContain(taken);
+    expect(await record(id)).toMatchObject({ ...completed, updated_at: expect.any(String) });
     expect(await t.streamCount()).toBe(before);
+    // the serials it had taken back are free again, and the cancel can be asked again later
+    expect((await holdings(body)).filter((holding) => holding?.transferId === id)).toEqual([]);
+  });
+
+  it("a transfer requested while a cancel takes a completed transfer's serials back cannot take them (the record is reclaiming first)", async () => {
+    const body = transferBody();
+    const id = await request(body);
+    await publish(...completion(id));
+    await recordBecomes(id, 'completed');
+    const clash = transferBody();
+    (clash.items[0] as { serials: string[] }).serials[0] = serialAt(body, 1, 0);
+
+    const real = reservations();
+    let clashAnswer: Awaited<ReturnType<typeof act>> | undefined;
+    const answer = await withDep(
+      'reservations',
+      {
+        reserve: async (transferId, digests, generation) => {
+          const result = await real.reserve(transferId, digests, generation);
+          // the cancel has taken the serials back, and not yet moved the record to cancelling
+          if (transferId === id && clashAnswer === undefined) {
+            clashAnswer = await t.call('POST', '/v1/transfers', { body: clash, token: writer.token });
+          }
+          return result;
+        },
+        release: (transferId, digests, options) => real.release(transferId, digests, options),
+      },
+      () => act(id, 'cancel'),
+    );
+    expect(answer.status).toBe(202);
+    expect(clashAnswer?.status).toBe(409);
+    expect(clashAnswer?.body).toMatchObject({ error: 'serials_in_use', held_by: [id] });
+    expect(await record(id)).toMatchObject({ status: 'cancelling', generation: 2 });
+    for (const holding of await holdings(body)) expect(holding).toEqual({ transferId: id, generation: 2 });
+  });
+
+  it('two cancels of one completed transfer at once: one goes on, the other is refused, and the serials stay held', async () => {
+    const body = transferBody();
+    const id = await request(body);
+    await publish(...completion(id));
+    await recordBecomes(id, 'completed');
+
+    // Each reserve of this transfer waits (up to a second) for the other cancel to get there too.
+    const real = reservations();
+    let arrived = 0;
+    let release: () => void = () => undefined;
+    const bothThere = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const answers = await withDep(
+      'reservations',
+      {
+        reserve: async (transferId, digests, generation) => {
+          if (transferId === id) {
+            arrived++;
+            if (arrived === 2) release();
+            await Promise.race([bothThere, new Promise((resolve) => setTimeout(resolve, 1_000))]);
+          }
+          return real.reserve(transferId, digests, generation);
+        },
+        release: (transferId, digests, options) => real.release(transferId, digests, options),
+      },
+      () => Promise.all([act(id, 'cancel'), act(id, 'cancel')]),
+    );
+    expect(answers.map((answer) => answer.status).sort()).toEqual([202, 409]);
+    expect(await record(id)).toMatchObject({ status: 'cancelling', generation: 2 });
+    for (const holding of await holdings(body)) expect(holding).toEqual({ transferId: id, generation: 2 });
+    expect((await eventsOf(id)).filter((event) => event.type === 'transfer.cancel_requested')).toHaveLength(
+      1,
+    );
+  });
+});
+
+describe('the lifecycle consumer and a cancel of a completed transfer', () => {
+  it('a pr_b.done handled from a view older than the cancel (or redelivered) frees none of the serials the cancel took back', async () => {
+    const body = transferBody();
+    const id = await request(body);
+    await publish(...completion(id));
+    const completed = await recordBecomes(id, 'completed');
+    expect((await act(id, 'cancel')).status).toBe(202);
+    for (const holding of await holdings(body)) expect(holding).toEqual({ transferId: id, generation: 2 });
+
+    // The consumer read the record while it was still completed at generation 1 and releases now.
+    const staleView = {
+      ...t.intake.deps,
+      transfers: { update: async () => ({ record: completed, revision: 1 }) },
+    };
+    expect(await applyLifecycleEvent(staleView, done('pr_b', id))).toBe('released');
+    // A redelivery against the real record is stale.
+    expect(await applyLifecycleEvent(t.intake.deps, done('pr_b', id))).toBe('stale');
+    for (const holding of await holdings(body)) expect(holding).toEqual({ transferId: id, generation: 2 });
+    const clash = transferBody();
+    (clash.items[0] as { serials: string[] }).serials[0] = serialAt(body, 0, 1);
+    const refused = await t.call('POST', '/v1/transfers', { body: clash, token: writer.token });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ error: 'serials_in_use', held_by: [id] });
+
+    // the cancel's own end frees them
+    await publish(...compensation(id, 2));
+    await recordBecomes(id, 'cancelled');
+    for (let i = 0; i < 100 && (await holdings(body)).some((holding) => holding !== undefined); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await holdings(body)).toEqual(serialsOf(body).map(() => undefined));
+  });
+});
+
+describe('a retry or cancel whose event could not be published', () => {
+  it('a retry: 503 saying it is recorded; asking again publishes its event at the same generation, once', async () => {
+    const id = await request();
+    await publish(done('po_a', id), failed('pr_a', id));
+    const first = await withDep('publish', failingPublish, () => act(id, 'retry', { reason: 'fixed' }));
+    expect(first.status).toBe(503);
+    expect(first.headers.get('retry-after')).toBe('5');
+    expect(first.body).toEqual({
+      error: 'unavailable',
+      message: `the retry of transfer ${id} is recorded (generation 2), but the message bus did not take its event just now: repeat this request to finish it`,
+      transfer_id: id,
+      generation: 2,
+    });
+    expect(await record(id)).toMatchObject({ status: 'active', generation: 2 });
+    expect((await eventsOf(id)).some((event) => event.type === 'transfer.retry_requested')).toBe(false);
+
+    const again = await act(id, 'retry');
+    expect(again.status).toBe(202);
+    expect(again.body).toMatchObject({ transfer_id: id, generation: 2 });
+    const retries = (await eventsOf(id)).filter((event) => event.type === 'transfer.retry_requested');
+    expect(retries).toMatchObject([{ generation: 2, data: { step: 'pr_a' }, actor: writer.id }]);
+    expect(await record(id)).toMatchObject({ status: 'active', generation: 2 });
+    // now the retry is under way: a third ask is refused
+    expect((await act(id, 'retry')).status).toBe(409);
+  });
+
+  it('a cancel of a completed transfer: 503 saying it is recorded; asking again publishes it, same generation', async () => {
+    const body = transferBody();
+    const id = await request(body);
+    await publish(...completion(id));
+    await recordBecomes(id, 'completed');
+    const first = await withDep('publish', failingPublish, () => act(id, 'cancel'));
+    expect(first.status).toBe(503);
+    expect(first.body.message).toBe(
+      `the cancel of transfer ${id} is recorded (generation 2), but the message bus did not take its event just now: repeat this request to finish it`,
+    );
+    expect(await record(id)).toMatchObject({ status: 'cancelling', generation: 2 });
+    const again = await act(id, 'cancel');
+    expect(again.status).toBe(202);
+    expect(again.body.generation).toBe(2);
+    expect((await eventsOf(id)).filter((event) => event.type === 'transfer.cancel_requested')).toMatchObject([
+      { generation: 2 },
+    ]);
+    for (const holding of await holdings(body)) expect(holding).toEqual({ transferId: id, generation: 2 });
+  });
+
+  it('a retry of a failed transfer whose cancel is recorded but not published says it is being cancelled', async () => {
+    const id = await request();
+    await publish(failed('po_a', id));
+    expect((await withDep('publish', failingPublish, () => act(id, 'cancel'))).status).toBe(503);
+    const answer = await act(id, 'retry');
+    expect(answer.status).toBe(409);
+    expect(answer.body.message).toBe(
+      `transfer ${id} is being cancelled: a transfer being cancelled is not retried`,
+    );
+    // the cancel, asked again, is published
+    expect((await act(id, 'cancel')).status).toBe(202);
+    expect((await eventsOf(id)).at(-1)).toMatchObject({ type: 'transfer.cancel_requested', generation: 2 });
+  });
+});
+
+describe("intake's start: the request events records stand for and the stream lacks", () => {
+  it('publishes them (a retry, a cancel, a transfer accepted but unconfirmed) and gives a stale reclaim back', async () => {
+    const retried = await request();
+    await publish(done('po_a', retried), failed('pr_a', retried));
+    await transfers.update(retried, (current) => ({ ...current, status: 'active', generation: 2 }));
+    const cancelled = await request();
+    await transfers.update(cancelled, (current) => ({ ...current, status: 'cancelling', generation: 2 }));
+    const unconfirmed = await withDep('publish', failingPublish, () =>
+      t.call('POST', '/v1/transfers', { body: transferBody(), token: writer.token }),
+    );
+    expect(unconfirmed.status).toBe(503);
+    const accepted = String(unconfirmed.body.transfer_id);
+    expect(await record(accepted)).toMatchObject({ status: 'active', generation: 1 });
+    const reclaimed = await request();
+    await publish(...completion(reclaimed));
+    await recordBecomes(reclaimed, 'completed');
+    const stale = new Date(Date.now() - RECLAIM_STALE_MS - 1000).toISOString();
+    await transfers.update(reclaimed, (current) => ({ ...current, status: 'reclaiming', updated_at: stale }));
+
+    // another intake starts on the same namespace
+    const second = await startTestIntake({ namespace: t.intake.names.subjectPrefix });
+    try {
+      for (let i = 0; i < 100; i++) {
+        const types = [retried, cancelled, accepted].map(async (id) => (await eventsOf(id)).at(-1)?.type);
+        const last = await Promise.all(types);
+        if (
+          last.join() === 'transfer.retry_requested,transfer.cancel_requested,transfer.requested' &&
+          (await record(reclaimed)).status === 'completed'
+        )
+          break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await second.close();
+    }
+    expect((await eventsOf(retried)).at(-1)).toMatchObject({
+      type: 'transfer.retry_requested',
+      generation: 2,
+      data: { step: 'pr_a' },
+      actor: 'interco/intake',
+    });
+    expect((await eventsOf(cancelled)).at(-1)).toMatchObject({
+      type: 'transfer.cancel_requested',
+      generation: 2,
+    });
+    const requested = (await eventsOf(accepted)).filter((event) => event.type === 'transfer.requested');
+    expect(requested).toEqual([(await record(accepted)).requested_event]);
+    expect(await record(reclaimed)).toMatchObject({ status: 'completed', generation: 1 });
   });
 });

@@ -13,6 +13,7 @@ import {
   SerialReservations,
   type StreamOptions,
   TransferStore,
+  trackConnection,
 } from '@interco/bus';
 import {
   type ChunkingLimits,
@@ -29,7 +30,9 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import type { FastifyInstance } from 'fastify';
 import { buildIntakeApp } from './app.js';
 import type { IntakeDeps } from './deps.js';
-import { startLifecycleConsumer } from './transfers/lifecycle-consumer.js';
+import { holderStateOf } from './transfers/holder-state.js';
+import { type LifecycleRetryOptions, startLifecycleConsumer } from './transfers/lifecycle-consumer.js';
+import { recoverRequests } from './transfers/recover-requests.js';
 import { statusUrlFor } from './transfers/status-url.js';
 
 export interface StartIntakeOptions {
@@ -51,6 +54,13 @@ export interface StartIntakeOptions {
   readonly logger?: Logger;
   /** How the admin endpoints reach an instance (default: a new ErpnextClient, closed after use). */
   readonly erpnextClient?: (config: InstanceConfig) => ErpnextClient;
+  /** How the lifecycle consumer retries an event it cannot handle, and when it gives it up. */
+  readonly lifecycleRetry?: LifecycleRetryOptions;
+  /**
+   * Whether to publish, in the background at start, the request events that records stand for
+   * and the stream lacks (recover-requests.ts). Default true.
+   */
+  readonly recoverOnStart?: boolean;
 }
 
 export interface RunningIntake {
@@ -72,15 +82,12 @@ export async function startIntake(options: StartIntakeOptions): Promise<RunningI
   const logger = options.logger ?? createLogger('intake', { level: 'silent' });
   const names = busNames(options.namespace);
   const nc = await connectNats({ url: options.natsUrl, name: 'interco-intake' });
-  let connected = true;
-  void (async () => {
-    for await (const status of nc.status()) {
-      if (status.type === 'disconnect') connected = false;
-      if (status.type === 'reconnect') connected = true;
-    }
-  })().catch(() => undefined);
+  const connection = trackConnection(nc);
 
-  const cleanup: (() => Promise<unknown> | unknown)[] = [() => nc.drain().catch(() => nc.close())];
+  const cleanup: (() => Promise<unknown> | unknown)[] = [
+    () => nc.drain().catch(() => nc.close()),
+    () => connection.stop(),
+  ];
   const closeAll = async () => {
     for (const step of cleanup.splice(0).reverse()) await Promise.resolve(step()).catch(() => undefined);
   };
@@ -99,13 +106,7 @@ export async function startIntake(options: StartIntakeOptions): Promise<RunningI
     const manifests = await ManifestStore.open(nc, names, options.box);
     const idempotency = await IdempotencyStore.open(nc, names);
     const reservations = await SerialReservations.open(nc, names, {
-      holderState: async (transferId) => {
-        const found = await transfers.get(transferId);
-        if (found === undefined) return 'unknown';
-        return found.record.status === 'active' || found.record.status === 'cancelling'
-          ? 'active'
-          : 'inactive';
-      },
+      holderState: async (transferId) => holderStateOf((await transfers.get(transferId))?.record, new Date()),
     });
     const digester = SerialDigester.fromSecretBox(options.box);
     const publisher = new EventPublisher(js, names);
@@ -121,6 +122,7 @@ export async function startIntake(options: StartIntakeOptions): Promise<RunningI
       reservations,
       digester,
       logger,
+      ...(options.lifecycleRetry === undefined ? {} : { retry: options.lifecycleRetry }),
     });
     cleanup.push(() => lifecycle.stop());
 
@@ -144,7 +146,7 @@ export async function startIntake(options: StartIntakeOptions): Promise<RunningI
       chunking: { limits, fingerprint: chunkingFingerprint(limits) },
       statusUrl: statusUrlFor(options.statusBaseUrl),
       readiness: () => ({
-        nats: connected && !nc.isClosed(),
+        nats: connection.connected(),
         lifecycle_consumer: lifecycle.running(),
         not_draining: !draining,
       }),
@@ -159,6 +161,24 @@ export async function startIntake(options: StartIntakeOptions): Promise<RunningI
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
     logger.info({ url, namespace: options.namespace }, 'intake listening');
+
+    if (options.recoverOnStart ?? true) {
+      const stopRecovery = new AbortController();
+      const recovery = recoverRequests(
+        {
+          ids: () => transfers.kv.keys(),
+          transfers,
+          history: deps.history,
+          publish: deps.publish,
+          logger,
+        },
+        stopRecovery.signal,
+      ).catch((error: unknown) => logger.warn({ err: error }, 'recovery: the sweep stopped'));
+      cleanup.push(async () => {
+        stopRecovery.abort();
+        await recovery;
+      });
+    }
 
     let closing: Promise<void> | undefined;
     return {

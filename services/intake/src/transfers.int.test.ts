@@ -1,6 +1,8 @@
 import { ManifestStore, SerialDigester, TransferStore } from '@interco/bus';
 import { Kvm } from '@nats-io/kv';
+import { TimeoutError } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IntakeDeps } from './deps.js';
 import { type Answer, startTestIntake, type TestIntake } from './test-support/harness.js';
 import { serialAt, serialsOf, transferBody, uniquePrefix } from './test-support/requests.js';
 
@@ -102,7 +104,9 @@ describe('POST /v1/transfers', () => {
     for (const serial of serialsOf(body)) expect(raw).not.toContain(serial);
     const digester = SerialDigester.fromSecretBox(t.box);
     const kv = await new Kvm(t.intake.nc).open(t.intake.names.buckets.serials);
-    for (const serial of serialsOf(body)) expect((await kv.get(digester.digest(serial)))?.string()).toBe(id);
+    // value: the holding transfer and the generation that reserved the serial
+    for (const serial of serialsOf(body))
+      expect((await kv.get(digester.digest(serial)))?.string()).toBe(`${id}@1`);
   });
 
   it('answers the same transfer for the same Idempotency-Key and body (one event), 409 for another body', async () => {
@@ -160,6 +164,82 @@ describe('POST /v1/transfers', () => {
     // the same key, the conflict fixed: a new transfer
     const fixed = { ...clash, items: transferBody().items };
     expect((await post(fixed, { headers })).status).toBe(202);
+  });
+});
+
+describe('POST /v1/transfers when the publish is not confirmed (NATS timing out after the record was written)', () => {
+  /** Runs `body` with intake's publish and history failing as NATS timing out. */
+  async function withoutStream<T>(body: () => Promise<T>): Promise<T> {
+    const deps = t.intake.deps as { -readonly [K in keyof IntakeDeps]: IntakeDeps[K] };
+    const { publish, history } = deps;
+    const timeout = async (): Promise<never> => {
+      throw new TimeoutError();
+    };
+    deps.publish = timeout;
+    deps.history = timeout;
+    try {
+      return await body();
+    } finally {
+      deps.publish = publish;
+      deps.history = history;
+    }
+  }
+
+  it('keeps the transfer (record, manifest, serials, key): 503 with its id; the same Idempotency-Key completes it', async () => {
+    const body = transferBody();
+    const headers = { 'idempotency-key': `unconfirmed-${uniquePrefix()}` };
+    const before = await t.streamCount();
+    const first = await withoutStream(() => post(body, { headers }));
+    expect(first.status).toBe(503);
+    expect(first.headers.get('retry-after')).toBe('5');
+    const id = String(first.body.transfer_id);
+    expect(id).toMatch(TRANSFER_ID);
+    expect(first.body).toEqual({
+      error: 'unavailable',
+      message: `transfer ${id} is accepted, but the message bus did not confirm its start just now: repeat this request with the same Idempotency-Key to complete it`,
+      transfer_id: id,
+    });
+    expect(await t.streamCount()).toBe(before);
+    // nothing was undone: a step may already act on the event
+    const transfers = await TransferStore.open(t.intake.nc, t.intake.names);
+    const found = await transfers.get(id);
+    expect(found?.record).toMatchObject({ status: 'active', generation: 1 });
+    const manifests = await ManifestStore.open(t.intake.nc, t.intake.names, t.box);
+    const record = found?.record;
+    if (record === undefined) throw new Error('no record');
+    expect(await manifests.get(record.manifest.ref, record.manifest.digest, id)).toBeDefined();
+    const digester = SerialDigester.fromSecretBox(t.box);
+    const kv = await new Kvm(t.intake.nc).open(t.intake.names.buckets.serials);
+    for (const serial of serialsOf(body))
+      expect((await kv.get(digester.digest(serial)))?.string()).toBe(`${id}@1`);
+
+    // the client repeats the request with the same key: the same transfer, its event published once
+    const again = await post(body, { headers });
+    expect(again.status).toBe(202);
+    expect(again.body.transfer_id).toBe(id);
+    const events = (await t.events()).filter(({ event }) => event.transferid === id);
+    expect(events.map(({ event }) => event)).toEqual([record.requested_event]);
+    expect((await post(body, { headers })).body.transfer_id).toBe(id);
+    expect(await t.streamCount()).toBe(before + 1);
+  });
+
+  it('without an Idempotency-Key: 503 with the transfer id, and a retry of that transfer completes it', async () => {
+    const body = transferBody();
+    const first = await withoutStream(() => post(body));
+    expect(first.status).toBe(503);
+    const id = String(first.body.transfer_id);
+    expect(id).toMatch(TRANSFER_ID);
+    expect(first.body.message).toBe(
+      `transfer ${id} is accepted, but the message bus did not confirm its start just now: do not send the request again (that would be another transfer): POST /v1/transfers/${id}/retry completes it`,
+    );
+    // the same body again is refused: its serials are this transfer's
+    const repeat = await refused(() => post(body));
+    expect(repeat.body).toMatchObject({ error: 'serials_in_use', held_by: [id] });
+    const retry = await t.call('POST', `/v1/transfers/${id}/retry`, { token: writer.token });
+    expect(retry.status).toBe(202);
+    expect(retry.body).toMatchObject({ transfer_id: id, generation: 1 });
+    const events = (await t.events()).filter(({ event }) => event.transferid === id);
+    expect(events.map(({ event }) => event.type)).toEqual(['transfer.requested']);
   });
 });
 

@@ -65,9 +65,10 @@ export function toApiError(error: unknown, request: FastifyRequest): ApiError | 
     );
   }
   if (isInfrastructureError(error)) {
-    return unavailable(
-      'Interco cannot reach its message bus just now; nothing was changed: try again shortly',
-    );
+    // Not "nothing was changed": the steps that cannot be undone answer their own 503 (a retry
+    // or cancel recorded but not published, a transfer accepted but not confirmed), and the
+    // others are undone or repeatable.
+    return unavailable('Interco cannot reach its message bus just now: try again shortly');
   }
   const fastifyError = error as Partial<FastifyError>;
   if (typeof fastifyError.code === 'string' && fastifyError.code.startsWith('FST_')) {

@@ -14,7 +14,7 @@ const ERROR_DESCRIPTIONS = {
   413: 'the body is larger than this route takes (limit_bytes)',
   415: 'the body is not sent as application/json',
   422: 'the request names something that does not exist (an ERPNext instance)',
-  503: 'the message bus cannot be reached just now: nothing was changed, try again (Retry-After)',
+  503: 'the message bus cannot be reached just now: try again (Retry-After); when the message says the request is recorded or accepted, repeating it (with the same Idempotency-Key) finishes it',
 } as const;
 
 export type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
@@ -52,8 +52,9 @@ export const TransferRequestAccepted = Type.Object(
   {
     transfer_id: TransferId,
     generation: Type.Integer({
-      minimum: 2,
-      description: 'the generation this request opened; events of older generations are stale from now on',
+      minimum: 1,
+      description:
+        'the generation this request opened; events of older generations are stale from now on (a request that finished an earlier one, whose event had not reached the stream, answers that one’s generation)',
     }),
     status_url: Type.String({ description: 'where the transfer’s status is read (served by the tracker)' }),
   },

@@ -1,10 +1,10 @@
-import { StoreError } from '@interco/bus';
+import { durableConsumerConfig, StoreError } from '@interco/bus';
 import { createTransferRequestValidator } from '@interco/contracts';
 import { describe, expect, it } from 'vitest';
 import { fakeDeps, WRITER } from '../test-support/fake-deps.js';
 import { transferBody } from '../test-support/requests.js';
 import { done, transferCancelled } from '../test-support/step-events.js';
-import { applyLifecycleEvent, lifecycleConsumerConfig } from './lifecycle-consumer.js';
+import { applyLifecycleEvent, lifecycleConsumerOptions, lifecycleRetryDelay } from './lifecycle-consumer.js';
 import { submitTransfer } from './submit-transfer.js';
 
 async function submitted() {
@@ -71,13 +71,22 @@ describe('applyLifecycleEvent', () => {
   });
 });
 
-describe('lifecycleConsumerConfig', () => {
+describe('lifecycleConsumerOptions', () => {
   it('filters pr_b.done and transfer.cancelled of the namespace, explicit ack, unlimited deliveries', () => {
-    expect(lifecycleConsumerConfig('t_x')).toMatchObject({
+    expect(durableConsumerConfig(lifecycleConsumerOptions('t_x'))).toMatchObject({
       durable_name: 'intake_lifecycle',
       ack_policy: 'explicit',
       max_deliver: -1,
       filter_subjects: ['t_x.t.*.pr_b.done', 't_x.t.*.transfer.cancelled'],
     });
+  });
+});
+
+describe('lifecycleRetryDelay', () => {
+  it('doubles from 2 s up to 60 s', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 50].map((delivery) => lifecycleRetryDelay(delivery))).toEqual([
+      2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000,
+    ]);
+    expect(lifecycleRetryDelay(3, { firstDelayMs: 10, maxDelayMs: 30 })).toBe(30);
   });
 });

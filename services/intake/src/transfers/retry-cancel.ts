@@ -10,10 +10,11 @@ import type {
 import { foldTransfer, type IntercoEvent, newEvent } from '@interco/contracts';
 import type { Logger } from '@interco/service';
 import { ApiError, notFound } from '../errors/api-error.js';
-import { decideCancel, decideRetry } from './decide-retry-cancel.js';
-import { digestSerials, serialsInUse } from './serial-conflicts.js';
+import { isInfrastructureError } from '../errors/infrastructure.js';
+import { now } from './clock.js';
+import { decideCancel, decideRetry, type MissingRequest } from './decide-retry-cancel.js';
+import { digestSerials, serialsHeldElsewhere } from './serial-conflicts.js';
 import { INTAKE_SOURCE } from './submit-transfer.js';
-import { Undo } from './undo.js';
 
 export interface RetryCancelDeps {
   readonly transfers: Pick<TransferStore, 'get' | 'update'>;
@@ -33,9 +34,13 @@ export interface RequestAnswer {
   generation: number;
 }
 
+type Action = 'retry' | 'cancel';
+
 /**
  * POST /v1/transfers/{id}/retry: a failed transfer re-drives its failed step, one whose cancel
- * failed runs the compensation again; both open a new generation. Otherwise 409 saying why.
+ * failed runs the compensation again; both open a new generation. A record that moved already
+ * (an earlier request whose event could not be published) has that event published now, at its
+ * generation. Otherwise 409 saying why.
  */
 export async function retryTransfer(
   deps: RetryCancelDeps,
@@ -44,16 +49,19 @@ export async function retryTransfer(
   reason: string | undefined,
 ): Promise<RequestAnswer> {
   const { record, history } = await load(deps, transferId);
-  const decision = decideRetry(foldTransfer(history), record);
+  const decision = decideRetry(foldTransfer(history), record, history);
   if (!decision.ok) throw new ApiError(409, 'transfer_state', decision.reason);
+  if (decision.kind === 'republish') {
+    await publishMissing(deps, record, decision.missing, principal, reason, 'retry');
+    return { transfer_id: transferId, generation: record.generation };
+  }
   const status: TransferRecordStatus = decision.kind === 'retry' ? 'active' : 'cancelling';
   const next = await openGeneration(deps, record, status);
-  const context = eventContext(transferId, next.generation, principal);
-  const event =
+  const missing: MissingRequest =
     decision.kind === 'retry'
-      ? newEvent('transfer.retry_requested', context, { step: decision.step, ...reasonOf(reason) }, now(deps))
-      : newEvent('transfer.cancel_requested', context, reasonOf(reason), now(deps));
-  await deps.publish(event);
+      ? { type: 'transfer.retry_requested', step: decision.step }
+      : { type: 'transfer.cancel_requested' };
+  await publishRequest(deps, next, missing, principal, reason, 'retry');
   deps.logger.info(
     { transfer_id: transferId, generation: next.generation, actor: principal.tokenId, kind: decision.kind },
     decision.kind === 'retry' ? `retry of ${decision.step} requested` : 'cancel requested again',
@@ -65,7 +73,10 @@ export async function retryTransfer(
  * POST /v1/transfers/{id}/cancel: allowed unless the transfer is cancelling or cancelled. The
  * record becomes `cancelling` at generation + 1 (one compare-and-set: forward work stops before
  * its next write), then `transfer.cancel_requested` is published. A completed transfer's serials
- * are reserved again first (409 naming them if another transfer holds one meanwhile).
+ * are taken back first: the record becomes `reclaiming` (its serials count as held again, so no
+ * new transfer can take them meanwhile), the serials are reserved at generation + 1, then the
+ * record becomes `cancelling`; if another transfer holds one of them, the record is `completed`
+ * again and the answer is 409 (how many, and which transfers hold them).
  */
 export async function cancelTransfer(
   deps: RetryCancelDeps,
@@ -74,33 +85,28 @@ export async function cancelTransfer(
   reason: string | undefined,
 ): Promise<RequestAnswer> {
   const { record, history } = await load(deps, transferId);
-  const decision = decideCancel(foldTransfer(history), record, history);
-  if (!decision.ok) throw new ApiError(409, 'transfer_state', decision.reason);
+  const decision = decideCancel(foldTransfer(history), record, history, now(deps));
+  if (!decision.ok) {
+    throw new ApiError(
+      409,
+      'transfer_state',
+      decision.reason,
+      {},
+      decision.retryAfterSeconds === undefined ? {} : { 'retry-after': String(decision.retryAfterSeconds) },
+    );
+  }
 
   if (decision.kind === 'republish') {
-    const context = eventContext(transferId, record.generation, principal);
-    await deps.publish(newEvent('transfer.cancel_requested', context, reasonOf(reason), now(deps)));
+    await publishMissing(deps, record, { type: 'transfer.cancel_requested' }, principal, reason, 'cancel');
     return { transfer_id: transferId, generation: record.generation };
   }
 
-  const reservedAgain = decision.reserveAgain ? await reserveAgain(deps, record) : undefined;
-  let next: TransferRecord;
-  try {
-    next = await openGeneration(deps, record, 'cancelling');
-  } catch (error) {
-    if (reservedAgain !== undefined) {
-      const undo = new Undo();
-      undo.push('release the serials reserved again', () =>
-        deps.reservations.release(transferId, reservedAgain),
-      );
-      await undo.run(deps.logger, { transfer_id: transferId });
-    }
-    throw error;
-  }
+  const next = decision.reserveAgain
+    ? await reclaimAndCancel(deps, record)
+    : await openGeneration(deps, record, 'cancelling');
   // From here the record says cancelling: if the publish fails, asking again publishes it
   // (decideCancel's `republish`), so nothing is undone.
-  const context = eventContext(transferId, next.generation, principal);
-  await deps.publish(newEvent('transfer.cancel_requested', context, reasonOf(reason), now(deps)));
+  await publishRequest(deps, next, { type: 'transfer.cancel_requested' }, principal, reason, 'cancel');
   deps.logger.info(
     { transfer_id: transferId, generation: next.generation, actor: principal.tokenId },
     'cancel requested',
@@ -108,21 +114,80 @@ export async function cancelTransfer(
   return { transfer_id: transferId, generation: next.generation };
 }
 
-/** Reserves a completed transfer's serials again (409 naming those another transfer took); the digests. */
-async function reserveAgain(deps: RetryCancelDeps, record: TransferRecord): Promise<string[]> {
-  const id = record.transfer_id;
-  const manifest = await deps.manifests.get(record.manifest.ref, record.manifest.digest, id);
-  const serials = digestSerials(manifest, (serial) => deps.digester.digest(serial));
-  const digests = serials.map((serial) => serial.digest);
-  const reserved = await deps.reservations.reserve(id, digests);
-  if (!reserved.ok) {
-    throw serialsInUse(
-      serials,
-      reserved.conflicts,
+/**
+ * The cancel of a completed transfer (or the takeover of a reclaim whose request died): claims
+ * the record (`reclaiming`, one compare-and-set, so that of two cancels at once only one goes
+ * on, and its serials count as held from now on), reserves its serials at generation + 1, then
+ * moves the record to `cancelling` at generation + 1. Another transfer holding a serial: the
+ * record goes back to `completed` (only if it is still this claim) and 409. Nothing this
+ * releases can be another request's: only the keys this reserve call wrote.
+ */
+async function reclaimAndCancel(deps: RetryCancelDeps, seen: TransferRecord): Promise<TransferRecord> {
+  const id = seen.transfer_id;
+  const generation = seen.generation + 1;
+  const claimedAt = now(deps).toISOString();
+  const ours = (current: TransferRecord) =>
+    current.status === 'reclaiming' &&
+    current.generation === seen.generation &&
+    current.updated_at === claimedAt;
+  const giveBack = async () => {
+    try {
+      await deps.transfers.update(id, (current) =>
+        ours(current) ? { ...current, status: 'completed', updated_at: now(deps).toISOString() } : undefined,
+      );
+    } catch (error) {
+      // Left reclaiming: it counts as inactive once stale (RECLAIM_STALE_MS), and a later cancel
+      // (or intake's start) takes it over.
+      deps.logger.error({ transfer_id: id, err: error }, 'could not set the record back to completed');
+    }
+  };
+
+  let wrote = false;
+  let claim: Awaited<ReturnType<RetryCancelDeps['transfers']['update']>>;
+  try {
+    claim = await deps.transfers.update(id, (current) => {
+      wrote =
+        current.generation === seen.generation &&
+        current.status === seen.status &&
+        current.updated_at === seen.updated_at;
+      return wrote ? { ...current, status: 'reclaiming', updated_at: claimedAt } : undefined;
+    });
+  } catch (error) {
+    await giveBack(); // a claim whose answer was lost may have been written
+    throw error;
+  }
+  if (claim === undefined) throw notFound(`there is no transfer ${id}`);
+  if (!wrote) throw changedMeanwhile(id);
+
+  let conflicts: { digest: string; holder: string }[];
+  try {
+    const manifest = await deps.manifests.get(seen.manifest.ref, seen.manifest.digest, id);
+    const digests = digestSerials(manifest, (serial) => deps.digester.digest(serial)).map((s) => s.digest);
+    const reserved = await deps.reservations.reserve(id, digests, generation);
+    conflicts = reserved.ok ? [] : reserved.conflicts;
+  } catch (error) {
+    await giveBack();
+    throw error;
+  }
+  if (conflicts.length > 0) {
+    await giveBack();
+    throw serialsHeldElsewhere(
+      id,
+      conflicts,
       'cancelling a completed transfer takes its serials back, so that transfer must complete or be cancelled first',
     );
   }
-  return digests;
+
+  const updated_at = now(deps).toISOString();
+  const result = await deps.transfers.update(id, (current) =>
+    ours(current) ? { ...current, status: 'cancelling', generation, updated_at } : undefined,
+  );
+  if (result === undefined) throw notFound(`there is no transfer ${id}`);
+  if (result.record.status !== 'cancelling' || result.record.generation !== generation) {
+    // Another cancel took this reclaim over (it was stale): it goes on with the same serials.
+    throw changedMeanwhile(id);
+  }
+  return result.record;
 }
 
 async function load(
@@ -132,6 +197,14 @@ async function load(
   const found = await deps.transfers.get(transferId);
   if (found === undefined) throw notFound(`there is no transfer ${transferId}`);
   return { record: found.record, history: await deps.history(transferId) };
+}
+
+function changedMeanwhile(id: string): ApiError {
+  return new ApiError(
+    409,
+    'transfer_state',
+    `transfer ${id} changed while this request was handled (another retry or cancel): read its status and ask again`,
+  );
 }
 
 /**
@@ -152,24 +225,88 @@ async function openGeneration(
   );
   if (result === undefined) throw notFound(`there is no transfer ${seen.transfer_id}`);
   if (result.record.generation !== generation || result.record.status !== status) {
-    throw new ApiError(
-      409,
-      'transfer_state',
-      `transfer ${seen.transfer_id} changed while this request was handled (another retry or cancel): read its status and ask again`,
-    );
+    throw changedMeanwhile(seen.transfer_id);
   }
   return result.record;
 }
 
-/** Who an event intake publishes is from. */
-function eventContext(transferId: string, generation: number, principal: Principal) {
-  return { transferid: transferId, generation, actor: principal.tokenId, source: INTAKE_SOURCE };
+/** The request event of `missing` at the record's generation (transfer.requested: the stored one). */
+export function requestEvent(
+  record: TransferRecord,
+  missing: MissingRequest,
+  actor: string,
+  reason: string | undefined,
+  at: Date,
+): IntercoEvent {
+  const context = {
+    transferid: record.transfer_id,
+    generation: record.generation,
+    actor,
+    source: INTAKE_SOURCE,
+  };
+  switch (missing.type) {
+    case 'transfer.requested':
+      return record.requested_event;
+    case 'transfer.retry_requested':
+      return newEvent('transfer.retry_requested', context, { step: missing.step, ...reasonOf(reason) }, at);
+    case 'transfer.cancel_requested':
+      return newEvent('transfer.cancel_requested', context, reasonOf(reason), at);
+  }
+}
+
+/**
+ * Publishes the request event of a record that has just moved to a new generation. NATS not
+ * answering: 503 saying the request is recorded and that repeating it finishes it (the repeat
+ * finds the record moved and its event missing, and publishes it: `republish`).
+ */
+async function publishRequest(
+  deps: RetryCancelDeps,
+  record: TransferRecord,
+  missing: MissingRequest,
+  principal: Principal,
+  reason: string | undefined,
+  action: Action,
+): Promise<void> {
+  try {
+    await deps.publish(requestEvent(record, missing, principal.tokenId, reason, now(deps)));
+  } catch (error) {
+    if (!isInfrastructureError(error)) throw error;
+    deps.logger.warn(
+      { transfer_id: record.transfer_id, generation: record.generation, err: error },
+      `the ${action} is recorded but its event could not be published`,
+    );
+    throw new ApiError(
+      503,
+      'unavailable',
+      `the ${action} of transfer ${record.transfer_id} is recorded (generation ${record.generation}), but the message bus did not take its event just now: repeat this request to finish it`,
+      { transfer_id: record.transfer_id, generation: record.generation },
+      { 'retry-after': '5' },
+      { cause: error },
+    );
+  }
+}
+
+/** Publishes a request event the record holds and the stream lacks (same generation, same message id). */
+async function publishMissing(
+  deps: RetryCancelDeps,
+  record: TransferRecord,
+  missing: MissingRequest,
+  principal: Principal,
+  reason: string | undefined,
+  action: Action,
+): Promise<void> {
+  deps.logger.warn(
+    {
+      transfer_id: record.transfer_id,
+      generation: record.generation,
+      type: missing.type,
+      actor: principal.tokenId,
+    },
+    `${missing.type} was missing from the stream: published (asked by a ${action})`,
+  );
+  await publishRequest(deps, record, missing, principal, reason, action);
 }
 
 function reasonOf(reason: string | undefined): { reason?: string } {
   return reason === undefined ? {} : { reason };
-}
-
-function now(deps: RetryCancelDeps): Date {
-  return (deps.now ?? (() => new Date()))();
 }

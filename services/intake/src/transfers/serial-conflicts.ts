@@ -46,3 +46,25 @@ export function serialsInUse(
     { serials: named, count, held_by: [...holders] },
   );
 }
+
+/**
+ * The 409 for serials of an existing transfer that another active transfer holds (a cancel of a
+ * completed transfer taking its serials back): how many, and the transfers holding them (at
+ * most 100), never the serials themselves (the caller of a cancel did not send them).
+ */
+export function serialsHeldElsewhere(
+  transferId: string,
+  conflicts: readonly { digest: string; holder: string }[],
+  advice: string,
+): ApiError {
+  const count = new Set(conflicts.map((conflict) => conflict.digest)).size;
+  const holders = [...new Set(conflicts.map((conflict) => conflict.holder))];
+  const shown = holders.slice(0, MAX_SERIALS_NAMED);
+  const more = holders.length > shown.length ? ` (the first ${shown.length} are listed)` : '';
+  return new ApiError(
+    409,
+    'serials_in_use',
+    `${count} serial${count === 1 ? '' : 's'} of transfer ${transferId} ${count === 1 ? 'is' : 'are'} in another active transfer now (held_by${more}): ${advice}`,
+    { count, held_by: shown },
+  );
+}

@@ -18,6 +18,8 @@ import {
 import type { ChunkingLimits, InstanceRegistry } from '@interco/erpnext';
 import type { Logger } from '@interco/service';
 import { ApiError } from '../errors/api-error.js';
+import { isInfrastructureError } from '../errors/infrastructure.js';
+import { now } from './clock.js';
 import { checkInstancesExist } from './instances-exist.js';
 import { requestedEventData, serialCount } from './requested-event.js';
 import { digestSerials, serialsInUse } from './serial-conflicts.js';
@@ -56,8 +58,13 @@ export const INTAKE_SOURCE = 'interco/intake';
  * intake that stopped before publishing; another body: 409), the serials
  * are reserved (409 naming those another active transfer holds), the manifest is stored sealed,
  * the record is created (status active, generation 1, the chunking limits fixed), and
- * `transfer.requested` is published. A failure after the claim undoes what was done, in reverse,
- * so nothing stays half-written; the error is thrown on (an infrastructure error becomes a 503).
+ * `transfer.requested` is published. A failure after the claim and before the record exists
+ * undoes what was done, in reverse, so nothing stays half-written; the error is thrown on (an
+ * infrastructure error becomes a 503). Once the record exists nothing is undone (its event may
+ * be on the stream, and a step acting on it, even when the publish said otherwise): a publish
+ * that fails and cannot be found on the stream answers 503 `accepted, unconfirmed` with the
+ * transfer id; the same request with the same Idempotency-Key (or a retry of the transfer)
+ * publishes the stored event, and intake's start does so for any transfer left that way.
  */
 export async function submitTransfer(
   deps: SubmitDeps,
@@ -83,6 +90,7 @@ export async function submitTransfer(
     );
   }
 
+  let event: EventOf<'transfer.requested'>;
   try {
     const serials = digestSerials(request, (serial) => deps.digester.digest(serial));
     const reserved = await deps.reservations.reserve(
@@ -100,7 +108,7 @@ export async function submitTransfer(
     const manifest = await deps.manifests.put(transferId, request);
     undo.push('delete the manifest', () => deps.manifests.delete(manifest.ref));
 
-    const event = newEvent(
+    event = newEvent(
       'transfer.requested',
       { transferid: transferId, generation: 1, actor, source: INTAKE_SOURCE },
       requestedEventData(request, manifest),
@@ -109,17 +117,48 @@ export async function submitTransfer(
     // Pushed first: a create whose answer was lost may have written the record.
     undo.push('delete the record', () => deps.transfers.delete(transferId));
     await deps.transfers.create(transferRecord(deps, request, event, digest));
-
-    await publishOnce(deps, event);
-    log.info(
-      { items: request.items.length, serials: serialCount(request), instances: event.data.instances },
-      'transfer requested',
-    );
-    return { transfer_id: transferId, replayed: false };
   } catch (error) {
     await undo.run(log, { transfer_id: transferId });
     throw error;
   }
+
+  // The record exists: from here nothing is undone.
+  try {
+    await publishOnce(deps, event);
+  } catch (error) {
+    if (!isInfrastructureError(error)) throw error;
+    log.warn(
+      { err: error },
+      'transfer recorded, but transfer.requested could not be confirmed on the stream',
+    );
+    throw acceptedUnconfirmed(transferId, idempotencyKey !== undefined, error);
+  }
+  log.info(
+    { items: request.items.length, serials: serialCount(request), instances: event.data.instances },
+    'transfer requested',
+  );
+  return { transfer_id: transferId, replayed: false };
+}
+
+/**
+ * The 503 of a transfer whose record exists but whose `transfer.requested` could not be
+ * confirmed on the stream: it may have started or not. It carries the transfer id; repeating
+ * the request with the same Idempotency-Key answers that transfer and publishes its event if the
+ * stream lacks it (without a key, a repeat would make a second transfer: its serials are held
+ * by this one, so it would be refused; POST .../retry publishes the event instead).
+ */
+function acceptedUnconfirmed(transferId: string, withKey: boolean, cause: unknown): ApiError {
+  const finish = withKey
+    ? 'repeat this request with the same Idempotency-Key to complete it'
+    : `do not send the request again (that would be another transfer): POST /v1/transfers/${transferId}/retry completes it`;
+  return new ApiError(
+    503,
+    'unavailable',
+    `transfer ${transferId} is accepted, but the message bus did not confirm its start just now: ${finish}`,
+    { transfer_id: transferId },
+    { 'retry-after': '5' },
+    { cause },
+  );
 }
 
 function transferRecord(
@@ -231,8 +270,4 @@ async function republish(deps: SubmitDeps, event: EventOf<'transfer.requested'>)
     'transfer.requested was missing from the stream: published',
   );
   await deps.publish(event);
-}
-
-function now(deps: SubmitDeps): Date {
-  return (deps.now ?? (() => new Date()))();
 }

@@ -41,10 +41,42 @@ describe('submitTransfer', () => {
     expect(deps.reserved.size).toBe(4);
   });
 
-  it('undoes everything, in reverse, when the publish fails (NATS down), and throws that error', async () => {
+  it('undoes nothing once the record exists: a publish that fails (NATS down) answers 503 accepted-unconfirmed with the transfer id', async () => {
     const deps = fakeDeps({
       publish: async () => {
         throw new TimeoutError();
+      },
+    });
+    const error = await rejection(submitTransfer(deps, request(), WRITER, 'key-1'));
+    expect(error).toBeInstanceOf(ApiError);
+    const [id] = [...deps.records.keys()];
+    expect((error as ApiError).status).toBe(503);
+    expect((error as ApiError).headers).toEqual({ 'retry-after': '5' });
+    expect((error as ApiError).body()).toEqual({
+      error: 'unavailable',
+      message: `transfer ${id} is accepted, but the message bus did not confirm its start just now: repeat this request with the same Idempotency-Key to complete it`,
+      transfer_id: id,
+    });
+    expect((error as ApiError).cause).toBeInstanceOf(TimeoutError);
+    // no undo: no record.delete, manifest.delete, release or key.release
+    expect(deps.calls).toEqual(['key.claim', 'reserve', 'manifest.put', 'record.create']);
+    expect([deps.records.size, deps.manifestsStored.size, deps.reserved.size, deps.keys.size]).toEqual([
+      1, 1, 4, 1,
+    ]);
+  });
+
+  it('undoes everything, in reverse, when the record cannot be created (NATS down), and throws that error', async () => {
+    const base = fakeDeps();
+    const deps = fakeDeps({
+      transfers: {
+        ...base.transfers,
+        create: async () => {
+          throw new TimeoutError();
+        },
+        delete: async (id) => {
+          deps.calls.push('record.delete');
+          await base.transfers.delete(id);
+        },
       },
     });
     const error = await rejection(submitTransfer(deps, request(), WRITER, 'key-1'));
@@ -53,15 +85,12 @@ describe('submitTransfer', () => {
       'key.claim',
       'reserve',
       'manifest.put',
-      'record.create',
       'record.delete',
       'manifest.delete',
       'release',
       'key.release',
     ]);
-    expect([deps.records.size, deps.manifestsStored.size, deps.reserved.size, deps.keys.size]).toEqual([
-      0, 0, 0, 0,
-    ]);
+    expect([deps.manifestsStored.size, deps.reserved.size, deps.keys.size]).toEqual([0, 0, 0]);
   });
 
   it('keeps the transfer when the publish failed but the event landed (a lost answer)', async () => {
