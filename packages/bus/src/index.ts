@@ -6,6 +6,7 @@ export {
   durableConsumerConfig,
   ensureDurableConsumer,
 } from './nats/durable-consumer.js';
+export { natsUnavailable } from './nats/nats-unavailable.js';
 export * from './step-runtime/index.js';
 export {
   type ClaimResult,

@@ -1,15 +1,9 @@
-import { type DemoSites, demoSites, demoTransfer, forwardContext } from '@interco/bus/test-support';
+import { demoSitesForFile, demoTransfer, forwardContext, receiveInA } from '@interco/bus/test-support';
 import { findByMarker, insertOnce, MARKER_FIELDNAME, marker } from '@interco/erpnext';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dnA } from './step.js';
 
-let sites: DemoSites;
-beforeAll(async () => {
-  sites = await demoSites();
-});
-afterAll(async () => {
-  await sites?.close();
-});
+const sites = demoSitesForFile();
 
 describe('dn-a against the simulator', () => {
   it('is the Delivery Note step in company A', () => {
@@ -17,26 +11,9 @@ describe('dn-a against the simulator', () => {
   });
 
   it('builds the chunk’s note without a price list, and ERPNext resolves the customer’s', async () => {
-    const { ctx, chunks } = forwardContext(demoTransfer(2, '4821'), sites.clients, 'a');
-    const [chunk] = chunks;
-    if (chunk === undefined) throw new Error('no chunk');
-    // The serials must be in A's stock first: receive them (no PO needed on the demo site).
-    await insertOnce(
-      sites.clients.a,
-      'Purchase Receipt',
-      {
-        supplier: 'Proveedor de Pines SA',
-        company: 'Compania A',
-        set_warehouse: 'Stores - CA',
-        items: ctx.manifest.items.map((item) => ({
-          item_code: item.item_code,
-          qty: item.serials.length,
-          rate: 10,
-          serial_no: item.serials.join('\n'),
-        })),
-      },
-      { marker: marker(ctx.transferId, 'pr_a', 0) },
-    );
+    const { ctx, chunk } = forwardContext(demoTransfer(2, '4821'), sites.clients, 'a');
+    // The serials must be in A's stock first.
+    await receiveInA(ctx);
     const body = await dnA.build(ctx, chunk);
     expect(body).not.toHaveProperty('selling_price_list');
     expect(body).toMatchObject({

@@ -1,3 +1,4 @@
+import { JetStreamApiError } from '@nats-io/jetstream';
 import { ConnectionError, TimeoutError } from '@nats-io/nats-core';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -22,17 +23,22 @@ async function post(deps: FakeDeps, authorization = 'Bearer writer') {
   });
 }
 
+/** Deps whose manifest store throws `error` when a manifest is stored. */
+function manifestPutThrowing(error: Error): FakeDeps {
+  const base = fakeDeps();
+  return fakeDeps({
+    manifests: {
+      ...base.manifests,
+      put: async () => {
+        throw error;
+      },
+    },
+  });
+}
+
 describe('infrastructure failures and bugs', () => {
   it('answers 503 with Retry-After when NATS does not answer, with everything undone', async () => {
-    const base = fakeDeps();
-    const deps = fakeDeps({
-      manifests: {
-        ...base.manifests,
-        put: async () => {
-          throw new TimeoutError();
-        },
-      },
-    });
+    const deps = manifestPutThrowing(new TimeoutError());
     const answer = await post(deps);
     expect(answer.statusCode).toBe(503);
     expect(answer.headers['retry-after']).toBe('5');
@@ -72,6 +78,26 @@ describe('infrastructure failures and bugs', () => {
       } as IntakeDeps['tokens'],
     });
     expect((await post(deps)).statusCode).toBe(503);
+  });
+
+  it('answers 503 when JetStream answers a server-side error (a stream without a leader just now)', async () => {
+    const noLeader = new JetStreamApiError({
+      code: 500,
+      err_code: 10009,
+      description: 'JetStream cluster can not handle request',
+    });
+    const answer = await post(manifestPutThrowing(noLeader));
+    expect(answer.statusCode).toBe(503);
+    expect(answer.headers['retry-after']).toBe('5');
+  });
+
+  it('answers a JetStream client error (a request Interco got wrong) as a bug: 500', async () => {
+    const badRequest = new JetStreamApiError({
+      code: 400,
+      err_code: 10052,
+      description: 'invalid stream config',
+    });
+    expect((await post(manifestPutThrowing(badRequest))).statusCode).toBe(500);
   });
 
   it('answers a bug with 500 saying nothing of it', async () => {

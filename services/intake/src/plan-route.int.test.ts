@@ -1,3 +1,4 @@
+import { DEMO_TRANSFER_PARTIES } from '@interco/bus/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestIntake, type TestIntake } from './test-support/harness.js';
 import { uniquePrefix } from './test-support/requests.js';
@@ -21,14 +22,9 @@ afterAll(async () => {
 function planBody() {
   const prefix = uniquePrefix();
   return {
+    ...DEMO_TRANSFER_PARTIES,
     company_a_instance_id: 1,
     company_b_instance_id: 2,
-    supplier: 'Proveedor de Pines SA',
-    company_a_name: 'Compania A',
-    company_b_customer_name: 'Compania B',
-    company_a_supplier_name: 'Compania A',
-    company_a_warehouse: 'Stores - CA',
-    company_b_warehouse: 'Stores - CB',
     items: [{ item_code: 'PIN-001', qty: 2, rate: '10.50', serials: [`${prefix}-1`, `${prefix}-2`] }],
   };
 }

@@ -1,23 +1,14 @@
-import { StepFailure } from '@interco/bus';
-import { type DemoSites, demoSites, demoTransfer, forwardContext } from '@interco/bus/test-support';
+import { demoSitesForFile, demoTransfer, forwardContext, stepFailure } from '@interco/bus/test-support';
 import { insertOnce, MARKER_FIELDNAME, marker } from '@interco/erpnext';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { poA } from './step.js';
 
-let sites: DemoSites;
-beforeAll(async () => {
-  sites = await demoSites();
-});
-afterAll(async () => {
-  await sites?.close();
-});
+const sites = demoSitesForFile();
 
 describe('po-a against the simulator', () => {
   it('passes the preflight on the demo sites and builds the chunk’s order', async () => {
-    const { ctx, chunks } = forwardContext(demoTransfer(2, '4801'), sites.clients, 'a');
+    const { ctx, chunk } = forwardContext(demoTransfer(2, '4801'), sites.clients, 'a');
     await expect(poA.before?.(ctx)).resolves.toBeUndefined();
-    const [chunk] = chunks;
-    if (chunk === undefined) throw new Error('no chunk');
     const body = await poA.build(ctx, chunk);
     expect(body).toMatchObject({
       supplier: 'Proveedor de Pines SA',
@@ -36,12 +27,7 @@ describe('po-a against the simulator', () => {
       company_b_warehouse: 'Almacen Inexistente - CB',
     });
     const { ctx } = forwardContext(manifest, sites.clients, 'a');
-    const error = await poA.before?.(ctx).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(StepFailure);
-    const messages = (error as StepFailure).messages;
+    const { messages } = await stepFailure(poA.before?.(ctx));
     expect(
       messages.some((m) => m.startsWith('company A (company-a): ') && m.includes('Compania Fantasma')),
     ).toBe(true);
@@ -51,9 +37,7 @@ describe('po-a against the simulator', () => {
   });
 
   it('does not run the preflight again once the order of chunk 0 exists', async () => {
-    const { ctx, chunks } = forwardContext(demoTransfer(1, '4803'), sites.clients, 'a');
-    const [chunk] = chunks;
-    if (chunk === undefined) throw new Error('no chunk');
+    const { ctx, chunk } = forwardContext(demoTransfer(1, '4803'), sites.clients, 'a');
     await insertOnce(sites.clients.a, 'Purchase Order', await poA.build(ctx, chunk), {
       marker: marker(ctx.transferId, 'po_a', 0),
     });

@@ -1,16 +1,9 @@
-import { StepFailure } from '@interco/bus';
-import { type DemoSites, demoSites, demoTransfer, forwardContext } from '@interco/bus/test-support';
+import { demoSitesForFile, demoTransfer, forwardContext, stepFailure } from '@interco/bus/test-support';
 import { buildPurchaseOrder, insertOnce, MARKER_FIELDNAME, marker } from '@interco/erpnext';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { prA } from './step.js';
 
-let sites: DemoSites;
-beforeAll(async () => {
-  sites = await demoSites();
-});
-afterAll(async () => {
-  await sites?.close();
-});
+const sites = demoSitesForFile();
 
 describe('pr-a against the simulator', () => {
   it('is the Purchase Receipt step in company A', () => {
@@ -18,9 +11,7 @@ describe('pr-a against the simulator', () => {
   });
 
   it('receives against the chunk’s submitted order, found by its marker', async () => {
-    const { ctx, chunks } = forwardContext(demoTransfer(2, '4811'), sites.clients, 'a');
-    const [chunk] = chunks;
-    if (chunk === undefined) throw new Error('no chunk');
+    const { ctx, chunk } = forwardContext(demoTransfer(2, '4811'), sites.clients, 'a');
     const { doc: po } = await insertOnce(
       sites.clients.a,
       'Purchase Order',
@@ -44,15 +35,9 @@ describe('pr-a against the simulator', () => {
   });
 
   it('fails naming the marker when the chunk has no submitted order', async () => {
-    const { ctx, chunks } = forwardContext(demoTransfer(1, '4812'), sites.clients, 'a');
-    const [chunk] = chunks;
-    if (chunk === undefined) throw new Error('no chunk');
-    const error = await prA.build(ctx, chunk).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(StepFailure);
+    const { ctx, chunk } = forwardContext(demoTransfer(1, '4812'), sites.clients, 'a');
+    const error = await stepFailure(prA.build(ctx, chunk));
     expect(error).toMatchObject({ retryable: true, chunk: 0 });
-    expect((error as StepFailure).messages[0]).toContain(marker(ctx.transferId, 'po_a', 0));
+    expect(error.messages[0]).toContain(marker(ctx.transferId, 'po_a', 0));
   });
 });

@@ -1,16 +1,15 @@
-import { StepFailure } from '@interco/bus';
-import { type DemoSites, demoSites, demoTransfer, forwardContext } from '@interco/bus/test-support';
+import {
+  demoSitesForFile,
+  demoTransfer,
+  forwardContext,
+  receiveInA,
+  stepFailure,
+} from '@interco/bus/test-support';
 import { buildDeliveryNote, insertOnce, MARKER_FIELDNAME, marker } from '@interco/erpnext';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { companyB, prB } from './step.js';
 
-let sites: DemoSites;
-beforeAll(async () => {
-  sites = await demoSites();
-});
-afterAll(async () => {
-  await sites?.close();
-});
+const sites = demoSitesForFile();
 
 describe('pr-b against the simulator', () => {
   it('is the Purchase Receipt step in company B', () => {
@@ -18,26 +17,9 @@ describe('pr-b against the simulator', () => {
   });
 
   it('names A’s delivery note of the chunk and resolves company B from B’s warehouse', async () => {
-    const { ctx, chunks } = forwardContext(demoTransfer(2, '4831'), sites.clients, 'b');
-    const [chunk] = chunks;
-    if (chunk === undefined) throw new Error('no chunk');
+    const { ctx, chunk } = forwardContext(demoTransfer(2, '4831'), sites.clients, 'b');
     // A's receipt then delivery note of the chunk.
-    await insertOnce(
-      sites.clients.a,
-      'Purchase Receipt',
-      {
-        supplier: 'Proveedor de Pines SA',
-        company: 'Compania A',
-        set_warehouse: 'Stores - CA',
-        items: ctx.manifest.items.map((item) => ({
-          item_code: item.item_code,
-          qty: item.serials.length,
-          rate: 10,
-          serial_no: item.serials.join('\n'),
-        })),
-      },
-      { marker: marker(ctx.transferId, 'pr_a', 0) },
-    );
+    await receiveInA(ctx);
     const { doc: dn } = await insertOnce(
       sites.clients.a,
       'Delivery Note',
@@ -72,15 +54,9 @@ describe('pr-b against the simulator', () => {
   });
 
   it('fails naming the marker when A has no delivery note for the chunk', async () => {
-    const { ctx, chunks } = forwardContext(demoTransfer(1, '4833'), sites.clients, 'b');
-    const [chunk] = chunks;
-    if (chunk === undefined) throw new Error('no chunk');
-    const error = await prB.build(ctx, chunk).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(StepFailure);
+    const { ctx, chunk } = forwardContext(demoTransfer(1, '4833'), sites.clients, 'b');
+    const error = await stepFailure(prB.build(ctx, chunk));
     expect(error).toMatchObject({ retryable: true, chunk: 0 });
-    expect((error as StepFailure).messages[0]).toContain(marker(ctx.transferId, 'dn_a', 0));
+    expect(error.messages[0]).toContain(marker(ctx.transferId, 'dn_a', 0));
   });
 });

@@ -7,29 +7,12 @@
  * forward write still running finishes first), renewed right before each cancel, and publishes
  * the outcome.
  */
-import type { IntercoEvent } from '@interco/contracts';
 import { cancelOnce, type ErpnextClient, markedDocuments, marker } from '@interco/erpnext';
-import type { Logger } from '@interco/service';
-import type { TransferRecord } from '../stores/transfer-record.schema.js';
-import { loadTransfer, type ManifestReader } from './chunks.js';
-import type { StepDefinition } from './definition.js';
-import type { DocumentRef, RecordReader, RunProgress } from './forward.js';
-import type { Heartbeat } from './heartbeat.js';
 import { LeaseLostError } from './step-errors.js';
+import { beforeChunk, type DocumentRef, documentRef, loadRunTransfer, type StepRun } from './step-run.js';
 
-export interface CompensationRun {
-  definition: StepDefinition;
-  event: IntercoEvent;
-  record: TransferRecord;
+export interface CompensationRun extends StepRun {
   client: ErpnextClient;
-  transfers: RecordReader;
-  manifests: ManifestReader;
-  heartbeat: Pick<Heartbeat, 'lost'>;
-  /** Right before each write: renews the lease, or throws LeaseLostError. */
-  beforeWrite: () => Promise<void>;
-  leaseKey: string;
-  logger: Logger;
-  progress: RunProgress;
 }
 
 export type CompensationOutcome =
@@ -38,13 +21,10 @@ export type CompensationOutcome =
 
 export async function runCompensation(run: CompensationRun): Promise<CompensationOutcome> {
   const { definition, record, client, logger } = run;
-  const { manifest, chunks } = await loadTransfer(run.manifests, record);
-  run.progress.manifest = manifest;
+  const { chunks } = await loadRunTransfer(run);
   const documents: DocumentRef[] = [];
   for (const chunk of chunks) {
-    run.progress.chunk = chunk.index;
-    if (run.heartbeat.lost) throw new LeaseLostError(run.leaseKey);
-    const stop = await stillCancelling(run);
+    const stop = await beforeChunk(run, chunk, 'cancelling');
     if (stop !== undefined) return { kind: 'stopped', reason: stop };
     const found = await markedDocuments(
       client,
@@ -53,12 +33,7 @@ export async function runCompensation(run: CompensationRun): Promise<Compensatio
       { includeCancelled: true },
     );
     for (const doc of found) {
-      const ref: DocumentRef = {
-        doctype: definition.doctype,
-        name: doc.name,
-        chunk: chunk.index,
-        serial_count: chunk.serialCount,
-      };
+      const ref = documentRef(run, doc.name, chunk);
       if (doc.docstatus === 2) {
         logger.info({ chunk: chunk.index, document: doc.name }, `${definition.doctype} already cancelled`);
         documents.push(ref);
@@ -83,15 +58,4 @@ export async function runCompensation(run: CompensationRun): Promise<Compensatio
   }
   delete run.progress.chunk;
   return { kind: 'cancelled', documents };
-}
-
-async function stillCancelling(run: CompensationRun): Promise<string | undefined> {
-  const current = await run.transfers.get(run.record.transfer_id);
-  if (current === undefined) return 'the transfer record is gone';
-  const { status, generation } = current.record;
-  if (generation !== run.event.generation) {
-    return `the transfer moved to generation ${generation} (this compensation is generation ${run.event.generation})`;
-  }
-  if (status !== 'cancelling') return `the transfer is ${status}`;
-  return undefined;
 }

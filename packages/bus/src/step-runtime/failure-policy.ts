@@ -12,7 +12,7 @@
  * | ErpnextError conflict (read again and retry)            | nak with backoff                                                    |
  * | TransientStepError (e.g. preflight could not read)      | nak with backoff                                                    |
  * | NATS unavailable (natsUnavailable: timeout, connection  | nak with backoff, logged as a transient failure (no stack)          |
- * |   closed or draining, no responders, JetStream 503)     |                                                                     |
+ * |   closed or draining, no responders, JetStream 5xx)     |                                                                     |
  * | StoreError conflict (kept losing a compare-and-set)     | nak with backoff                                                    |
  * | anything else (a bug)                                   | nak with backoff, logged with its stack                             |
  * | any of the above past the time budget                   | failed, retryable                                                   |
@@ -27,16 +27,8 @@
  */
 import type { WaitingReason as WaitingReasonSchema } from '@interco/contracts';
 import { ErpnextError, MarkerError } from '@interco/erpnext';
-import { JetStreamApiError } from '@nats-io/jetstream';
-import {
-  ClosedConnectionError,
-  ConnectionError,
-  DrainingConnectionError,
-  NoRespondersError,
-  RequestError,
-  TimeoutError,
-} from '@nats-io/nats-core';
 import type { Static } from '@sinclair/typebox';
+import { natsUnavailable } from '../nats/nats-unavailable.js';
 import { StoreError } from '../stores/store-error.js';
 import { EventTooLargeError } from '../stream/event-publisher.js';
 import { type BackoffOptions, backoffDelay, leaseHeldDelay } from './backoff.js';
@@ -143,52 +135,6 @@ export function failureAction(input: FailurePolicyInput): FailureAction {
   };
   return { action: 'nak', delayMs, waiting, error: info };
 }
-
-/**
- * Whether an error is the kind of thing NATS says while the server is down, restarting or out of
- * reach: a request timed out, the connection is closed or draining (or failed), nobody answered
- * (`no responders`, which JetStream reports as "jetstream is not enabled"), or JetStream answered
- * 503. Looks through `cause` (a few levels). These are ordinary transient failures, not bugs:
- * retried with backoff, logged as a warning without a stack.
- */
-export function natsUnavailable(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    if (
-      current instanceof TimeoutError ||
-      current instanceof ClosedConnectionError ||
-      current instanceof DrainingConnectionError ||
-      current instanceof ConnectionError ||
-      current instanceof NoRespondersError ||
-      current instanceof RequestError ||
-      NATS_UNAVAILABLE_NAMES.has(current.name)
-    ) {
-      return true;
-    }
-    // A pull that lost its server: heartbeats missed, or a 503/408 status (JetStreamStatusError,
-    // not exported by the library: known by its name and code).
-    if (current.name === 'JetStreamError' && /heartbeats missed/i.test(current.message)) return true;
-    if (current.name === 'JetStreamStatusError') {
-      const code = (current as Error & { code?: unknown }).code;
-      if (code === 503 || code === 408) return true;
-    }
-    if (current instanceof JetStreamApiError && current.status === 503) return true;
-    current = current.cause;
-  }
-  return false;
-}
-
-/** The same errors by name (a second copy of the library would fail `instanceof`). */
-const NATS_UNAVAILABLE_NAMES: ReadonlySet<string> = new Set([
-  'TimeoutError',
-  'ClosedConnectionError',
-  'DrainingConnectionError',
-  'ConnectionError',
-  'NoResponders',
-  'NoRespondersError',
-  'RequestError',
-  'JetStreamNotEnabled',
-]);
 
 /** A stored record or manifest that no retry can read: invalid, tampered with, or missing. */
 export function isProblemStoreError(error: unknown): error is StoreError {

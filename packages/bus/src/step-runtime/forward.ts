@@ -7,7 +7,6 @@
  * read once more: a cancel that came in meanwhile means no `done` (the compensation finds the
  * documents by their markers). The caller holds the lease and publishes the outcome.
  */
-import type { DocumentRef as DocumentRefSchema, IntercoEvent, TransferRequest } from '@interco/contracts';
 import {
   DocumentBuildError,
   type ErpnextClient,
@@ -15,44 +14,21 @@ import {
   insertOnce,
   marker,
 } from '@interco/erpnext';
-import type { Logger } from '@interco/service';
-import type { Static } from '@sinclair/typebox';
-import type { TransferRecord } from '../stores/transfer-record.schema.js';
-import { loadTransfer, type ManifestReader } from './chunks.js';
-import type { ForwardContext, StepDefinition } from './definition.js';
-import type { Heartbeat } from './heartbeat.js';
-import { LeaseLostError, StepFailure } from './step-errors.js';
+import type { ForwardContext } from './definition.js';
+import { StepFailure } from './step-errors.js';
+import {
+  beforeChunk,
+  type DocumentRef,
+  documentRef,
+  loadRunTransfer,
+  type StepRun,
+  stopReason,
+} from './step-run.js';
 
-export type DocumentRef = Static<typeof DocumentRefSchema>;
-
-export interface RecordReader {
-  get(id: string): Promise<{ record: TransferRecord } | undefined>;
-}
-
-export interface ForwardRun {
-  definition: StepDefinition;
-  event: IntercoEvent;
-  record: TransferRecord;
+export interface ForwardRun extends StepRun {
   firstDelivery: boolean;
   clients: { a: ErpnextClient; b: ErpnextClient };
-  transfers: RecordReader;
-  manifests: ManifestReader;
-  heartbeat: Pick<Heartbeat, 'lost'>;
-  /** Right before each write: renews the lease, or throws LeaseLostError. */
-  beforeWrite: () => Promise<void>;
-  leaseKey: string;
-  logger: Logger;
   now: () => Date;
-  /**
-   * Updated as the run goes: the chunk being worked on (for the failure's ErrorInfo), and the
-   * manifest once loaded (its serials are taken out of ERPNext's messages before they are published).
-   */
-  progress: RunProgress;
-}
-
-export interface RunProgress {
-  chunk?: number;
-  manifest?: TransferRequest;
 }
 
 export type ForwardOutcome =
@@ -62,8 +38,7 @@ export type ForwardOutcome =
 
 export async function runForward(run: ForwardRun): Promise<ForwardOutcome> {
   const { definition, record, logger } = run;
-  const { manifest, chunks } = await loadTransfer(run.manifests, record);
-  run.progress.manifest = manifest;
+  const { manifest, chunks } = await loadRunTransfer(run);
   const client = run.clients[definition.instance];
   const ctx: ForwardContext = {
     transferId: record.transfer_id,
@@ -78,9 +53,7 @@ export async function runForward(run: ForwardRun): Promise<ForwardOutcome> {
 
   const documents: DocumentRef[] = [];
   for (const chunk of chunks) {
-    run.progress.chunk = chunk.index;
-    if (run.heartbeat.lost) throw new LeaseLostError(run.leaseKey);
-    const stop = await stillActive(run);
+    const stop = await beforeChunk(run, chunk, 'active');
     if (stop !== undefined) return { kind: 'stopped', reason: stop };
     let body: Record<string, unknown>;
     try {
@@ -111,17 +84,12 @@ export async function runForward(run: ForwardRun): Promise<ForwardOutcome> {
       },
       `${definition.doctype} of chunk ${chunk.index}: ${result.outcome}`,
     );
-    documents.push({
-      doctype: definition.doctype,
-      name: result.doc.name,
-      chunk: chunk.index,
-      serial_count: chunk.serialCount,
-    });
+    documents.push(documentRef(run, result.doc.name, chunk));
   }
   delete run.progress.chunk;
   // A cancel may have come in while the last write ran: then the transfer is no longer this
   // run's to finish, and `done` would move it forward after the cancel.
-  const cancelled = await stillActive(run);
+  const cancelled = await stopReason(run, 'active');
   if (cancelled !== undefined) {
     logger.info(
       { documents: documents.length, reason: cancelled },
@@ -130,16 +98,4 @@ export async function runForward(run: ForwardRun): Promise<ForwardOutcome> {
     return { kind: 'stopped', reason: cancelled };
   }
   return { kind: 'done', documents };
-}
-
-/** undefined while forward work may go on; else why it stops. */
-async function stillActive(run: ForwardRun): Promise<string | undefined> {
-  const current = await run.transfers.get(run.record.transfer_id);
-  if (current === undefined) return 'the transfer record is gone';
-  const { status, generation } = current.record;
-  if (status !== 'active') return `the transfer is ${status}`;
-  if (generation !== run.event.generation) {
-    return `the transfer moved to generation ${generation} (this run is generation ${run.event.generation})`;
-  }
-  return undefined;
 }

@@ -27,6 +27,7 @@ import {
 } from '@interco/contracts';
 import type { ErpnextClient } from '@interco/erpnext';
 import type { Logger } from '@interco/service';
+import { natsUnavailable } from '../nats/nats-unavailable.js';
 import type { StoreError } from '../stores/store-error.js';
 import type { TransferRecord } from '../stores/transfer-record.schema.js';
 import { EventTooLargeError } from '../stream/event-publisher.js';
@@ -38,13 +39,14 @@ import { type Decision, decide, needsHistory } from './decide.js';
 import type { StepDefinition } from './definition.js';
 import { type ErrorInfo, errorInfo } from './error-info.js';
 import { stepEvent, transferCancelled } from './events.js';
-import { failureAction, isProblemStoreError, natsUnavailable } from './failure-policy.js';
-import { type RecordReader, type RunProgress, runForward } from './forward.js';
+import { failureAction, isProblemStoreError } from './failure-policy.js';
+import { runForward } from './forward.js';
 import { heartbeatInterval, startHeartbeat } from './heartbeat.js';
 import { inputRole } from './inputs.js';
 import { errorFields } from './log-error.js';
 import { SerialRedactor } from './redact-serials.js';
 import { LeaseLostError } from './step-errors.js';
+import type { RecordReader, RunProgress, StepRun } from './step-run.js';
 
 /** The message as the handler uses it (a JetStream JsMsg fits). */
 export interface InputMessage {
@@ -223,27 +225,26 @@ async function work(
       return;
     }
     heartbeat.attach(lease);
-    const alive = {
-      get lost() {
-        return heartbeat.lost || rt.killed();
+    const run: StepRun = {
+      definition,
+      event,
+      record,
+      transfers: rt.transfers,
+      manifests: rt.manifests,
+      heartbeat: {
+        get lost() {
+          return heartbeat.lost || rt.killed();
+        },
       },
+      beforeWrite,
+      leaseKey,
+      logger,
+      progress,
     };
 
     if (compensating) {
       logger.info({}, `cancelling the ${definition.doctype} documents`);
-      const outcome = await runCompensation({
-        definition,
-        event,
-        record,
-        client: own.client,
-        transfers: rt.transfers,
-        manifests: rt.manifests,
-        heartbeat: alive,
-        beforeWrite,
-        leaseKey,
-        logger,
-        progress,
-      });
+      const outcome = await runCompensation({ ...run, client: own.client });
       if (outcome.kind === 'stopped') {
         logger.info({ reason: outcome.reason }, 'compensation stopped');
         ack(rt, msg);
@@ -283,21 +284,7 @@ async function work(
       { first_delivery: decision.firstDelivery, role: decision.role },
       `making the ${definition.doctype} documents`,
     );
-    const outcome = await runForward({
-      definition,
-      event,
-      record,
-      firstDelivery: decision.firstDelivery,
-      clients,
-      transfers: rt.transfers,
-      manifests: rt.manifests,
-      heartbeat: alive,
-      beforeWrite,
-      leaseKey,
-      logger,
-      now: rt.now,
-      progress,
-    });
+    const outcome = await runForward({ ...run, firstDelivery: decision.firstDelivery, clients, now: rt.now });
     if (outcome.kind === 'stopped') {
       logger.info({ reason: outcome.reason }, 'forward work stopped');
       ack(rt, msg);

@@ -22,7 +22,6 @@ export {
   type Waiting,
   waitingReason,
 } from './failure-policy.js';
-export type { DocumentRef } from './forward.js';
 export { LEASE_MARGIN_MS } from './handler.js';
 export {
   consumerName,
@@ -41,6 +40,7 @@ export {
   stepServiceConfig,
 } from './service.js';
 export { LeaseLostError, StepFailure, type StepFailureOptions, TransientStepError } from './step-errors.js';
+export type { DocumentRef } from './step-run.js';
 export {
   DEFAULT_ACK_WAIT_MS,
   DEFAULT_STEP_CONCURRENCY,

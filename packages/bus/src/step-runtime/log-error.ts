@@ -7,9 +7,9 @@
  * field, `messages` and `exception` included.
  */
 import { ErpnextError, MarkerError } from '@interco/erpnext';
+import { natsUnavailable } from '../nats/nats-unavailable.js';
 import { StoreError } from '../stores/store-error.js';
 import { EventTooLargeError } from '../stream/event-publisher.js';
-import { natsUnavailable } from './failure-policy.js';
 import { LeaseLostError, StepFailure, TransientStepError } from './step-errors.js';
 
 export function errorFields(error: unknown): Record<string, unknown> {

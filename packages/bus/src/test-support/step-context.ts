@@ -1,121 +1,30 @@
 /**
- * A ForwardContext for a step definition's tests: the demo sites of the ERPNext simulator (marker
- * field installed), a transfer between them, and a transfer record as intake would store it.
- * The four step services' tests share it (`@interco/bus/test-support`).
+ * What a step definition's tests need beyond the demo sites (`demo-sites.ts`): a ForwardContext
+ * for a transfer between them (`demo-transfer.ts`) recorded as intake would
+ * (`requested-transfer.ts`), the documents an earlier step leaves, and the StepFailure a step
+ * throws. The four step services' tests share it (`@interco/bus/test-support`).
  */
-import { newEvent, newTransferId, type TransferRequest, validateTransferRequest } from '@interco/contracts';
-import {
-  chunkingFingerprint,
-  chunkTransfer,
-  type DocumentChunk,
-  ErpnextClient,
-  prepareInstance,
-  resolveChunkingLimits,
-} from '@interco/erpnext';
-import { type RunningSite, type Simulator, startSimulator } from '@interco/erpnext-sim';
+import type { TransferRequest } from '@interco/contracts';
+import { chunkTransfer, type DocumentChunk, type ErpnextClient, insertOnce, marker } from '@interco/erpnext';
 import { createLogger } from '@interco/service';
 import type { ForwardContext } from '../step-runtime/definition.js';
-import type { TransferRecord } from '../stores/transfer-record.schema.js';
+import { StepFailure } from '../step-runtime/step-errors.js';
+import { requestedTransfer } from './requested-transfer.js';
 
-export interface DemoSites {
-  sim: Simulator;
-  a: RunningSite;
-  b: RunningSite;
-  clients: { a: ErpnextClient; b: ErpnextClient };
-  close(): Promise<void>;
-}
-
-export async function demoSites(options: { prepare?: boolean } = {}): Promise<DemoSites> {
-  const sim = await startSimulator({ sites: 'demo', inspection: true });
-  const a = sim.sites.find((site) => site.name === 'company-a');
-  const b = sim.sites.find((site) => site.name === 'company-b');
-  if (a === undefined || b === undefined) throw new Error('the demo sites are missing');
-  const client = (id: string, site: RunningSite) =>
-    new ErpnextClient({ id, name: id, base_url: site.url, api_key: site.apiKey, api_secret: site.apiSecret });
-  const clients = { a: client('company-a', a), b: client('company-b', b) };
-  if (options.prepare !== false) {
-    await prepareInstance(clients.a);
-    await prepareInstance(clients.b);
-  }
-  return {
-    sim,
-    a,
-    b,
-    clients,
-    async close() {
-      await clients.a.close();
-      await clients.b.close();
-      await sim.close();
-    },
-  };
-}
-
-/** A transfer between the demo sites: `perItem` serials of PIN-001 and PIN-002. */
-export function demoTransfer(
-  perItem: number,
-  prefix: string,
-  more: Record<string, unknown> = {},
-): TransferRequest {
-  const result = validateTransferRequest({
-    company_a_instance_id: 'company-a',
-    company_b_instance_id: 'company-b',
-    supplier: 'Proveedor de Pines SA',
-    company_a_name: 'Compania A',
-    company_b_customer_name: 'Compania B',
-    company_a_supplier_name: 'Compania A',
-    company_a_warehouse: 'Stores - CA',
-    company_b_warehouse: 'Stores - CB',
-    items: ['PIN-001', 'PIN-002'].map((item_code, n) => ({
-      item_code,
-      qty: perItem,
-      rate: '10.50',
-      transfer_rate: '12.25',
-      serials: Array.from({ length: perItem }, (_, i) => `${prefix}${n}${String(i).padStart(6, '0')}`),
-    })),
-    ...more,
-  });
-  if (!result.ok) throw new Error(`invalid test transfer: ${JSON.stringify(result.problems.slice(0, 3))}`);
-  return result.value;
-}
-
+/**
+ * The context a step's `before` and `build` get for `manifest`, acting on `instance`, with a new
+ * transfer recorded as intake would (nothing is stored); the manifest's chunks, and the first
+ * (the only one of a small transfer).
+ */
 export function forwardContext(
   manifest: TransferRequest,
   clients: { a: ErpnextClient; b: ErpnextClient },
   instance: 'a' | 'b',
-): { ctx: ForwardContext; chunks: DocumentChunk[] } {
-  const transferId = newTransferId();
-  const limits = resolveChunkingLimits({});
-  const serials = manifest.items.reduce((sum, item) => sum + item.serials.length, 0);
-  const requested = newEvent(
-    'transfer.requested',
-    { transferid: transferId, generation: 1, actor: 'tok_test', source: 'interco/intake' },
-    {
-      manifest: { ref: transferId, digest: `sha256:${'0'.repeat(64)}` },
-      instances: { a: manifest.company_a_instance_id, b: manifest.company_b_instance_id },
-      companies: {
-        a: manifest.company_a_name,
-        b_customer_in_a: manifest.company_b_customer_name,
-        a_supplier_in_b: manifest.company_a_supplier_name,
-      },
-      supplier: manifest.supplier,
-      warehouses: { a: manifest.company_a_warehouse, b: manifest.company_b_warehouse },
-      counts: { items: manifest.items.length, serials },
-    },
-  );
-  const record: TransferRecord = {
-    transfer_id: transferId,
-    status: 'active',
-    generation: 1,
-    created_at: requested.time,
-    updated_at: requested.time,
-    actor: 'tok_test',
-    request_digest: `sha256:${'1'.repeat(64)}`,
-    manifest: requested.data.manifest,
-    chunking: { limits: { ...limits }, fingerprint: chunkingFingerprint(limits) },
-    instances: requested.data.instances,
-    counts: requested.data.counts,
-    requested_event: requested,
-  };
+): { ctx: ForwardContext; chunks: DocumentChunk[]; chunk: DocumentChunk } {
+  const { transferId, record } = requestedTransfer(manifest);
+  const chunks = chunkTransfer(manifest, record.chunking.limits);
+  const [chunk] = chunks;
+  if (chunk === undefined) throw new Error('the transfer has no chunk');
   return {
     ctx: {
       transferId,
@@ -126,6 +35,41 @@ export function forwardContext(
       today: new Date().toISOString().slice(0, 10),
       logger: createLogger('step-test', { level: 'silent' }),
     },
-    chunks: chunkTransfer(manifest, limits),
+    chunks,
+    chunk,
   };
+}
+
+/**
+ * The transfer's serials in A's stock, as pr_a leaves them: a submitted Purchase Receipt in A of
+ * every serial of the manifest, with pr_a's marker of chunk 0 (the demo site needs no order).
+ */
+export async function receiveInA(ctx: ForwardContext): Promise<void> {
+  await insertOnce(
+    ctx.clients.a,
+    'Purchase Receipt',
+    {
+      supplier: ctx.manifest.supplier,
+      company: ctx.manifest.company_a_name,
+      set_warehouse: ctx.manifest.company_a_warehouse,
+      items: ctx.manifest.items.map((item) => ({
+        item_code: item.item_code,
+        qty: item.serials.length,
+        rate: 10,
+        serial_no: item.serials.join('\n'),
+      })),
+    },
+    { marker: marker(ctx.transferId, 'pr_a', 0) },
+  );
+}
+
+/** The StepFailure a step's `before` or `build` rejects with; anything else fails the test. */
+export async function stepFailure(work: Promise<unknown> | undefined): Promise<StepFailure> {
+  try {
+    await work;
+  } catch (error) {
+    if (error instanceof StepFailure) return error;
+    throw error;
+  }
+  throw new Error('expected a StepFailure, but the step went through');
 }

@@ -1,6 +1,6 @@
-import { type EventOf, newEvent, newTransferId, type TransferRequest } from '@interco/contracts';
-import { chunkingFingerprint, resolveChunkingLimits } from '@interco/erpnext';
+import { type EventOf, newTransferId, type TransferRequest } from '@interco/contracts';
 import type { TransferRecord } from '../stores/transfer-record.schema.js';
+import { requestedTransfer } from './requested-transfer.js';
 
 /** A valid normalized request with `serials` serials over `items` items (for store tests). */
 export function sampleRequest(serials = 3, items = 1, serialPrefix = 'SN'): TransferRequest {
@@ -27,36 +27,12 @@ export function sampleRequest(serials = 3, items = 1, serialPrefix = 'SN'): Tran
   };
 }
 
+/** The `transfer.requested` of `sampleRequest()`. */
 export function sampleRequestedEvent(transferId: string = newTransferId()): EventOf<'transfer.requested'> {
-  return newEvent(
-    'transfer.requested',
-    { transferid: transferId, generation: 1, actor: 'tok_test', source: 'interco/intake' },
-    {
-      manifest: { ref: `t_manifests/${transferId}`, digest: `sha256:${'0'.repeat(64)}` },
-      instances: { a: 'erp-a', b: 'erp-b' },
-      companies: { a: 'Company A', b_customer_in_a: 'Company B', a_supplier_in_b: 'Company A' },
-      supplier: 'Supplier A',
-      warehouses: { a: 'Stores - A', b: 'Stores - B' },
-      counts: { items: 1, serials: 3 },
-    },
-  );
+  return requestedTransfer(sampleRequest(), { transferId }).requested;
 }
 
+/** The record of `sampleRequest()`, as intake would store it. */
 export function sampleRecord(transferId: string = newTransferId()): TransferRecord {
-  const limits = resolveChunkingLimits({});
-  const event = sampleRequestedEvent(transferId);
-  return {
-    transfer_id: transferId,
-    status: 'active',
-    generation: 1,
-    created_at: event.time,
-    updated_at: event.time,
-    actor: 'tok_test',
-    request_digest: `sha256:${'1'.repeat(64)}`,
-    manifest: event.data.manifest,
-    chunking: { limits: { ...limits }, fingerprint: chunkingFingerprint(limits) },
-    instances: { a: 'erp-a', b: 'erp-b' },
-    counts: { items: 1, serials: 3 },
-    requested_event: event,
-  };
+  return requestedTransfer(sampleRequest(), { transferId }).record;
 }

@@ -1,26 +1,13 @@
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../config/config-error.js';
 import { createLogger } from '../logging/logger.js';
+import { logLines } from '../test-support/log-lines.js';
 import { runMain } from './run-main.js';
 import { onShutdown } from './shutdown.js';
 
 // The signal used by the tests: emitting a real SIGTERM on the test process would reach the test
 // runner's own handlers.
 const SIGNAL = 'SIGUSR2';
-
-function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        if (line !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
-      }
-      callback();
-    },
-  });
-  return { lines, destination, messages: () => lines.map((line) => line.msg) };
-}
 
 function deferred() {
   let resolve: () => void = () => {};
@@ -53,7 +40,7 @@ describe('onShutdown', () => {
   });
 
   it('runs stop once with the signal, logs it, then exits 0', async () => {
-    const out = capture();
+    const out = logLines();
     const exit = vi.fn();
     const stop = vi.fn(async () => {});
     dispose = onShutdown(createLogger('t', { destination: out.destination }), stop, {
@@ -85,7 +72,7 @@ describe('onShutdown', () => {
 
   it('exits 1 when stop does not finish within the timeout', async () => {
     vi.useFakeTimers();
-    const out = capture();
+    const out = logLines();
     const exit = vi.fn();
     dispose = onShutdown(createLogger('t', { destination: out.destination }), () => new Promise(() => {}), {
       exit,
@@ -101,7 +88,7 @@ describe('onShutdown', () => {
   });
 
   it('exits 1 when stop fails, logging the error', async () => {
-    const out = capture();
+    const out = logLines();
     const exit = vi.fn();
     dispose = onShutdown(
       createLogger('t', { destination: out.destination }),
@@ -144,7 +131,7 @@ describe('runMain', () => {
   });
 
   it('logs the problems of a ConfigError without a stack, and exits 2', async () => {
-    const out = capture();
+    const out = logLines();
     const exit = vi.fn();
     runMain(
       'po-a',
@@ -167,7 +154,7 @@ describe('runMain', () => {
   });
 
   it('logs any other error as fatal with its stack, and exits 1', async () => {
-    const out = capture();
+    const out = logLines();
     const exit = vi.fn();
     runMain(
       'po-a',

@@ -1,23 +1,10 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { logLines } from '../test-support/log-lines.js';
 import { createLogger } from './logger.js';
-
-function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        if (line !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
-      }
-      callback();
-    },
-  });
-  return { lines, destination, text: () => JSON.stringify(lines) };
-}
 
 describe('createLogger', () => {
   it('writes JSON lines with the service, the level name, an ISO time and the message', () => {
-    const out = capture();
+    const out = logLines();
     createLogger('po-a', { destination: out.destination }).info({ transfer_id: 'tr_1' }, 'started');
     expect(out.lines).toHaveLength(1);
     const [line] = out.lines;
@@ -28,7 +15,7 @@ describe('createLogger', () => {
   });
 
   it('logs from the level given and above (info by default)', () => {
-    const out = capture();
+    const out = logLines();
     const logger = createLogger('po-a', { destination: out.destination });
     logger.debug('hidden');
     logger.warn('shown');
@@ -38,7 +25,7 @@ describe('createLogger', () => {
   });
 
   it('redacts credentials at the top and one level down', () => {
-    const out = capture();
+    const out = logLines();
     createLogger('intake', { destination: out.destination }).info(
       {
         authorization: 'Bearer itk_top',
@@ -63,7 +50,7 @@ describe('createLogger', () => {
   });
 
   it('redacts request authorization and cookie headers', () => {
-    const out = capture();
+    const out = logLines();
     createLogger('intake', { destination: out.destination }).info(
       { req: { method: 'POST', headers: { authorization: 'Bearer itk_abc', cookie: 'sid=1', host: 'x' } } },
       'request',
@@ -75,7 +62,7 @@ describe('createLogger', () => {
   });
 
   it('redacts serials, also inside items', () => {
-    const out = capture();
+    const out = logLines();
     createLogger('po-a', { destination: out.destination }).info(
       {
         serials: ['PIN-0001'],
@@ -96,7 +83,7 @@ describe('createLogger', () => {
   });
 
   it('redacts extra paths given', () => {
-    const out = capture();
+    const out = logLines();
     createLogger('po-a', { destination: out.destination, redact: ['body.pin'] }).info(
       { body: { pin: '1234', other: 'ok' } },
       'body',
@@ -105,7 +92,7 @@ describe('createLogger', () => {
   });
 
   it('serializes errors under err with their message and stack', () => {
-    const out = capture();
+    const out = logLines();
     createLogger('po-a', { destination: out.destination }).error({ err: new Error('boom') }, 'failed');
     expect(out.lines[0]?.err).toMatchObject({ type: 'Error', message: 'boom' });
     expect(String((out.lines[0]?.err as { stack?: unknown } | undefined)?.stack)).toContain('boom');

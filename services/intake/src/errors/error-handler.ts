@@ -1,8 +1,8 @@
+import { natsUnavailable } from '@interco/bus';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { JsonBodyError } from '../http/json-body.js';
 import { RequestValidationError } from '../http/validation.js';
 import { ApiError, invalidRequest, unavailable } from './api-error.js';
-import { isInfrastructureError } from './infrastructure.js';
 
 /** How a 400 names the part of the request that did not pass its schema. */
 const PARTS: Readonly<Record<string, string>> = {
@@ -64,7 +64,7 @@ export function toApiError(error: unknown, request: FastifyRequest): ApiError | 
         : { line: error.syntax.line, column: error.syntax.column, position: error.syntax.position },
     );
   }
-  if (isInfrastructureError(error)) {
+  if (natsUnavailable(error)) {
     // Not "nothing was changed": the steps that cannot be undone answer their own 503 (a retry
     // or cancel recorded but not published, a transfer accepted but not confirmed), and the
     // others are undone or repeatable.

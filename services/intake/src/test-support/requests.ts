@@ -1,4 +1,8 @@
-/** Transfer request bodies for the tests: the plan's shape, with serials unique per call. */
+/**
+ * Transfer request bodies for the tests: the plan's shape (the demo sites' names), with serials
+ * unique per call.
+ */
+import { DEMO_TRANSFER_PARTIES } from '@interco/bus/test-support';
 
 let counter = 0;
 
@@ -22,14 +26,9 @@ export function transferBody(options: RequestOptions = {}): Record<string, unkno
   const prefix = options.prefix ?? uniquePrefix();
   const perItem = options.perItem ?? 2;
   return {
+    ...DEMO_TRANSFER_PARTIES,
     company_a_instance_id: options.a ?? 'erp-a',
     company_b_instance_id: options.b ?? 'erp-b',
-    supplier: 'Proveedor de Pines SA',
-    company_a_name: 'Compania A',
-    company_b_customer_name: 'Compania B',
-    company_a_supplier_name: 'Compania A',
-    company_a_warehouse: 'Stores - CA',
-    company_b_warehouse: 'Stores - CB',
     items: [1, 2].map((n) => ({
       item_code: `PIN-00${n}`,
       qty: perItem,

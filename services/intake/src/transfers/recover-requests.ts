@@ -7,22 +7,16 @@
  * `reclaiming` by a cancel that died is set back to `completed`. Terminal records (completed,
  * cancelled) cost one KV read each; the others one history read.
  */
-import type { TransferRecord, TransferStore } from '@interco/bus';
-import { foldTransfer, type IntercoEvent } from '@interco/contracts';
-import type { Logger } from '@interco/service';
+import type { TransferRecord } from '@interco/bus';
+import { foldTransfer } from '@interco/contracts';
 import { now } from './clock.js';
 import { missingRequest, reclaimIsStale } from './decide-retry-cancel.js';
-import { requestEvent } from './retry-cancel.js';
+import { type RequestDeps, requestEvent, undoReclaim } from './request-events.js';
 import { INTAKE_SOURCE } from './submit-transfer.js';
 
-export interface RecoverDeps {
+export interface RecoverDeps extends RequestDeps {
   /** Every transfer id with a record (TransferStore's bucket keys). */
   readonly ids: () => Promise<AsyncIterable<string>>;
-  readonly transfers: Pick<TransferStore, 'get' | 'update'>;
-  readonly history: (transferId: string) => Promise<IntercoEvent[]>;
-  readonly publish: (event: IntercoEvent) => Promise<unknown>;
-  readonly logger: Logger;
-  readonly now?: () => Date;
 }
 
 export interface RecoverSummary {
@@ -85,16 +79,8 @@ async function recoverOne(deps: RecoverDeps, id: string, summary: RecoverSummary
 }
 
 async function undoStaleReclaim(deps: RecoverDeps, seen: TransferRecord): Promise<boolean> {
-  const at = now(deps);
-  if (!reclaimIsStale(seen, at)) return false;
-  let wrote = false;
-  await deps.transfers.update(seen.transfer_id, (current) => {
-    wrote =
-      current.status === 'reclaiming' &&
-      current.generation === seen.generation &&
-      current.updated_at === seen.updated_at;
-    return wrote ? { ...current, status: 'completed', updated_at: at.toISOString() } : undefined;
-  });
+  if (!reclaimIsStale(seen, now(deps))) return false;
+  const wrote = await undoReclaim(deps, seen);
   if (wrote) {
     deps.logger.warn(
       { transfer_id: seen.transfer_id, generation: seen.generation },

@@ -1,31 +1,23 @@
 import type { Principal } from '@interco/auth';
-import type {
-  ManifestStore,
-  SerialDigester,
-  SerialReservations,
-  TransferRecord,
-  TransferRecordStatus,
-  TransferStore,
+import {
+  type ManifestStore,
+  natsUnavailable,
+  type SerialDigester,
+  type SerialReservations,
+  type TransferRecord,
+  type TransferRecordStatus,
 } from '@interco/bus';
-import { foldTransfer, type IntercoEvent, newEvent } from '@interco/contracts';
-import type { Logger } from '@interco/service';
+import { foldTransfer, type IntercoEvent } from '@interco/contracts';
 import { ApiError, notFound } from '../errors/api-error.js';
-import { isInfrastructureError } from '../errors/infrastructure.js';
 import { now } from './clock.js';
 import { decideCancel, decideRetry, type MissingRequest } from './decide-retry-cancel.js';
+import { isReclaim, type Reclaim, type RequestDeps, requestEvent, undoReclaim } from './request-events.js';
 import { digestSerials, serialsHeldElsewhere } from './serial-conflicts.js';
-import { INTAKE_SOURCE } from './submit-transfer.js';
 
-export interface RetryCancelDeps {
-  readonly transfers: Pick<TransferStore, 'get' | 'update'>;
+export interface RetryCancelDeps extends RequestDeps {
   readonly manifests: Pick<ManifestStore, 'get'>;
   readonly reservations: Pick<SerialReservations, 'reserve' | 'release'>;
   readonly digester: Pick<SerialDigester, 'digest'>;
-  /** The transfer's events in stream order (readTransferHistory). */
-  readonly history: (transferId: string) => Promise<IntercoEvent[]>;
-  readonly publish: (event: IntercoEvent) => Promise<unknown>;
-  readonly logger: Logger;
-  readonly now?: () => Date;
 }
 
 export interface RequestAnswer {
@@ -34,7 +26,12 @@ export interface RequestAnswer {
   generation: number;
 }
 
-type Action = 'retry' | 'cancel';
+/** Who asked for a retry or a cancel, and why. */
+interface Asked {
+  action: 'retry' | 'cancel';
+  principal: Principal;
+  reason: string | undefined;
+}
 
 /**
  * POST /v1/transfers/{id}/retry: a failed transfer re-drives its failed step, one whose cancel
@@ -48,11 +45,12 @@ export async function retryTransfer(
   principal: Principal,
   reason: string | undefined,
 ): Promise<RequestAnswer> {
+  const asked: Asked = { action: 'retry', principal, reason };
   const { record, history } = await load(deps, transferId);
   const decision = decideRetry(foldTransfer(history), record, history);
   if (!decision.ok) throw new ApiError(409, 'transfer_state', decision.reason);
   if (decision.kind === 'republish') {
-    await publishMissing(deps, record, decision.missing, principal, reason, 'retry');
+    await publishMissing(deps, record, decision.missing, asked);
     return { transfer_id: transferId, generation: record.generation };
   }
   const status: TransferRecordStatus = decision.kind === 'retry' ? 'active' : 'cancelling';
@@ -61,7 +59,7 @@ export async function retryTransfer(
     decision.kind === 'retry'
       ? { type: 'transfer.retry_requested', step: decision.step }
       : { type: 'transfer.cancel_requested' };
-  await publishRequest(deps, next, missing, principal, reason, 'retry');
+  await publishRequest(deps, next, missing, asked);
   deps.logger.info(
     { transfer_id: transferId, generation: next.generation, actor: principal.tokenId, kind: decision.kind },
     decision.kind === 'retry' ? `retry of ${decision.step} requested` : 'cancel requested again',
@@ -84,6 +82,7 @@ export async function cancelTransfer(
   principal: Principal,
   reason: string | undefined,
 ): Promise<RequestAnswer> {
+  const asked: Asked = { action: 'cancel', principal, reason };
   const { record, history } = await load(deps, transferId);
   const decision = decideCancel(foldTransfer(history), record, history, now(deps));
   if (!decision.ok) {
@@ -97,7 +96,7 @@ export async function cancelTransfer(
   }
 
   if (decision.kind === 'republish') {
-    await publishMissing(deps, record, { type: 'transfer.cancel_requested' }, principal, reason, 'cancel');
+    await publishMissing(deps, record, { type: 'transfer.cancel_requested' }, asked);
     return { transfer_id: transferId, generation: record.generation };
   }
 
@@ -106,7 +105,7 @@ export async function cancelTransfer(
     : await openGeneration(deps, record, 'cancelling');
   // From here the record says cancelling: if the publish fails, asking again publishes it
   // (decideCancel's `republish`), so nothing is undone.
-  await publishRequest(deps, next, { type: 'transfer.cancel_requested' }, principal, reason, 'cancel');
+  await publishRequest(deps, next, { type: 'transfer.cancel_requested' }, asked);
   deps.logger.info(
     { transfer_id: transferId, generation: next.generation, actor: principal.tokenId },
     'cancel requested',
@@ -125,16 +124,10 @@ export async function cancelTransfer(
 async function reclaimAndCancel(deps: RetryCancelDeps, seen: TransferRecord): Promise<TransferRecord> {
   const id = seen.transfer_id;
   const generation = seen.generation + 1;
-  const claimedAt = now(deps).toISOString();
-  const ours = (current: TransferRecord) =>
-    current.status === 'reclaiming' &&
-    current.generation === seen.generation &&
-    current.updated_at === claimedAt;
+  const ours: Reclaim = { transfer_id: id, generation: seen.generation, updated_at: now(deps).toISOString() };
   const giveBack = async () => {
     try {
-      await deps.transfers.update(id, (current) =>
-        ours(current) ? { ...current, status: 'completed', updated_at: now(deps).toISOString() } : undefined,
-      );
+      await undoReclaim(deps, ours);
     } catch (error) {
       // Left reclaiming: it counts as inactive once stale (RECLAIM_STALE_MS), and a later cancel
       // (or intake's start) takes it over.
@@ -150,7 +143,7 @@ async function reclaimAndCancel(deps: RetryCancelDeps, seen: TransferRecord): Pr
         current.generation === seen.generation &&
         current.status === seen.status &&
         current.updated_at === seen.updated_at;
-      return wrote ? { ...current, status: 'reclaiming', updated_at: claimedAt } : undefined;
+      return wrote ? { ...current, status: 'reclaiming', updated_at: ours.updated_at } : undefined;
     });
   } catch (error) {
     await giveBack(); // a claim whose answer was lost may have been written
@@ -180,7 +173,7 @@ async function reclaimAndCancel(deps: RetryCancelDeps, seen: TransferRecord): Pr
 
   const updated_at = now(deps).toISOString();
   const result = await deps.transfers.update(id, (current) =>
-    ours(current) ? { ...current, status: 'cancelling', generation, updated_at } : undefined,
+    isReclaim(current, ours) ? { ...current, status: 'cancelling', generation, updated_at } : undefined,
   );
   if (result === undefined) throw notFound(`there is no transfer ${id}`);
   if (result.record.status !== 'cancelling' || result.record.generation !== generation) {
@@ -230,30 +223,6 @@ async function openGeneration(
   return result.record;
 }
 
-/** The request event of `missing` at the record's generation (transfer.requested: the stored one). */
-export function requestEvent(
-  record: TransferRecord,
-  missing: MissingRequest,
-  actor: string,
-  reason: string | undefined,
-  at: Date,
-): IntercoEvent {
-  const context = {
-    transferid: record.transfer_id,
-    generation: record.generation,
-    actor,
-    source: INTAKE_SOURCE,
-  };
-  switch (missing.type) {
-    case 'transfer.requested':
-      return record.requested_event;
-    case 'transfer.retry_requested':
-      return newEvent('transfer.retry_requested', context, { step: missing.step, ...reasonOf(reason) }, at);
-    case 'transfer.cancel_requested':
-      return newEvent('transfer.cancel_requested', context, reasonOf(reason), at);
-  }
-}
-
 /**
  * Publishes the request event of a record that has just moved to a new generation. NATS not
  * answering: 503 saying the request is recorded and that repeating it finishes it (the repeat
@@ -263,14 +232,12 @@ async function publishRequest(
   deps: RetryCancelDeps,
   record: TransferRecord,
   missing: MissingRequest,
-  principal: Principal,
-  reason: string | undefined,
-  action: Action,
+  { action, principal, reason }: Asked,
 ): Promise<void> {
   try {
     await deps.publish(requestEvent(record, missing, principal.tokenId, reason, now(deps)));
   } catch (error) {
-    if (!isInfrastructureError(error)) throw error;
+    if (!natsUnavailable(error)) throw error;
     deps.logger.warn(
       { transfer_id: record.transfer_id, generation: record.generation, err: error },
       `the ${action} is recorded but its event could not be published`,
@@ -291,22 +258,16 @@ async function publishMissing(
   deps: RetryCancelDeps,
   record: TransferRecord,
   missing: MissingRequest,
-  principal: Principal,
-  reason: string | undefined,
-  action: Action,
+  asked: Asked,
 ): Promise<void> {
   deps.logger.warn(
     {
       transfer_id: record.transfer_id,
       generation: record.generation,
       type: missing.type,
-      actor: principal.tokenId,
+      actor: asked.principal.tokenId,
     },
-    `${missing.type} was missing from the stream: published (asked by a ${action})`,
+    `${missing.type} was missing from the stream: published (asked by a ${asked.action})`,
   );
-  await publishRequest(deps, record, missing, principal, reason, action);
-}
-
-function reasonOf(reason: string | undefined): { reason?: string } {
-  return reason === undefined ? {} : { reason };
+  await publishRequest(deps, record, missing, asked);
 }

@@ -2,6 +2,7 @@ import type { Principal } from '@interco/auth';
 import {
   type IdempotencyStore,
   type ManifestStore,
+  natsUnavailable,
   requestDigest,
   type SerialDigester,
   type SerialReservations,
@@ -18,7 +19,6 @@ import {
 import type { ChunkingLimits, InstanceRegistry } from '@interco/erpnext';
 import type { Logger } from '@interco/service';
 import { ApiError } from '../errors/api-error.js';
-import { isInfrastructureError } from '../errors/infrastructure.js';
 import { now } from './clock.js';
 import { checkInstancesExist } from './instances-exist.js';
 import { requestedEventData, serialCount } from './requested-event.js';
@@ -59,11 +59,11 @@ export const INTAKE_SOURCE = 'interco/intake';
  * are reserved (409 naming those another active transfer holds), the manifest is stored sealed,
  * the record is created (status active, generation 1, the chunking limits fixed), and
  * `transfer.requested` is published. A failure after the claim and before the record exists
- * undoes what was done, in reverse, so nothing stays half-written; the error is thrown on (an
- * infrastructure error becomes a 503). Once the record exists nothing is undone (its event may
- * be on the stream, and a step acting on it, even when the publish said otherwise): a publish
- * that fails and cannot be found on the stream answers 503 `accepted, unconfirmed` with the
- * transfer id; the same request with the same Idempotency-Key (or a retry of the transfer)
+ * undoes what was done, in reverse, so nothing stays half-written; the error is thrown on (NATS
+ * not answering, `natsUnavailable`, becomes a 503). Once the record exists nothing is undone (its
+ * event may be on the stream, and a step acting on it, even when the publish said otherwise): a
+ * publish that fails and cannot be found on the stream answers 503 `accepted, unconfirmed` with
+ * the transfer id; the same request with the same Idempotency-Key (or a retry of the transfer)
  * publishes the stored event, and intake's start does so for any transfer left that way.
  */
 export async function submitTransfer(
@@ -126,7 +126,7 @@ export async function submitTransfer(
   try {
     await publishOnce(deps, event);
   } catch (error) {
-    if (!isInfrastructureError(error)) throw error;
+    if (!natsUnavailable(error)) throw error;
     log.warn(
       { err: error },
       'transfer recorded, but transfer.requested could not be confirmed on the stream',

@@ -5,6 +5,7 @@
  * `transfer.requested`), to follow its events, and to read what the sites hold.
  */
 import {
+  type EventContext,
   type EventType,
   evolve,
   type IntercoEvent,
@@ -14,17 +15,8 @@ import {
   type TransferRequest,
   type TransferState,
   transferFilter,
-  validateTransferRequest,
 } from '@interco/contracts';
-import {
-  chunkingFingerprint,
-  ErpnextClient,
-  InstanceRegistry,
-  prepared,
-  prepareInstance,
-  resolveChunkingLimits,
-  SecretBox,
-} from '@interco/erpnext';
+import { ErpnextClient, InstanceRegistry, prepared, prepareInstance, SecretBox } from '@interco/erpnext';
 import { type RunningSite, type Simulator, startSimulator } from '@interco/erpnext-sim';
 import { createLogger, type Logger } from '@interco/service';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -33,10 +25,12 @@ import { connect } from '@nats-io/transport-node';
 import type { BusNames } from '../../names.js';
 import { ManifestStore } from '../../stores/manifest-store.js';
 import { requestDigest } from '../../stores/request-digest.js';
-import type { TransferRecord } from '../../stores/transfer-record.schema.js';
+import type { TransferRecordStatus } from '../../stores/transfer-record.schema.js';
 import { TransferStore } from '../../stores/transfer-store.js';
 import { ensureStream } from '../../stream/ensure-stream.js';
 import { EventPublisher } from '../../stream/event-publisher.js';
+import { demoRequest } from '../../test-support/demo-transfer.js';
+import { requestedTransfer } from '../../test-support/requested-transfer.js';
 import type { StepDefinition } from '../definition.js';
 import { type StepWorker, startStepWorker } from '../worker.js';
 
@@ -137,28 +131,10 @@ export class PipelineHarness {
 
   /** A transfer between the demo sites: PIN-001, PIN-002 and SIM-001, `perItem` serials each. */
   manifest(perItem: number, serialPrefix: string): TransferRequest {
-    const result = validateTransferRequest({
-      company_a_instance_id: INSTANCE_A,
-      company_b_instance_id: INSTANCE_B,
-      supplier: 'Proveedor de Pines SA',
-      company_a_name: 'Compania A',
-      company_b_customer_name: 'Compania B',
-      company_a_supplier_name: 'Compania A',
-      company_a_warehouse: 'Stores - CA',
-      company_b_warehouse: 'Stores - CB',
-      items: ['PIN-001', 'PIN-002', 'SIM-001'].map((item_code, n) => ({
-        item_code,
-        qty: perItem,
-        rate: '10.50',
-        transfer_rate: '12.25',
-        serials: Array.from(
-          { length: perItem },
-          (_, i) => `${serialPrefix}${n}${String(i).padStart(8, '0')}`,
-        ),
-      })),
+    return demoRequest({
+      perItem: { 'PIN-001': perItem, 'PIN-002': perItem, 'SIM-001': perItem },
+      serial: (item, i) => `${serialPrefix}${item}${String(i).padStart(8, '0')}`,
     });
-    if (!result.ok) throw new Error(`invalid test transfer: ${JSON.stringify(result.problems.slice(0, 3))}`);
-    return result.value;
   }
 
   /**
@@ -168,39 +144,12 @@ export class PipelineHarness {
   async request(manifest: TransferRequest): Promise<{ transferId: string; events: EventRecorder }> {
     const transferId = newTransferId();
     const events = new EventRecorder(this.nc, transferFilter(transferId, this.names.subjectPrefix));
-    const stored = await this.manifests.put(transferId, manifest);
-    const limits = resolveChunkingLimits({});
-    const serials = manifest.items.reduce((sum, item) => sum + item.serials.length, 0);
-    const requested = newEvent(
-      'transfer.requested',
-      { transferid: transferId, generation: 1, actor: ACTOR, source: 'interco/intake' },
-      {
-        manifest: stored,
-        instances: { a: manifest.company_a_instance_id, b: manifest.company_b_instance_id },
-        companies: {
-          a: manifest.company_a_name,
-          b_customer_in_a: manifest.company_b_customer_name,
-          a_supplier_in_b: manifest.company_a_supplier_name,
-        },
-        supplier: manifest.supplier,
-        warehouses: { a: manifest.company_a_warehouse, b: manifest.company_b_warehouse },
-        counts: { items: manifest.items.length, serials },
-      },
-    );
-    const record: TransferRecord = {
-      transfer_id: transferId,
-      status: 'active',
-      generation: 1,
-      created_at: requested.time,
-      updated_at: requested.time,
+    const { requested, record } = requestedTransfer(manifest, {
+      transferId,
       actor: ACTOR,
-      request_digest: requestDigest(manifest),
-      manifest: stored,
-      chunking: { limits: { ...limits }, fingerprint: chunkingFingerprint(limits) },
-      instances: { a: manifest.company_a_instance_id, b: manifest.company_b_instance_id },
-      counts: { items: manifest.items.length, serials },
-      requested_event: requested,
-    };
+      manifest: await this.manifests.put(transferId, manifest),
+      requestDigest: requestDigest(manifest),
+    });
     await this.transfers.create(record);
     await this.publisher.publish(requested);
     return { transferId, events };
@@ -208,22 +157,9 @@ export class PipelineHarness {
 
   /** What intake does for a cancel: the record `cancelling` at generation + 1, then `transfer.cancel_requested`. */
   async cancel(transferId: string): Promise<number> {
-    const updated = await this.transfers.update(transferId, (record) => ({
-      ...record,
-      status: 'cancelling',
-      generation: record.generation + 1,
-      updated_at: new Date().toISOString(),
-    }));
-    if (updated === undefined) throw new Error(`no record for ${transferId}`);
-    const { generation } = updated.record;
-    await this.publisher.publish(
-      newEvent(
-        'transfer.cancel_requested',
-        { transferid: transferId, generation, actor: ACTOR, source: 'interco/intake' },
-        { reason: 'test' },
-      ),
+    return this.#nextGeneration(transferId, 'cancelling', (context) =>
+      newEvent('transfer.cancel_requested', context, { reason: 'test' }),
     );
-    return generation;
   }
 
   /** What intake's lifecycle consumer does on pr_b.done. */
@@ -233,19 +169,30 @@ export class PipelineHarness {
 
   /** What intake does for a retry of a failed step: generation + 1, then `transfer.retry_requested`. */
   async retry(transferId: string, step: Step): Promise<number> {
+    return this.#nextGeneration(transferId, undefined, (context) =>
+      newEvent('transfer.retry_requested', context, { step }),
+    );
+  }
+
+  /**
+   * The record at generation + 1 (and `status`, if given), then the request event `event` makes
+   * for that generation. Answers the generation.
+   */
+  async #nextGeneration(
+    transferId: string,
+    status: TransferRecordStatus | undefined,
+    event: (context: EventContext) => IntercoEvent,
+  ): Promise<number> {
     const updated = await this.transfers.update(transferId, (record) => ({
       ...record,
+      ...(status === undefined ? {} : { status }),
       generation: record.generation + 1,
       updated_at: new Date().toISOString(),
     }));
     if (updated === undefined) throw new Error(`no record for ${transferId}`);
     const { generation } = updated.record;
     await this.publisher.publish(
-      newEvent(
-        'transfer.retry_requested',
-        { transferid: transferId, generation, actor: ACTOR, source: 'interco/intake' },
-        { step },
-      ),
+      event({ transferid: transferId, generation, actor: ACTOR, source: 'interco/intake' }),
     );
     return generation;
   }
