@@ -1,0 +1,6 @@
+export {
+  COLLECTIONS,
+  JournalEntry,
+  SerialDocument,
+  TransferDocument,
+} from './read-model/transfer-document.schema.js';
