@@ -1,42 +1,50 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { registerAuthentication } from './auth/authenticate.js';
+import { natsUnavailable } from '@interco/bus';
+import { createApiApp, DEFAULT_BODY_LIMIT } from '@interco/http';
+import type { FastifyInstance } from 'fastify';
 import type { IntakeDeps } from './deps.js';
-import { answerFrameworkError, registerErrorHandling } from './errors/error-handler.js';
-import { registerJsonBodyParser } from './http/json-body.js';
-import './http/route-config.js';
-import { validatorCompiler } from './http/validation.js';
 import { registerAdminInstanceRoutes } from './routes/admin-instances.js';
 import { registerAdminTokenRoutes } from './routes/admin-tokens.js';
-import { registerHealthRoutes } from './routes/health.js';
-import { registerOpenApi, registerOpenApiRoute } from './routes/openapi.js';
 import { registerPlanRoute } from './routes/plan-route.js';
 import { registerTransferRoutes } from './routes/transfers.js';
 
 /** The body limit of routes that take no transfer request (admin bodies are small). */
-export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+export { DEFAULT_BODY_LIMIT };
+
+/** The API's version in the OpenAPI document. */
+export const API_VERSION = '1.0.0';
 
 /**
- * Intake's HTTP API as a fastify instance, not listening yet: every route with its TypeBox
- * schemas (the OpenAPI document is generated from them), one authentication hook (every route
- * says who may call it), one error shape. `deps` holds the stores and the stream.
+ * Intake's HTTP API as a fastify instance, not listening yet: the chassis of @interco/http
+ * (TypeBox validation, one error shape, authentication on every route, OpenAPI, health) with
+ * intake's routes. `deps` holds the stores and the stream.
  */
 export async function buildIntakeApp(deps: IntakeDeps): Promise<FastifyInstance> {
-  const app = Fastify({
-    loggerInstance: deps.logger as FastifyBaseLogger,
+  const app = await createApiApp({
+    logger: deps.logger,
+    tokens: deps.tokens,
     bodyLimit: DEFAULT_BODY_LIMIT,
-    frameworkErrors: answerFrameworkError,
+    // Not "nothing was changed": the steps that cannot be undone answer their own 503 (a retry
+    // or cancel recorded but not published, a transfer accepted but not confirmed), and the
+    // others are undone or repeatable.
+    isUnavailable: natsUnavailable,
+    unavailableMessage: 'Interco cannot reach its message bus just now: try again shortly',
+    openapi: {
+      title: 'Interco intake',
+      version: API_VERSION,
+      description:
+        'Every write of Interco: transfers (request, retry, cancel), ERPNext instances and API tokens. Every answer that is not a success has the shape {error, message, problems?}. A transfer’s status is served by the tracker.',
+      tokenScheme: true,
+      optionalBodies: [
+        { path: '/v1/transfers/{id}/retry', method: 'post' },
+        { path: '/v1/transfers/{id}/cancel', method: 'post' },
+        { path: '/v1/admin/instances/{id}/prepare', method: 'post' },
+      ],
+    },
+    health: {
+      readiness: deps.readiness,
+      readinessSummary: 'Readiness: connected to NATS, stores open, not draining',
+    },
   });
-  // The routes' schemas are TypeBox, checked by TypeBox; answers are written as the handlers make
-  // them (the response schemas document them in OpenAPI).
-  app.setValidatorCompiler(validatorCompiler());
-  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
-  registerJsonBodyParser(app);
-  registerErrorHandling(app);
-  registerAuthentication(app, deps.tokens);
-  await registerOpenApi(app);
-
-  registerHealthRoutes(app, deps);
-  registerOpenApiRoute(app);
   registerTransferRoutes(app, deps);
   registerPlanRoute(app, deps);
   registerAdminInstanceRoutes(app, deps);

@@ -1,8 +1,6 @@
 export { buildIntakeApp, DEFAULT_BODY_LIMIT } from './app.js';
-export { type RouteEntry, routeTable } from './auth/authenticate.js';
 export { type IntakeConfig, IntakeConfigSchema, loadIntakeConfig } from './config.js';
 export type { IntakeDeps, RequestCaps } from './deps.js';
-export { ApiError, ErrorBody } from './errors/api-error.js';
 export { PLAN_MESSAGE, PLAN_ROUTE } from './routes/plan-route.js';
 export { type RunningIntake, type StartIntakeOptions, startIntake } from './start-intake.js';
 export { type BodyCaps, largestQuantities, maxBodyBytes } from './transfers/body-limit.js';

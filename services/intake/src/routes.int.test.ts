@@ -1,5 +1,5 @@
+import { routeTable } from '@interco/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routeTable } from './auth/authenticate.js';
 import { startTestIntake, type TestIntake } from './test-support/harness.js';
 
 let t: TestIntake;

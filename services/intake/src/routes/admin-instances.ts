@@ -11,11 +11,11 @@ import {
   prepareInstance,
   RegistryError,
 } from '@interco/erpnext';
+import { ApiError, invalidRequest, validatorCompiler } from '@interco/http';
 import { type TSchema, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IntakeDeps } from '../deps.js';
-import { ApiError, invalidRequest } from '../errors/api-error.js';
-import { validatorCompiler } from '../http/validation.js';
+import type { IntakeErrorCode } from '../error-codes.js';
 import { checkInstancesExist } from '../transfers/instances-exist.js';
 import { AUTH_ERRORS, errorResponses, optionalBody } from './schemas.js';
 import { transferRequestRouteOptions } from './transfers.js';
@@ -112,8 +112,8 @@ const PreflightReport = Type.Object(
 /** The registry's refusals as answers; anything else is thrown on. */
 function registryAnswer(error: unknown): never {
   if (error instanceof RegistryError) {
-    if (error.kind === 'not_found') throw new ApiError(404, 'not_found', error.message);
-    if (error.kind === 'conflict') throw new ApiError(409, 'conflict', error.message);
+    if (error.kind === 'not_found') throw new ApiError<IntakeErrorCode>(404, 'not_found', error.message);
+    if (error.kind === 'conflict') throw new ApiError<IntakeErrorCode>(409, 'conflict', error.message);
     throw invalidRequest(error.problems, 'the instance is not valid: see problems (each names its path)');
   }
   throw error;

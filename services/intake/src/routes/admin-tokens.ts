@@ -1,8 +1,8 @@
 import { Scopes, TokenId, TokenStoreError, TokenSummary } from '@interco/auth';
+import { invalidRequest, notFound } from '@interco/http';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IntakeDeps } from '../deps.js';
-import { invalidRequest, notFound } from '../errors/api-error.js';
 import { AUTH_ERRORS, errorResponses } from './schemas.js';
 
 const ADMIN = { auth: { scope: 'admin' } } as const;

@@ -1,8 +1,7 @@
 import { TransferId } from '@interco/contracts';
+import type { PartValidator } from '@interco/http';
+import { ErrorBody, typeboxValidator } from '@interco/http';
 import { type TSchema, Type } from '@sinclair/typebox';
-import { ErrorBody } from '../errors/api-error.js';
-import type { PartValidator } from '../http/validation.js';
-import { typeboxValidator } from '../http/validation.js';
 
 /** What each error status means on intake's routes (the OpenAPI descriptions). */
 const ERROR_DESCRIPTIONS = {

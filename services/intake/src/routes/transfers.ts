@@ -3,13 +3,12 @@ import {
   type TransferRequest,
   TransferRequestBody,
 } from '@interco/contracts';
+import { type PartValidator, principalOf, validatorCompiler } from '@interco/http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IntakeDeps } from '../deps.js';
-import { type PartValidator, validatorCompiler } from '../http/validation.js';
 import { maxBodyBytes } from '../transfers/body-limit.js';
 import { cancelTransfer, retryTransfer } from '../transfers/retry-cancel.js';
 import { submitTransfer } from '../transfers/submit-transfer.js';
-import { principalOf } from './principal.js';
 import {
   AUTH_ERRORS,
   errorResponses,

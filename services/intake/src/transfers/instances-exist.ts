@@ -1,6 +1,7 @@
 import type { Problem, TransferRequest } from '@interco/contracts';
 import { type InstanceRegistry, RegistryError } from '@interco/erpnext';
-import { ApiError } from '../errors/api-error.js';
+import { ApiError } from '@interco/http';
+import type { IntakeErrorCode } from '../error-codes.js';
 
 const FIELDS = ['company_a_instance_id', 'company_b_instance_id'] as const;
 
@@ -25,7 +26,7 @@ export async function checkInstancesExist(
   );
   if (problems.length === 0) return;
   problems.sort((x, y) => x.path.localeCompare(y.path));
-  throw new ApiError(
+  throw new ApiError<IntakeErrorCode>(
     422,
     'unknown_instance',
     problems.length === 1

@@ -8,7 +8,8 @@ import {
   type TransferRecordStatus,
 } from '@interco/bus';
 import { foldTransfer, type IntercoEvent } from '@interco/contracts';
-import { ApiError, notFound } from '../errors/api-error.js';
+import { ApiError, notFound } from '@interco/http';
+import type { IntakeErrorCode } from '../error-codes.js';
 import { now } from './clock.js';
 import { decideCancel, decideRetry, type MissingRequest } from './decide-retry-cancel.js';
 import { isReclaim, type Reclaim, type RequestDeps, requestEvent, undoReclaim } from './request-events.js';
@@ -48,7 +49,7 @@ export async function retryTransfer(
   const asked: Asked = { action: 'retry', principal, reason };
   const { record, history } = await load(deps, transferId);
   const decision = decideRetry(foldTransfer(history), record, history);
-  if (!decision.ok) throw new ApiError(409, 'transfer_state', decision.reason);
+  if (!decision.ok) throw new ApiError<IntakeErrorCode>(409, 'transfer_state', decision.reason);
   if (decision.kind === 'republish') {
     await publishMissing(deps, record, decision.missing, asked);
     return { transfer_id: transferId, generation: record.generation };
@@ -86,7 +87,7 @@ export async function cancelTransfer(
   const { record, history } = await load(deps, transferId);
   const decision = decideCancel(foldTransfer(history), record, history, now(deps));
   if (!decision.ok) {
-    throw new ApiError(
+    throw new ApiError<IntakeErrorCode>(
       409,
       'transfer_state',
       decision.reason,
@@ -193,7 +194,7 @@ async function load(
 }
 
 function changedMeanwhile(id: string): ApiError {
-  return new ApiError(
+  return new ApiError<IntakeErrorCode>(
     409,
     'transfer_state',
     `transfer ${id} changed while this request was handled (another retry or cancel): read its status and ask again`,
@@ -242,7 +243,7 @@ async function publishRequest(
       { transfer_id: record.transfer_id, generation: record.generation, err: error },
       `the ${action} is recorded but its event could not be published`,
     );
-    throw new ApiError(
+    throw new ApiError<IntakeErrorCode>(
       503,
       'unavailable',
       `the ${action} of transfer ${record.transfer_id} is recorded (generation ${record.generation}), but the message bus did not take its event just now: repeat this request to finish it`,

@@ -1,5 +1,6 @@
 import type { TransferRequest } from '@interco/contracts';
-import { ApiError } from '../errors/api-error.js';
+import { ApiError } from '@interco/http';
+import type { IntakeErrorCode } from '../error-codes.js';
 
 /** Most serials (and holding transfers) named in one 409; the rest are counted. */
 export const MAX_SERIALS_NAMED = 100;
@@ -39,7 +40,7 @@ export function serialsInUse(
     if (holders.size < MAX_SERIALS_NAMED) holders.add(holder);
   }
   const more = count > named.length ? ` (the first ${named.length} are listed)` : '';
-  return new ApiError(
+  return new ApiError<IntakeErrorCode>(
     409,
     'serials_in_use',
     `${count} serial${count === 1 ? ' is' : 's are'} already in another active transfer${more}: a serial can be in one active transfer at a time; ${advice}`,
@@ -61,7 +62,7 @@ export function serialsHeldElsewhere(
   const holders = [...new Set(conflicts.map((conflict) => conflict.holder))];
   const shown = holders.slice(0, MAX_SERIALS_NAMED);
   const more = holders.length > shown.length ? ` (the first ${shown.length} are listed)` : '';
-  return new ApiError(
+  return new ApiError<IntakeErrorCode>(
     409,
     'serials_in_use',
     `${count} serial${count === 1 ? '' : 's'} of transfer ${transferId} ${count === 1 ? 'is' : 'are'} in another active transfer now (held_by${more}): ${advice}`,

@@ -17,8 +17,9 @@ import {
   type TransferRequest,
 } from '@interco/contracts';
 import type { ChunkingLimits, InstanceRegistry } from '@interco/erpnext';
+import { ApiError } from '@interco/http';
 import type { Logger } from '@interco/service';
-import { ApiError } from '../errors/api-error.js';
+import type { IntakeErrorCode } from '../error-codes.js';
 import { now } from './clock.js';
 import { checkInstancesExist } from './instances-exist.js';
 import { requestedEventData, serialCount } from './requested-event.js';
@@ -151,7 +152,7 @@ function acceptedUnconfirmed(transferId: string, withKey: boolean, cause: unknow
   const finish = withKey
     ? 'repeat this request with the same Idempotency-Key to complete it'
     : `do not send the request again (that would be another transfer): POST /v1/transfers/${transferId}/retry completes it`;
-  return new ApiError(
+  return new ApiError<IntakeErrorCode>(
     503,
     'unavailable',
     `transfer ${transferId} is accepted, but the message bus did not confirm its start just now: ${finish}`,
@@ -227,7 +228,7 @@ async function claimKey(
     if (claim.claimed) return undefined;
     const { existing } = claim;
     if (existing.request_digest !== value.request_digest) {
-      throw new ApiError(
+      throw new ApiError<IntakeErrorCode>(
         409,
         'idempotency_key_reused',
         'this Idempotency-Key was used before with another request body: use a new key for a new transfer',
@@ -241,7 +242,7 @@ async function claimKey(
     }
     const age = now(deps).getTime() - Date.parse(existing.created_at);
     if (attempt > 1 || !(age > STALE_CLAIM_MS)) {
-      throw new ApiError(
+      throw new ApiError<IntakeErrorCode>(
         409,
         'idempotency_key_in_progress',
         'a request with this Idempotency-Key is still being handled: try again in a moment',

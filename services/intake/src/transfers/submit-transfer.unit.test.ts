@@ -1,8 +1,8 @@
 import { requestDigest } from '@interco/bus';
 import { createTransferRequestValidator, type TransferRequest } from '@interco/contracts';
+import { ApiError } from '@interco/http';
 import { TimeoutError } from '@nats-io/nats-core';
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../errors/api-error.js';
 import { type FakeDeps, fakeDeps, WRITER } from '../test-support/fake-deps.js';
 import { transferBody } from '../test-support/requests.js';
 import { STALE_CLAIM_MS, submitTransfer } from './submit-transfer.js';

@@ -45,7 +45,7 @@ export function typeboxValidator(schema: TSchema): PartValidator {
 }
 
 /**
- * Fastify's validator compiler for intake: TypeBox schemas, checked with TypeBox's compiler (no
+ * Fastify's validator compiler of the APIs: TypeBox schemas, checked with TypeBox's compiler (no
  * coercion, no removal of fields, formats as @interco/contracts registers them); a part that does
  * not pass is a RequestValidationError listing every problem with its path. A route can give its
  * own validator for a part (`custom`), e.g. the contracts' transfer request validator, whose

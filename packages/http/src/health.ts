@@ -1,6 +1,5 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { IntakeDeps } from '../deps.js';
 
 const PUBLIC = { auth: 'public' } as const;
 
@@ -13,8 +12,19 @@ const Readiness = Type.Object(
   { additionalProperties: false },
 );
 
-/** /healthz (the process answers) and /readyz (NATS connected, stores open, not draining); no auth. */
-export function registerHealthRoutes(app: FastifyInstance, deps: Pick<IntakeDeps, 'readiness'>): void {
+/** What /readyz answers from. */
+export interface HealthOptions {
+  /** Each condition of readiness by name (e.g. `{nats: true, not_draining: true}`): ready when all hold. */
+  readonly readiness: () => Record<string, boolean>;
+  /** The summary of /readyz in the OpenAPI document: what readiness means for this service. */
+  readonly readinessSummary?: string;
+}
+
+/**
+ * /healthz (the process answers: 200 `{status: "ok"}`) and /readyz (200 `{ready: true, checks}`
+ * when every check of `options.readiness` holds, 503 `{ready: false, checks}` otherwise); no auth.
+ */
+export function registerHealthRoutes(app: FastifyInstance, options: HealthOptions): void {
   app.get(
     '/healthz',
     {
@@ -36,14 +46,14 @@ export function registerHealthRoutes(app: FastifyInstance, deps: Pick<IntakeDeps
       config: PUBLIC,
       schema: {
         operationId: 'readiness',
-        summary: 'Readiness: connected to NATS, stores open, not draining',
+        summary: options.readinessSummary ?? 'Readiness: every condition of readiness holds',
         tags: ['health'],
         security: [],
         response: { 200: Readiness, 503: Readiness },
       },
     },
     async (_request, reply) => {
-      const checks = deps.readiness();
+      const checks = options.readiness();
       const ready = Object.values(checks).every(Boolean);
       return reply.code(ready ? 200 : 503).send({ ready, checks });
     },

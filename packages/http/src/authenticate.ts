@@ -8,8 +8,8 @@ import {
   type VerifyResult,
 } from '@interco/auth';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ApiError } from '../errors/api-error.js';
-import type { RouteAuth } from '../http/route-config.js';
+import { ApiError } from './api-error.js';
+import type { RouteAuth } from './route-config.js';
 
 /** The plan's scheme: `Authorization: Token <key>`. */
 const TOKEN_SCHEME = /^token[ \t]+/i;

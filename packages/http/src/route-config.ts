@@ -1,3 +1,6 @@
+// The OpenAPI fields of a route's schema (operationId, summary, tags, security...) are
+// @fastify/swagger's augmentation of fastify's types: every API on the chassis declares them.
+/// <reference types="@fastify/swagger" preserve="true" />
 import type { Principal, Scope } from '@interco/auth';
 
 /**

@@ -19,31 +19,37 @@ export const ErrorBody = Type.Object(
 );
 export type ErrorBody = Static<typeof ErrorBody> & Record<string, unknown>;
 
-/** The codes intake answers with (besides `unauthorized` and `forbidden` from @interco/auth). */
-export type ErrorCode =
+/**
+ * The codes every API built on this chassis may answer with: the chassis' own (validation, JSON,
+ * routing, media type, body limit, 503, 500) and those of @interco/auth (401, 403). A service
+ * adds its own in a union of its own (e.g. `CommonErrorCode | 'serials_in_use'`) and throws
+ * `new ApiError<ItsCode>(...)` so its codes are checked.
+ */
+export type CommonErrorCode =
   | 'invalid_request'
   | 'malformed_json'
   | 'not_found'
   | 'method_not_allowed'
-  | 'idempotency_key_reused'
-  | 'idempotency_key_in_progress'
-  | 'serials_in_use'
-  | 'transfer_state'
-  | 'conflict'
-  | 'body_too_large'
   | 'unsupported_media_type'
-  | 'unknown_instance'
+  | 'body_too_large'
   | 'unavailable'
-  | 'internal_error';
+  | 'internal_error'
+  | 'unauthorized'
+  | 'forbidden';
 
-/** An answer that is not a success, as a value: thrown by handlers, answered by the error handler. */
-export class ApiError extends Error {
+/**
+ * An answer that is not a success, as a value: thrown by handlers (and hooks), answered by the
+ * error handler of registerErrorHandling as `status`, `headers` and body(). `Code` is the
+ * service's union of codes (any string by default).
+ */
+export class ApiError<Code extends string = string> extends Error {
   override readonly name = 'ApiError';
 
   constructor(
     readonly status: number,
-    readonly code: ErrorCode | 'unauthorized' | 'forbidden',
+    readonly code: Code,
     message: string,
+    /** More fields of the body, as the code documents them (e.g. `limit_bytes`). */
     readonly details: Readonly<Record<string, unknown>> = {},
     readonly headers: Readonly<Record<string, string>> = {},
     options?: ErrorOptions,
@@ -57,7 +63,7 @@ export class ApiError extends Error {
 }
 
 /** 400 listing every problem with its path. */
-export function invalidRequest(problems: readonly Problem[], message?: string): ApiError {
+export function invalidRequest(problems: readonly Problem[], message?: string): ApiError<'invalid_request'> {
   const count = problems.length;
   return new ApiError(
     400,
@@ -68,11 +74,12 @@ export function invalidRequest(problems: readonly Problem[], message?: string): 
   );
 }
 
-export function notFound(message: string): ApiError {
+/** 404 `not_found`. */
+export function notFound(message: string): ApiError<'not_found'> {
   return new ApiError(404, 'not_found', message);
 }
 
-/** 503 with Retry-After: what intake depends on (NATS, its stores) cannot be reached now. */
-export function unavailable(message: string, retryAfterSeconds = 5): ApiError {
+/** 503 with Retry-After: what the service depends on (NATS, its stores) cannot be reached now. */
+export function unavailable(message: string, retryAfterSeconds = 5): ApiError<'unavailable'> {
   return new ApiError(503, 'unavailable', message, {}, { 'retry-after': String(retryAfterSeconds) });
 }

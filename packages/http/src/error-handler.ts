@@ -1,8 +1,7 @@
-import { natsUnavailable } from '@interco/bus';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { JsonBodyError } from '../http/json-body.js';
-import { RequestValidationError } from '../http/validation.js';
 import { ApiError, invalidRequest, unavailable } from './api-error.js';
+import { JsonBodyError } from './json-body.js';
+import { RequestValidationError } from './validation.js';
 
 /** How a 400 names the part of the request that did not pass its schema. */
 const PARTS: Readonly<Record<string, string>> = {
@@ -12,7 +11,7 @@ const PARTS: Readonly<Record<string, string>> = {
   querystring: 'the query string is',
 };
 
-/** Fastify's own client errors, in intake's words (their messages say nothing of the request). */
+/** Fastify's own client errors, in the chassis' words (their messages say nothing of the request). */
 function fastifyClientError(error: FastifyError, request: FastifyRequest): ApiError | undefined {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE': {
@@ -45,8 +44,27 @@ function fastifyClientError(error: FastifyError, request: FastifyRequest): ApiEr
   }
 }
 
+/** How registerErrorHandling answers the failures that are not the request's fault. */
+export interface ErrorHandlingOptions {
+  /**
+   * Whether a thrown error means a dependency cannot be reached just now (e.g. `natsUnavailable`
+   * of @interco/bus): answered 503 `unavailable` with Retry-After instead of 500.
+   */
+  readonly isUnavailable?: (error: unknown) => boolean;
+  /** The message of that 503. */
+  readonly unavailableMessage?: string;
+  /** Its Retry-After, in seconds (5 by default). */
+  readonly retryAfterSeconds?: number;
+}
+
+const DEFAULT_UNAVAILABLE_MESSAGE = 'Interco cannot reach what it depends on just now: try again shortly';
+
 /** The ApiError a thrown error answers as; undefined for a server-side failure (500). */
-export function toApiError(error: unknown, request: FastifyRequest): ApiError | undefined {
+export function toApiError(
+  error: unknown,
+  request: FastifyRequest,
+  options: ErrorHandlingOptions = {},
+): ApiError | undefined {
   if (error instanceof ApiError) return error;
   if (error instanceof RequestValidationError) {
     return invalidRequest(
@@ -64,11 +82,8 @@ export function toApiError(error: unknown, request: FastifyRequest): ApiError | 
         : { line: error.syntax.line, column: error.syntax.column, position: error.syntax.position },
     );
   }
-  if (natsUnavailable(error)) {
-    // Not "nothing was changed": the steps that cannot be undone answer their own 503 (a retry
-    // or cancel recorded but not published, a transfer accepted but not confirmed), and the
-    // others are undone or repeatable.
-    return unavailable('Interco cannot reach its message bus just now: try again shortly');
+  if (options.isUnavailable?.(error) === true) {
+    return unavailable(options.unavailableMessage ?? DEFAULT_UNAVAILABLE_MESSAGE, options.retryAfterSeconds);
   }
   const fastifyError = error as Partial<FastifyError>;
   if (typeof fastifyError.code === 'string' && fastifyError.code.startsWith('FST_')) {
@@ -103,12 +118,13 @@ export function answerFrameworkError(
 /**
  * One error shape for every answer that is not a success (ApiError.body()), whatever failed:
  * fastify's own client errors (bad JSON with where it failed, 413 with the limit, 415, 404 for an
- * unknown route), validation, the handlers' ApiErrors, NATS not answering (503 with
- * Retry-After). Anything else is a 500 that says nothing of what happened (it is logged).
+ * unknown route), validation, the handlers' ApiErrors, a dependency not answering (503 with
+ * Retry-After, as `options.isUnavailable` says). Anything else is a 500 that says nothing of what
+ * happened (it is logged).
  */
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(app: FastifyInstance, options: ErrorHandlingOptions = {}): void {
   app.setErrorHandler((error, request, reply) => {
-    const answer = toApiError(error, request);
+    const answer = toApiError(error, request, options);
     if (answer !== undefined) {
       if (answer.status >= 500) request.log.warn({ err: error }, `answered ${answer.status}: ${answer.code}`);
       return send(reply, answer);
