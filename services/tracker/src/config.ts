@@ -1,0 +1,131 @@
+import { BOOTSTRAP_HASH_ENV, parseBootstrapHash } from '@interco/auth';
+import { SECRET_KEY_ENV, SecretBox } from '@interco/erpnext';
+import {
+  ConfigError,
+  type ConfigProblem,
+  httpConfig,
+  isConfigError,
+  LogConfig,
+  loadConfig,
+  NatsConfig,
+} from '@interco/service';
+import { type Static, Type } from '@sinclair/typebox';
+
+/** The tracker's environment: every variable, its default and what it is for (README.md lists them). */
+export const TrackerConfigSchema = Type.Object({
+  ...NatsConfig,
+  ...httpConfig(8085),
+  ...LogConfig,
+  MONGODB_URL: Type.String({
+    minLength: 1,
+    pattern: '^mongodb(\\+srv)?://',
+    description: 'the MongoDB (or FerretDB) connection string of the read model',
+  }),
+  MONGODB_DB: Type.String({
+    pattern: '^[A-Za-z0-9_-]{1,38}$',
+    default: 'interco',
+    description: 'the database of the read model (collections transfers and serials)',
+  }),
+  [SECRET_KEY_ENV]: Type.String({
+    minLength: 1,
+    description: '32 random bytes, base64 or hex: opens manifests, keys serial digests (as intake)',
+  }),
+  [BOOTSTRAP_HASH_ENV]: Type.Optional(
+    Type.String({ description: 'SHA-256 (hex) of the bootstrap admin token; unset: no bootstrap token' }),
+  ),
+  TRACKER_STUCK_AFTER_MS: Type.Integer({
+    minimum: 1,
+    default: 900_000,
+    description: 'a running transfer with no event for longer than this is stuck',
+  }),
+  TRACKER_START_SEQUENCE: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      description: 'first creation of the durable consumer: start at this stream sequence',
+    }),
+  ),
+  TRACKER_START_TIME: Type.Optional(
+    Type.String({
+      format: 'date-time',
+      description: 'first creation of the durable consumer: start at this time (RFC 3339)',
+    }),
+  ),
+  TRACKER_BATCH_SIZE: Type.Integer({
+    minimum: 1,
+    maximum: 10_000,
+    default: 256,
+    description: 'most events fetched and applied in one batch',
+  }),
+});
+export type TrackerEnv = Static<typeof TrackerConfigSchema>;
+
+export interface TrackerConfig {
+  readonly natsUrl: string;
+  readonly namespace: string;
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: string;
+  readonly mongoUrl: string;
+  readonly mongoDb: string;
+  readonly box: SecretBox;
+  readonly bootstrapHash: string | undefined;
+  readonly stuckAfterMs: number;
+  readonly startSequence: number | undefined;
+  readonly startTime: Date | undefined;
+  readonly batchSize: number;
+}
+
+/**
+ * The tracker's configuration from the environment; a ConfigError lists every problem (the
+ * secret key and the bootstrap hash are checked here too, never echoed).
+ */
+export function loadTrackerConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): TrackerConfig {
+  const problems: ConfigProblem[] = [];
+  let raw: TrackerEnv | undefined;
+  try {
+    raw = loadConfig(TrackerConfigSchema, env);
+  } catch (error) {
+    if (!isConfigError(error)) throw error;
+    problems.push(...error.problems);
+  }
+  const named = new Set(problems.map((problem) => problem.variable));
+  const attempt = <T>(variable: string, make: () => T): T | undefined => {
+    if (named.has(variable)) return undefined;
+    try {
+      return make();
+    } catch (error) {
+      problems.push({ variable, message: error instanceof Error ? error.message : String(error) });
+      return undefined;
+    }
+  };
+  const box = attempt(SECRET_KEY_ENV, () => SecretBox.fromKeyText(env[SECRET_KEY_ENV] ?? ''));
+  const bootstrapText = env[BOOTSTRAP_HASH_ENV];
+  const bootstrapHash =
+    bootstrapText === undefined || bootstrapText.trim() === ''
+      ? undefined
+      : attempt(BOOTSTRAP_HASH_ENV, () => parseBootstrapHash(bootstrapText));
+  if (raw?.TRACKER_START_SEQUENCE !== undefined && raw.TRACKER_START_TIME !== undefined) {
+    problems.push({
+      variable: 'TRACKER_START_TIME',
+      message: 'cannot be set together with TRACKER_START_SEQUENCE (one start position)',
+    });
+  }
+  if (raw === undefined || box === undefined || problems.length > 0) throw new ConfigError(problems);
+  return {
+    natsUrl: raw.NATS_URL,
+    namespace: raw.INTERCO_NAMESPACE,
+    host: raw.HOST,
+    port: raw.PORT,
+    logLevel: raw.LOG_LEVEL,
+    mongoUrl: raw.MONGODB_URL,
+    mongoDb: raw.MONGODB_DB,
+    box,
+    bootstrapHash,
+    stuckAfterMs: raw.TRACKER_STUCK_AFTER_MS,
+    startSequence: raw.TRACKER_START_SEQUENCE,
+    startTime: raw.TRACKER_START_TIME === undefined ? undefined : new Date(raw.TRACKER_START_TIME),
+    batchSize: raw.TRACKER_BATCH_SIZE,
+  };
+}

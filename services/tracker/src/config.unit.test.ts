@@ -1,0 +1,88 @@
+import { SecretBox } from '@interco/erpnext';
+import { ConfigError } from '@interco/service';
+import { describe, expect, it } from 'vitest';
+import { loadTrackerConfig } from './config.js';
+
+const KEY = SecretBox.generateKeyText();
+const BASE = { INTERCO_SECRET_KEY: KEY, MONGODB_URL: 'mongodb://127.0.0.1:27017' };
+
+function problems(env: Record<string, string>) {
+  try {
+    loadTrackerConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadTrackerConfig', () => {
+  it('needs INTERCO_SECRET_KEY and MONGODB_URL; the rest has defaults', () => {
+    const config = loadTrackerConfig(BASE);
+    expect(config).toMatchObject({
+      natsUrl: 'nats://127.0.0.1:4222',
+      namespace: 'interco',
+      host: '0.0.0.0',
+      port: 8085,
+      logLevel: 'info',
+      mongoUrl: 'mongodb://127.0.0.1:27017',
+      mongoDb: 'interco',
+      bootstrapHash: undefined,
+      stuckAfterMs: 900_000,
+      startSequence: undefined,
+      startTime: undefined,
+      batchSize: 256,
+    });
+    expect(config.box).toBeInstanceOf(SecretBox);
+  });
+
+  it('reads the tracker variables', () => {
+    const config = loadTrackerConfig({
+      ...BASE,
+      MONGODB_DB: 'tracker_test',
+      TRACKER_STUCK_AFTER_MS: '60000',
+      TRACKER_START_TIME: '2026-01-05T10:00:00Z',
+      TRACKER_BATCH_SIZE: '1000',
+      PORT: '9000',
+    });
+    expect(config).toMatchObject({
+      mongoDb: 'tracker_test',
+      stuckAfterMs: 60_000,
+      batchSize: 1000,
+      port: 9000,
+    });
+    expect(config.startTime?.toISOString()).toBe('2026-01-05T10:00:00.000Z');
+    expect(loadTrackerConfig({ ...BASE, TRACKER_START_SEQUENCE: '42' }).startSequence).toBe(42);
+  });
+
+  it('lists every problem at once, never echoing the secret key', () => {
+    const found = problems({
+      INTERCO_SECRET_KEY: 'not-a-key-but-secret',
+      TRACKER_BATCH_SIZE: '0',
+      TRACKER_START_TIME: 'yesterday',
+    });
+    const variables = found.map((problem) => problem.variable).sort();
+    expect(variables).toEqual(
+      expect.arrayContaining([
+        'INTERCO_SECRET_KEY',
+        'MONGODB_URL',
+        'TRACKER_BATCH_SIZE',
+        'TRACKER_START_TIME',
+      ]),
+    );
+    expect(JSON.stringify(found)).not.toContain('not-a-key-but-secret');
+  });
+
+  it('refuses both start positions at once, and a bad bootstrap hash', () => {
+    const found = problems({
+      ...BASE,
+      TRACKER_START_SEQUENCE: '5',
+      TRACKER_START_TIME: '2026-01-05T10:00:00Z',
+      INTERCO_BOOTSTRAP_TOKEN_HASH: 'xyz',
+    });
+    expect(found.map((problem) => problem.variable).sort()).toEqual([
+      'INTERCO_BOOTSTRAP_TOKEN_HASH',
+      'TRACKER_START_TIME',
+    ]);
+  });
+});

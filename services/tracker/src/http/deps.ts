@@ -1,0 +1,16 @@
+import type { ManifestStore, SerialDigester } from '@interco/bus';
+import type { LiveFeed, LiveFeedOptions } from '../live/live-feed.js';
+import type { TransferReader } from '../queries/transfer-reader.js';
+
+/** What the tracker's routes read from. */
+export interface TrackerRouteDeps {
+  readonly reader: TransferReader;
+  /** Keys the `serial` filter (the same digest the serials collection is keyed by). */
+  readonly digester: Pick<SerialDigester, 'digest'>;
+  /** The sealed manifests (the serials of a transfer). */
+  readonly manifests: Pick<ManifestStore, 'get'>;
+  /** Opens a live feed of events (`/v1/live`). */
+  readonly openLiveFeed: (options: Pick<LiveFeedOptions, 'transferId' | 'afterSeq'>) => Promise<LiveFeed>;
+  /** Milliseconds between the heartbeat comments of `/v1/live` (15,000 by default). */
+  readonly heartbeatMs?: number;
+}

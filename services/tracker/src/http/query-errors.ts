@@ -1,0 +1,15 @@
+import { invalidRequest } from '@interco/http';
+import { BAD_CURSOR_MESSAGE } from '../queries/cursor.js';
+
+/** 400 naming one query parameter, in the words of the chassis' validation. */
+export function badQueryParameter(name: string, message: string) {
+  return invalidRequest(
+    [{ path: name, message }],
+    'the query string is not valid: see problems (each names its path)',
+  );
+}
+
+/** 400 for a cursor this API did not make. */
+export function badCursor() {
+  return badQueryParameter('cursor', BAD_CURSOR_MESSAGE);
+}

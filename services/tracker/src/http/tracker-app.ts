@@ -1,0 +1,54 @@
+import type { TokenStore } from '@interco/auth';
+import { natsUnavailable } from '@interco/bus';
+import { createApiApp } from '@interco/http';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { MongoNetworkError, MongoServerSelectionError } from 'mongodb';
+import type { TrackerRouteDeps } from './deps.js';
+import { registerLiveRoute } from './live-route.js';
+import { registerSerialRoutes } from './serial-routes.js';
+import { registerTransferRoutes } from './transfer-routes.js';
+
+/** The tracker API's version in the OpenAPI document. */
+export const TRACKER_API_VERSION = '1.0.0';
+
+export interface TrackerAppDeps extends TrackerRouteDeps {
+  readonly logger: FastifyBaseLogger;
+  readonly tokens: Pick<TokenStore, 'verify'>;
+  /** Each condition of /readyz. */
+  readonly readiness: () => Record<string, boolean>;
+}
+
+/**
+ * The tracker's HTTP API on the Interco chassis (not listening yet): read-only routes, each
+ * needing `transfers:read` (the serials also `serials:read`); /healthz, /readyz and
+ * /openapi.json are public.
+ */
+export async function buildTrackerApp(deps: TrackerAppDeps): Promise<FastifyInstance> {
+  const app = await createApiApp({
+    logger: deps.logger,
+    tokens: deps.tokens,
+    openapi: {
+      title: 'Interco tracker',
+      version: TRACKER_API_VERSION,
+      description:
+        'Read-only: every transfer’s state and history, built from the events (docs/tracker.md). Every answer that is not a success has the shape {error, message, problems?}.',
+    },
+    health: {
+      readiness: deps.readiness,
+      readinessSummary: 'Readiness: connected to NATS, MongoDB answers, not draining',
+    },
+    isUnavailable: dependencyUnavailable,
+    unavailableMessage: 'the tracker cannot reach NATS or MongoDB just now: try again shortly',
+  });
+  registerTransferRoutes(app, deps);
+  registerSerialRoutes(app, deps);
+  registerLiveRoute(app, deps);
+  return app;
+}
+
+/** NATS or MongoDB not answering: 503 with Retry-After rather than 500. */
+export function dependencyUnavailable(error: unknown): boolean {
+  return (
+    natsUnavailable(error) || error instanceof MongoNetworkError || error instanceof MongoServerSelectionError
+  );
+}

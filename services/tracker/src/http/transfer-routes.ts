@@ -1,0 +1,126 @@
+import { TransferId } from '@interco/contracts';
+import { ErrorBody, notFound } from '@interco/http';
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import {
+  DEFAULT_LIMIT,
+  ListTransfersQuery,
+  limitText,
+  MAX_LIMIT,
+  ONE_TO_1000,
+  readLimit,
+} from '../queries/list-query.schema.js';
+import { InvalidCursorError } from '../queries/transfer-reader.js';
+import type { TrackerRouteDeps } from './deps.js';
+import { badCursor } from './query-errors.js';
+import { TransferCounts, TransferEventsPage, TransferList, TransferView } from './schemas.js';
+
+const READ = { auth: { scope: 'transfers:read' } } as const;
+const TAGS = ['transfers'];
+
+export const TransferParams = Type.Object({ id: TransferId }, { additionalProperties: false });
+type TransferParams = Static<typeof TransferParams>;
+
+const EVENTS_DEFAULT_LIMIT = 100;
+const EVENTS_MAX_LIMIT = 1000;
+const EventsQuery = Type.Object(
+  {
+    after_seq: Type.Optional(
+      Type.String({
+        pattern: '^(?:0|[1-9][0-9]{0,15})$',
+        description: 'a stream sequence: the page starts after it',
+      }),
+    ),
+    limit: Type.Optional(limitText(ONE_TO_1000, EVENTS_MAX_LIMIT, EVENTS_DEFAULT_LIMIT)),
+  },
+  { additionalProperties: false },
+);
+type EventsQuery = Static<typeof EventsQuery>;
+
+function unknownTransfer(id: string) {
+  return notFound(`there is no transfer ${id}`);
+}
+
+/** GET /v1/transfers, /v1/transfers/counts, /v1/transfers/{id}, /v1/transfers/{id}/events. */
+export function registerTransferRoutes(app: FastifyInstance, deps: TrackerRouteDeps): void {
+  app.get<{ Querystring: ListTransfersQuery }>(
+    '/v1/transfers',
+    {
+      config: READ,
+      schema: {
+        operationId: 'listTransfers',
+        summary: 'Transfers, newest first (created_at, then id), filtered; paged with cursor',
+        tags: TAGS,
+        querystring: ListTransfersQuery,
+        response: { 200: TransferList, 400: ErrorBody },
+      },
+    },
+    async (request) => {
+      const query = request.query;
+      const limit = readLimit(query.limit, MAX_LIMIT, DEFAULT_LIMIT) ?? DEFAULT_LIMIT;
+      const serialDigest = query.serial === undefined ? undefined : deps.digester.digest(query.serial);
+      try {
+        return await deps.reader.list({ query, limit, serialDigest });
+      } catch (error) {
+        if (error instanceof InvalidCursorError) throw badCursor();
+        throw error;
+      }
+    },
+  );
+
+  app.get(
+    '/v1/transfers/counts',
+    {
+      config: READ,
+      schema: {
+        operationId: 'countTransfers',
+        summary: 'How many transfers per status, and how many are stuck',
+        tags: TAGS,
+        response: { 200: TransferCounts },
+      },
+    },
+    async () => deps.reader.counts(),
+  );
+
+  app.get<{ Params: TransferParams }>(
+    '/v1/transfers/:id',
+    {
+      config: READ,
+      schema: {
+        operationId: 'getTransfer',
+        summary: 'One transfer: state, steps with durations, last error, request summary, stuck flag',
+        tags: TAGS,
+        params: TransferParams,
+        response: { 200: TransferView, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      const view = await deps.reader.get(request.params.id);
+      if (view === undefined) throw unknownTransfer(request.params.id);
+      return view;
+    },
+  );
+
+  app.get<{ Params: TransferParams; Querystring: EventsQuery }>(
+    '/v1/transfers/:id/events',
+    {
+      config: READ,
+      schema: {
+        operationId: 'getTransferEvents',
+        summary: 'Its timeline: every event the tracker saw, in stream order, paged by sequence',
+        tags: TAGS,
+        params: TransferParams,
+        querystring: EventsQuery,
+        response: { 200: TransferEventsPage, 400: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      const afterSeq = Number(request.query.after_seq ?? '0');
+      const limit =
+        readLimit(request.query.limit, EVENTS_MAX_LIMIT, EVENTS_DEFAULT_LIMIT) ?? EVENTS_DEFAULT_LIMIT;
+      const page = await deps.reader.events(request.params.id, afterSeq, limit);
+      if (page === undefined) throw unknownTransfer(request.params.id);
+      return page;
+    },
+  );
+}

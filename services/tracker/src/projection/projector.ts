@@ -1,0 +1,168 @@
+import { type BusNames, ManifestStore, natsUnavailable } from '@interco/bus';
+import { decodeEvent } from '@interco/contracts';
+import type { SecretBox } from '@interco/erpnext';
+import type { Logger } from '@interco/service';
+import { type JsMsg, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { SequencedEvent } from '../read-model/journal.js';
+import type { TrackerStore } from '../read-model/tracker-store.js';
+import type { TransferDocument } from '../read-model/transfer-document.schema.js';
+import { DocumentCache } from './document-cache.js';
+import { ManifestSerials } from './manifest-serials.js';
+import { writeEvents } from './store-writer.js';
+import { ensureTrackerConsumer, TRACKER_CONSUMER } from './tracker-consumer.js';
+
+export interface ProjectorOptions {
+  readonly nc: NatsConnection;
+  readonly names: BusNames;
+  readonly store: TrackerStore;
+  /** Opens manifests (serial index) and keys the serial digests. */
+  readonly box: SecretBox;
+  readonly logger: Logger;
+  /** Most events fetched and applied at once (TRACKER_BATCH_SIZE). */
+  readonly batchSize: number;
+  /** First creation of the consumer: start here (TRACKER_START_SEQUENCE / TRACKER_START_TIME). */
+  readonly startSequence?: number | undefined;
+  readonly startTime?: Date | undefined;
+  /** Called with the documents each batch wrote (live updates). */
+  readonly onApplied?: (docs: readonly TransferDocument[]) => void;
+  /** How long a fetch waits when nothing is waiting (default and least 1 s, the client's minimum). */
+  readonly fetchExpiresMs?: number;
+  /** Documents kept in memory after they are written, so they are not read back (default 2,000). */
+  readonly cacheSize?: number;
+  /** Delay of a nak after a failed batch (default 2 s). */
+  readonly retryDelayMs?: number;
+}
+
+export interface ProjectorStats {
+  /** Events the projector acked after writing them (copies included). */
+  readonly applied_events: number;
+  readonly batches: number;
+  /** The highest stream sequence acked. */
+  readonly last_seq: number;
+}
+
+export interface Projector {
+  /** Resolves once the consumer exists and the projector fetches; rejects if it cannot start. */
+  readonly ready: Promise<void>;
+  /** Stops fetching, lets the batch in hand finish (written and acked). */
+  drain(): Promise<void>;
+  stats(): ProjectorStats;
+}
+
+/**
+ * The live tracker: the durable pull consumer `tracker` (every Interco event), fetched in
+ * batches; each batch is grouped by transfer, written (writeEvents: one write per transfer), then
+ * acked. A message that is not an event is logged with its sequence and terminated. When NATS or
+ * MongoDB fail, the batch is nak'ed with a delay and comes again (applying it again is harmless).
+ */
+export function startProjector(options: ProjectorOptions): Projector {
+  const { logger } = options;
+  let stopping = false;
+  let applied = 0;
+  let batches = 0;
+  let lastSeq = 0;
+  const retryDelayMs = options.retryDelayMs ?? 2_000;
+
+  const start = async () => {
+    const jsm = await jetstreamManager(options.nc);
+    await ensureTrackerConsumer(jsm, options.names, options);
+    const consumer = await jetstream(options.nc).consumers.get(options.names.stream, TRACKER_CONSUMER);
+    const manifests = await ManifestStore.open(options.nc, options.names, options.box);
+    const writer = {
+      store: options.store,
+      serials: new ManifestSerials(manifests, options.box),
+      cache: new DocumentCache(options.cacheSize ?? 2_000),
+      logger,
+    };
+    return { consumer, writer };
+  };
+  const ready = start();
+
+  const handle = async (messages: JsMsg[], writer: Parameters<typeof writeEvents>[0]) => {
+    const groups = new Map<string, SequencedEvent[]>();
+    const valid: JsMsg[] = [];
+    for (const message of messages) {
+      const decoded = decodeEvent(message.data);
+      if (!decoded.ok) {
+        logger.error(
+          { seq: message.seq, subject: message.subject, problems: decoded.problems },
+          'not an Interco event: terminated',
+        );
+        message.term('not an Interco event');
+        continue;
+      }
+      valid.push(message);
+      const event = decoded.value;
+      const group = groups.get(event.transferid) ?? [];
+      group.push({ seq: message.seq, event });
+      groups.set(event.transferid, group);
+    }
+    try {
+      const started = performance.now();
+      const written = await writeEvents(writer, groups);
+      logger.debug(
+        {
+          events: valid.length,
+          transfers: groups.size,
+          written: written.length,
+          ms: Math.round(performance.now() - started),
+        },
+        'batch applied',
+      );
+      for (const message of valid) message.ack();
+      applied += valid.length;
+      batches++;
+      lastSeq = Math.max(lastSeq, ...messages.map((message) => message.seq));
+      if (written.length > 0) options.onApplied?.(written);
+    } catch (error) {
+      const transfers = [...groups.keys()];
+      const fields = { transfer_ids: transfers.slice(0, 20), transfers: transfers.length };
+      if (natsUnavailable(error))
+        logger.warn({ ...fields, err: String(error) }, 'NATS unavailable: batch comes again');
+      else logger.error({ ...fields, err: error }, 'applying a batch failed: it comes again');
+      for (const message of valid) message.nak(retryDelayMs);
+      await sleep(Math.min(retryDelayMs, 1_000));
+    }
+  };
+
+  const loop = (async () => {
+    const { consumer, writer } = await ready;
+    // Messages waiting after the last one fetched (what the server said with it).
+    let waiting = (await consumer.info()).num_pending;
+    while (!stopping) {
+      try {
+        // As many as are waiting (up to a batch), at once; none waiting: the next one, when it comes.
+        const fetched = await consumer.fetch({
+          max_messages: Math.max(1, Math.min(options.batchSize, waiting)),
+          expires: Math.max(1_000, options.fetchExpiresMs ?? 1_000),
+        });
+        const messages: JsMsg[] = [];
+        for await (const message of fetched) {
+          messages.push(message);
+          waiting = message.info.pending;
+        }
+        if (messages.length > 0) await handle(messages, writer);
+      } catch (error) {
+        if (stopping) break;
+        logger.warn({ err: String(error) }, 'fetching events failed: trying again');
+        await sleep(retryDelayMs);
+      }
+    }
+  })();
+  loop.catch((error: unknown) => logger.error({ err: error }, 'the projector stopped'));
+
+  return {
+    ready: ready.then(() => undefined),
+    async drain() {
+      stopping = true;
+      await loop.catch(() => undefined);
+      await options.nc.flush().catch(() => undefined);
+    },
+    stats: () => ({ applied_events: applied, batches, last_seq: lastSeq }),
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

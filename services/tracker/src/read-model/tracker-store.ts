@@ -1,0 +1,155 @@
+import type { Collection, Db, IndexDescription } from 'mongodb';
+import { MongoBulkWriteError } from 'mongodb';
+import { COLLECTIONS, type SerialDocument, type TransferDocument } from './transfer-document.schema.js';
+
+/** MongoDB's duplicate key error. */
+const DUPLICATE_KEY = 11000;
+
+/**
+ * The plain indexes behind every filter of the query API (docs/tracker.md): MongoDB serves the
+ * filters with them; FerretDB 1.x (SQLite) creates them and still scans.
+ */
+export const TRANSFER_INDEXES: readonly (IndexDescription & { name: string })[] = [
+  { name: 'status_created', key: { status: 1, created_at: -1 } },
+  { name: 'current_step', key: { current_step: 1 } },
+  { name: 'created_id', key: { created_at: -1, _id: -1 } },
+  { name: 'instance_a', key: { instance_a: 1 } },
+  { name: 'instance_b', key: { instance_b: 1 } },
+  { name: 'company_a', key: { company_a: 1 } },
+  { name: 'company_b', key: { company_b: 1 } },
+  { name: 'company_b_customer_in_a', key: { company_b_customer_in_a: 1 } },
+  { name: 'company_a_supplier_in_b', key: { company_a_supplier_in_b: 1 } },
+  { name: 'reference', key: { reference: 1 } },
+  { name: 'updated_at', key: { updated_at: 1 } },
+];
+
+/** A transfer and the keyed digests of the serials its manifest moves. */
+export interface TransferSerials {
+  readonly transferId: string;
+  readonly digests: readonly string[];
+}
+
+/**
+ * The read model's collections on one database: `transfers` (one document per transfer) and
+ * `serials` (keyed serial digest -> transfers). Reads are `_id` lookups; writes are insertMany for
+ * new documents and one compare-and-set replaceOne per changed document (docs/tracker.md).
+ */
+export class TrackerStore {
+  readonly transfers: Collection<TransferDocument>;
+  readonly serials: Collection<SerialDocument>;
+
+  constructor(readonly db: Db) {
+    this.transfers = db.collection<TransferDocument>(COLLECTIONS.transfers);
+    this.serials = db.collection<SerialDocument>(COLLECTIONS.serials);
+  }
+
+  /**
+   * Creates the indexes that are missing, by name (FerretDB 1.24 drops the connection when asked
+   * to create an index that exists, so existing ones are never asked for again).
+   */
+  async ensureIndexes(): Promise<void> {
+    const existing = new Set(
+      await this.transfers
+        .listIndexes()
+        .map((index: { name?: unknown }) => String(index.name))
+        .toArray()
+        .catch((error: unknown) => {
+          if (isNamespaceNotFound(error)) return [];
+          throw error;
+        }),
+    );
+    const missing = TRANSFER_INDEXES.filter((index) => !existing.has(index.name));
+    if (missing.length > 0) await this.transfers.createIndexes([...missing]);
+  }
+
+  /** Drops both collections (the read model is derived: `rebuild` fills them again). */
+  async drop(): Promise<void> {
+    for (const collection of [this.transfers, this.serials]) {
+      await collection.drop().catch((error: unknown) => {
+        if (!isNamespaceNotFound(error)) throw error;
+      });
+    }
+  }
+
+  /** One transfer's document, by `_id`. */
+  async find(transferId: string): Promise<TransferDocument | undefined> {
+    return (await this.transfers.findOne({ _id: transferId })) ?? undefined;
+  }
+
+  /** Several transfers' documents, one `_id` read each, in parallel (an `$in` scans on FerretDB). */
+  async findMany(transferIds: readonly string[]): Promise<Map<string, TransferDocument>> {
+    const found = await Promise.all(transferIds.map((id) => this.find(id)));
+    const byId = new Map<string, TransferDocument>();
+    for (const doc of found) if (doc !== undefined) byId.set(doc._id, doc);
+    return byId;
+  }
+
+  /**
+   * Inserts new documents with one insertMany (unordered). Answers the ids that already existed
+   * (another writer came first): those were not written.
+   */
+  async insertNew(docs: readonly TransferDocument[]): Promise<Set<string>> {
+    if (docs.length === 0) return new Set();
+    const duplicates = await insertManyDuplicates(this.transfers, docs);
+    return new Set([...duplicates].map((index) => docs[index]?._id ?? ''));
+  }
+
+  /** Replaces a document if it still has `expectedVersion`; false when another writer came first. */
+  async replace(doc: TransferDocument, expectedVersion: number): Promise<boolean> {
+    const result = await this.transfers.replaceOne({ _id: doc._id, version: expectedVersion }, doc);
+    return result.matchedCount === 1;
+  }
+
+  /** Adds the transfer to the serials with these digests (indexSerialsBatch of one). */
+  indexSerials(transferId: string, digests: readonly string[]): Promise<void> {
+    return this.indexSerialsBatch([{ transferId, digests }]);
+  }
+
+  /**
+   * Adds each transfer to the serials it moved: one insertMany of new serial documents
+   * (unordered), then one `$addToSet` per serial that existed. Idempotent.
+   */
+  async indexSerialsBatch(batch: readonly TransferSerials[]): Promise<void> {
+    const docs: SerialDocument[] = batch.flatMap(({ transferId, digests }) =>
+      digests.map((digest) => ({ _id: digest, transfers: [transferId] })),
+    );
+    if (docs.length === 0) return;
+    const duplicates = await insertManyDuplicates(this.serials, docs);
+    // FerretDB 1.x hangs on bulkWrite of many updates: one updateOne at a time.
+    for (const index of duplicates) {
+      const doc = docs[index];
+      if (doc === undefined) continue;
+      await this.serials.updateOne({ _id: doc._id }, { $addToSet: { transfers: { $each: doc.transfers } } });
+    }
+  }
+
+  /** The transfers that moved the serial with this keyed digest (oldest first). */
+  async transfersOfSerial(digest: string): Promise<string[]> {
+    return (await this.serials.findOne({ _id: digest }))?.transfers ?? [];
+  }
+}
+
+/** insertMany, unordered: answers the indexes of the documents refused as duplicate keys. */
+async function insertManyDuplicates<T extends { _id: string }>(
+  collection: Collection<T>,
+  docs: readonly T[],
+): Promise<Set<number>> {
+  try {
+    // The driver's OptionalUnlessRequiredId<T> is T itself here: every document has its _id.
+    await collection.insertMany(docs as Parameters<Collection<T>['insertMany']>[0], { ordered: false });
+    return new Set();
+  } catch (error) {
+    if (!(error instanceof MongoBulkWriteError)) throw error;
+    const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+    const other = writeErrors.find((writeError) => writeError.code !== DUPLICATE_KEY);
+    if (other !== undefined || error.writeConcernError !== undefined) throw error;
+    return new Set(writeErrors.map((writeError) => writeError.index));
+  }
+}
+
+function isNamespaceNotFound(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    ((error as { code?: unknown }).code === 26 || /ns not found|does not exist/i.test(error.message))
+  );
+}

@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import { mintBootstrapToken } from '@interco/auth';
+import { busNames, connectNats, EventPublisher, ManifestStore } from '@interco/bus';
+import { sampleRequest } from '@interco/bus/test-support';
+import { newTransferId } from '@interco/contracts';
+import { SecretBox } from '@interco/erpnext';
+import { mongoUrl, natsUrl, testNamespace } from '@interco/testkit/vitest';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { MongoClient } from 'mongodb';
+import { fetch } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TransferCounts, TransferList, TransferView } from './http/schemas.js';
+import { type RunningTracker, startTracker } from './start-tracker.js';
+import { transferEvents } from './test-support/query-fixtures.js';
+
+const ns = testNamespace();
+const names = busNames(ns.subjectPrefix);
+const bootstrap = mintBootstrapToken();
+const box = SecretBox.fromKeyText(randomBytes(32).toString('base64'));
+let tracker: RunningTracker;
+let nc: NatsConnection;
+
+async function get<T>(path: string): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${tracker.url}${path}`, {
+    headers: { authorization: `Bearer ${bootstrap.token}` },
+  });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`not so within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+beforeAll(async () => {
+  tracker = await startTracker({
+    natsUrl: natsUrl(),
+    namespace: ns.subjectPrefix,
+    mongoUrl: mongoUrl(),
+    mongoDb: ns.dbName,
+    box,
+    bootstrapHash: bootstrap.hash,
+    projectorTuning: { fetchExpiresMs: 1000 },
+  });
+  nc = await connectNats({ url: natsUrl(), name: 'tracker-start-test' });
+});
+
+afterAll(async () => {
+  await tracker?.close();
+  const client = await new MongoClient(mongoUrl()).connect();
+  await client.db(ns.dbName).dropDatabase();
+  await client.close();
+  await (await jetstreamManager(nc)).streams.delete(names.stream).catch(() => false);
+  await nc?.drain();
+});
+
+describe('startTracker', () => {
+  it('is ready once NATS and MongoDB answer; health and the document are public', async () => {
+    const ready = await fetch(`${tracker.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({
+      ready: true,
+      checks: { nats: true, mongodb: true, not_draining: true },
+    });
+    expect((await fetch(`${tracker.url}/openapi.json`)).status).toBe(200);
+    expect((await fetch(`${tracker.url}/v1/transfers`)).status).toBe(401);
+  });
+
+  it('creates the read model’s indexes at start', async () => {
+    const indexes = (await tracker.store.transfers.listIndexes().toArray()).map((index) => index.name);
+    expect(indexes).toEqual(expect.arrayContaining(['status_created', 'created_id', 'reference']));
+  });
+
+  it('serves what the projector applies: the transfer, its serials, the counts', async () => {
+    const id = newTransferId();
+    const manifests = await ManifestStore.open(nc, names, box);
+    const manifest = await manifests.put(id, sampleRequest(3, 1, 'PIN'));
+    const publisher = new EventPublisher(jetstream(nc), names);
+    const events = transferEvents({ transferId: id, createdAt: new Date(), outcome: 'done_2', manifest });
+    for (const event of events) await publisher.publish(event);
+
+    const view = await eventually(async () => {
+      const { status, body } = await get<TransferView>(`/v1/transfers/${id}`);
+      return status === 200 && body.steps.pr_a.status === 'done' ? body : undefined;
+    });
+    expect(view).toMatchObject({
+      transfer_id: id,
+      status: 'in_progress',
+      current_step: 'dn_a',
+      stuck: false,
+    });
+
+    const bySerial = await eventually(async () => {
+      const { body } = await get<TransferList>('/v1/transfers?serial=pin-0-2');
+      return body.transfers.length > 0 ? body : undefined;
+    });
+    expect(bySerial.transfers.map((t) => t.transfer_id)).toEqual([id]);
+
+    const { body: counts } = await get<TransferCounts>('/v1/transfers/counts');
+    expect(counts.by_status.in_progress).toBe(1);
+    expect(tracker.projector?.stats().applied_events).toBeGreaterThanOrEqual(events.length);
+  });
+});

@@ -1,0 +1,191 @@
+import type { AddressInfo } from 'node:net';
+import { TokenStore } from '@interco/auth';
+import {
+  type BusNames,
+  busNames,
+  connectNats,
+  ensureStream,
+  ManifestStore,
+  SerialDigester,
+  type StreamOptions,
+  trackConnection,
+} from '@interco/bus';
+import type { SecretBox } from '@interco/erpnext';
+import { createLogger, type Logger } from '@interco/service';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { MongoClient } from 'mongodb';
+import { buildTrackerApp } from './http/tracker-app.js';
+import { openLiveFeed } from './live/live-feed.js';
+import { type Projector, type ProjectorOptions, startProjector } from './projection/projector.js';
+import { DEFAULT_STUCK_AFTER_MS } from './queries/stuck.js';
+import { startStuckReporter } from './queries/stuck-reporter.js';
+import { TransferReader } from './queries/transfer-reader.js';
+import { TrackerStore } from './read-model/tracker-store.js';
+
+export interface StartTrackerOptions {
+  readonly natsUrl: string;
+  /** INTERCO_NAMESPACE: the prefix of every subject, stream and bucket. */
+  readonly namespace: string;
+  readonly mongoUrl: string;
+  readonly mongoDb: string;
+  /** Opens manifests and keys serial digests (INTERCO_SECRET_KEY, as intake). */
+  readonly box: SecretBox;
+  readonly bootstrapHash?: string | undefined;
+  /** Default 127.0.0.1 and 0 (any free port). */
+  readonly host?: string;
+  readonly port?: number;
+  /** TRACKER_STUCK_AFTER_MS (default 15 min). */
+  readonly stuckAfterMs?: number;
+  /** Whether to run the projector (default true; false serves the read model as it is). */
+  readonly projector?: boolean;
+  /** TRACKER_BATCH_SIZE (default 256). */
+  readonly batchSize?: number;
+  readonly startSequence?: number | undefined;
+  readonly startTime?: Date | undefined;
+  /** Passed to the projector (tests shorten its fetch wait). */
+  readonly projectorTuning?: Pick<ProjectorOptions, 'fetchExpiresMs' | 'retryDelayMs' | 'onApplied'>;
+  readonly stream?: StreamOptions;
+  /** How often the stuck count is logged (default 60 s). */
+  readonly stuckLogIntervalMs?: number;
+  /** Heartbeat of /v1/live (default 15 s). */
+  readonly heartbeatMs?: number;
+  /** Default: pino at `silent`. */
+  readonly logger?: Logger;
+}
+
+export interface RunningTracker {
+  /** `http://host:port` */
+  readonly url: string;
+  readonly port: number;
+  readonly app: FastifyInstance;
+  readonly nc: NatsConnection;
+  readonly names: BusNames;
+  readonly store: TrackerStore;
+  /** Undefined when started with `projector: false`. */
+  readonly projector: Projector | undefined;
+  /** Graceful: /readyz says not ready, the projector drains, HTTP closes, then NATS and MongoDB. */
+  close(): Promise<void>;
+}
+
+/**
+ * Everything the tracker runs, in-process (main.ts uses it, so do the tests): NATS, MongoDB
+ * (indexes created), the projector, the query API listening, the stuck log.
+ */
+export async function startTracker(options: StartTrackerOptions): Promise<RunningTracker> {
+  const logger = options.logger ?? createLogger('tracker', { level: 'silent' });
+  const names = busNames(options.namespace);
+  const stuckAfterMs = options.stuckAfterMs ?? DEFAULT_STUCK_AFTER_MS;
+  const nc = await connectNats({ url: options.natsUrl, name: 'interco-tracker' });
+  const connection = trackConnection(nc);
+  const cleanup: (() => Promise<unknown> | unknown)[] = [
+    () => nc.drain().catch(() => nc.close()),
+    () => connection.stop(),
+  ];
+  const closeAll = async () => {
+    for (const step of cleanup.splice(0).reverse()) await Promise.resolve(step()).catch(() => undefined);
+  };
+  try {
+    const js = jetstream(nc);
+    const jsm = await jetstreamManager(nc);
+    await ensureStream(jsm, names, options.stream);
+    const mongo = await new MongoClient(options.mongoUrl).connect();
+    cleanup.push(() => mongo.close());
+    const store = new TrackerStore(mongo.db(options.mongoDb));
+    await store.ensureIndexes();
+    let mongoAnswers = true;
+    const pingMongo = async () => {
+      mongoAnswers = await mongo
+        .db(options.mongoDb)
+        .command({ ping: 1 })
+        .then(() => true)
+        .catch(() => false);
+    };
+    const ping = setInterval(() => void pingMongo(), 5_000);
+    ping.unref();
+    cleanup.push(() => clearInterval(ping));
+
+    const tokens = await TokenStore.open(nc, {
+      bucket: names.buckets.tokens,
+      bootstrapHash: options.bootstrapHash,
+      logger,
+    });
+    cleanup.push(() => tokens.close());
+    const manifests = await ManifestStore.open(nc, names, options.box);
+
+    let projector: Projector | undefined;
+    if (options.projector ?? true) {
+      projector = startProjector({
+        nc,
+        names,
+        store,
+        box: options.box,
+        logger,
+        batchSize: options.batchSize ?? 256,
+        startSequence: options.startSequence,
+        startTime: options.startTime,
+        ...options.projectorTuning,
+      });
+      const running = projector;
+      cleanup.push(() => running.drain());
+      await projector.ready;
+    }
+
+    const reader = new TransferReader(store, () => ({ now: new Date(), stuckAfterMs }));
+    const stopStuckLog = startStuckReporter({
+      stuckCount: () => reader.stuckCount(),
+      logger,
+      ...(options.stuckLogIntervalMs === undefined ? {} : { intervalMs: options.stuckLogIntervalMs }),
+    });
+    cleanup.push(stopStuckLog);
+
+    let draining = false;
+    const app = await buildTrackerApp({
+      logger: logger as FastifyBaseLogger,
+      tokens,
+      readiness: () => ({
+        nats: connection.connected(),
+        mongodb: mongoAnswers,
+        not_draining: !draining,
+      }),
+      reader,
+      digester: SerialDigester.fromSecretBox(options.box),
+      manifests,
+      openLiveFeed: (feed) =>
+        openLiveFeed({ js, jsm, stream: names.stream, subjectPrefix: names.subjectPrefix, ...feed }),
+      ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+    });
+    // Closed before the projector drains (cleanup runs in reverse): no request reads meanwhile.
+    cleanup.push(() => app.close());
+    await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+    const address = app.server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
+    logger.info(
+      { url, namespace: options.namespace, projector: projector !== undefined },
+      'tracker listening',
+    );
+
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      port: address.port,
+      app,
+      nc,
+      names,
+      store,
+      projector,
+      close: () => {
+        closing ??= (async () => {
+          draining = true;
+          await closeAll();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
