@@ -6,20 +6,30 @@
 // process and is absent from the module, so the binary panics at start. FerretDB's embeddable
 // package (github.com/FerretDB/FerretDB/ferretdb) has no such requirement, so this launcher wraps
 // it. The FerretDB version is pinned in go.mod.
+//
+// The launcher also adds one index per collection table (see ensureIDIndexes): FerretDB's own
+// unique _id index does not serve FerretDB's own _id lookups, which then scan the whole table.
 package main
 
 import (
 	"context"
+	"database/sql"
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
+	"strings"
+	"sync"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/build/version"
 	"github.com/FerretDB/FerretDB/ferretdb"
+	_ "modernc.org/sqlite" // the SQLite driver FerretDB uses (database/sql name "sqlite")
 )
 
 const ferretModule = "github.com/FerretDB/FerretDB"
@@ -87,8 +97,142 @@ func main() {
 		fmt.Printf("interco-ferretdb: listening on %s\n", db.MongoDBURI())
 	}()
 
-	if err := db.Run(ctx); err != nil {
+	indexerCtx, stopIndexer := context.WithCancel(ctx)
+	var indexer sync.WaitGroup
+	indexer.Add(1)
+	go func() {
+		defer indexer.Done()
+		runIDIndexer(indexerCtx, *dataDir, logger)
+	}()
+
+	err = db.Run(ctx)
+	stopIndexer()
+	indexer.Wait()
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "interco-ferretdb: %v\n", err)
 		os.Exit(1)
 	}
+}
+
+// FerretDB 1.24's SQLite backend keeps each collection in a table with one JSON column and creates
+// the collection's unique _id index on the expression _ferretdb_sjson->"_id", but its _id lookups
+// (find/update/delete by _id) filter on _ferretdb_sjson->'$._id'. Both extract the same value, but
+// SQLite matches index expressions by their text, so no index serves the lookup and each one scans
+// the whole table. The launcher therefore adds, to every collection table, a plain (non-unique)
+// index on exactly the expression FerretDB queries; uniqueness stays the job of FerretDB's index.
+const (
+	idIndexInterval = 500 * time.Millisecond
+	// idLookupExpr must match, character for character, the expression FerretDB's queries use
+	// (IDColumn in FerretDB's internal/backends/sqlite/metadata/metadata.go).
+	idLookupExpr = `_ferretdb_sjson->'$._id'`
+	// idIndexPrefix starts the index names. FerretDB names its SQL indexes "<table>_<index name>"
+	// and its table names come from collection names, which cannot contain "$": no name FerretDB
+	// makes can start with "$", so ours never clash with FerretDB's (SQLite index names are
+	// per-database and case-insensitive). FerretDB lists indexes from its own metadata, not from
+	// sqlite_master, so listIndexes does not show these; DROP TABLE removes them with the table.
+	idIndexPrefix = "$interco_id$"
+	// metadataTable is where FerretDB records each database's collections and their tables.
+	metadataTable = "_ferretdb_collections"
+)
+
+// runIDIndexer calls ensureIDIndexes right away and then every idIndexInterval until ctx ends.
+func runIDIndexer(ctx context.Context, dataDir string, l *slog.Logger) {
+	t := time.NewTicker(idIndexInterval)
+	defer t.Stop()
+	for {
+		ensureIDIndexes(ctx, dataDir, l)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// ensureIDIndexes adds the _id lookup index to the collection tables that lack it, in each
+// database file of dataDir. Failures (a file or table dropped meanwhile, a lock held too long) are
+// logged at debug level and the work is tried again at the next tick.
+func ensureIDIndexes(ctx context.Context, dataDir string, l *slog.Logger) {
+	// The same pattern FerretDB uses to find its databases.
+	files, err := filepath.Glob(filepath.Join(dataDir, "*.sqlite"))
+	if err != nil {
+		l.DebugContext(ctx, "interco: _id index: cannot list databases", slog.Any("error", err))
+		return
+	}
+	for _, file := range files {
+		if ctx.Err() != nil {
+			return
+		}
+		if err := ensureIDIndexesIn(ctx, file, l); err != nil {
+			l.DebugContext(ctx, "interco: _id index: will retry", slog.String("file", file), slog.Any("error", err))
+		}
+	}
+}
+
+func ensureIDIndexesIn(ctx context.Context, file string, l *slog.Logger) error {
+	// mode=rw: never create a database file (FerretDB may have dropped it since the glob).
+	// busy_timeout: wait a little for FerretDB's writers, then give up until the next tick.
+	// The file is already in WAL mode (FerretDB sets it); this connection just follows it.
+	q := url.Values{}
+	q.Set("mode", "rw")
+	q.Add("_pragma", "busy_timeout(2000)")
+	dsn := (&url.URL{Scheme: "file", OmitHost: true, Path: file, RawQuery: q.Encode()}).String()
+
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	// One short-lived connection: do not keep the file open between ticks.
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+
+	// Collection tables that exist and lack our index. A fresh database may not have the metadata
+	// table yet: that is an error like any other, retried at the next tick.
+	rows, err := db.QueryContext(ctx, `
+		SELECT c.table_name FROM "`+metadataTable+`" AS c
+		WHERE EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = c.table_name)
+		  AND NOT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ? || c.table_name)`,
+		idIndexPrefix)
+	if err != nil {
+		return err
+	}
+	var tables []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return err
+		}
+		tables = append(tables, t)
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+
+	var firstErr error
+	for _, t := range tables {
+		// IF NOT EXISTS: harmless if another tick got there first. A table dropped since the query
+		// makes this fail with "no such table", which is logged and forgotten.
+		stmt := fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %s ON %s (%s)`,
+			quoteIdent(idIndexPrefix+t), quoteIdent(t), idLookupExpr)
+		start := time.Now()
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			if firstErr == nil {
+				firstErr = fmt.Errorf("table %s: %w", t, err)
+			}
+			continue
+		}
+		l.DebugContext(ctx, "interco: _id index created", slog.String("file", file),
+			slog.String("table", t), slog.Duration("took", time.Since(start)))
+	}
+	return firstErr
+}
+
+// quoteIdent quotes an SQLite identifier.
+func quoteIdent(s string) string {
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }
