@@ -17,15 +17,16 @@ import { rebuild } from './replay/rebuild.js';
 import { replay } from './replay/replay.js';
 
 export const USAGE = `usage:
-  interco-tracker rebuild
+  interco-tracker rebuild [--force]
       drop the read model and build it again from the whole stream
+      (--force: even though the stream's oldest events expired)
   interco-tracker replay --from-sequence <N> | --from-time <RFC 3339>
       apply the stream again from there (idempotent, nothing dropped)
 environment: see services/tracker/README.md (MONGODB_URL, INTERCO_SECRET_KEY, NATS_URL...)`;
 
 /** A command line the tool understands. */
 export type TrackerCommand =
-  | { readonly command: 'rebuild' }
+  | { readonly command: 'rebuild'; readonly force: boolean }
   | { readonly command: 'replay'; readonly fromSequence?: number; readonly fromTime?: Date };
 
 /** The command of `args` (without node and the script), or the usage problem. */
@@ -35,6 +36,7 @@ export function parseCommand(args: readonly string[]): TrackerCommand | { readon
       options: {
         'from-sequence': { type: 'string' };
         'from-time': { type: 'string' };
+        force: { type: 'boolean' };
         help: { type: 'boolean' };
       };
       allowPositionals: true;
@@ -46,6 +48,7 @@ export function parseCommand(args: readonly string[]): TrackerCommand | { readon
       options: {
         'from-sequence': { type: 'string' },
         'from-time': { type: 'string' },
+        force: { type: 'boolean' },
         help: { type: 'boolean' },
       },
       allowPositionals: true,
@@ -62,9 +65,10 @@ export function parseCommand(args: readonly string[]): TrackerCommand | { readon
     if (fromSequence !== undefined || fromTime !== undefined) {
       return { problem: 'rebuild reads the whole stream: no --from-sequence or --from-time' };
     }
-    return { command: 'rebuild' };
+    return { command: 'rebuild', force: values.force === true };
   }
   if (positionals[0] !== 'replay') return { problem: `unknown command ${positionals[0]}` };
+  if (values.force !== undefined) return { problem: '--force is for rebuild only' };
   if ((fromSequence === undefined) === (fromTime === undefined)) {
     return { problem: 'replay needs exactly one of --from-sequence and --from-time' };
   }
@@ -117,7 +121,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     };
     const summary =
       command.command === 'rebuild'
-        ? await rebuild(options)
+        ? await rebuild({ ...options, force: command.force })
         : await replay({
             ...options,
             ...(command.fromSequence === undefined ? {} : { fromSequence: command.fromSequence }),

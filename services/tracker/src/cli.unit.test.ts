@@ -3,7 +3,8 @@ import { parseCommand, runCli } from './cli.js';
 
 describe('parseCommand', () => {
   it('reads rebuild and replay', () => {
-    expect(parseCommand(['rebuild'])).toEqual({ command: 'rebuild' });
+    expect(parseCommand(['rebuild'])).toEqual({ command: 'rebuild', force: false });
+    expect(parseCommand(['rebuild', '--force'])).toEqual({ command: 'rebuild', force: true });
     expect(parseCommand(['replay', '--from-sequence', '42'])).toEqual({
       command: 'replay',
       fromSequence: 42,
@@ -22,7 +23,7 @@ describe('parseCommand', () => {
     [['replay', '--from-sequence', '3', '--from-time', '2026-01-05T10:00:00Z']],
     [['replay', '--from-time', 'yesterday']],
     [['compact']],
-    [['rebuild', '--force']],
+    [['replay', '--from-sequence', '3', '--force']],
   ])('refuses %j', (args) => {
     expect(parseCommand(args)).toHaveProperty('problem');
   });

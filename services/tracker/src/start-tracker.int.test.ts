@@ -66,7 +66,7 @@ describe('startTracker', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({
       ready: true,
-      checks: { nats: true, mongodb: true, not_draining: true },
+      checks: { nats: true, mongodb: true, not_draining: true, projector: true },
     });
     expect((await fetch(`${tracker.url}/openapi.json`)).status).toBe(200);
     expect((await fetch(`${tracker.url}/v1/transfers`)).status).toBe(401);

@@ -148,6 +148,7 @@ export async function startTracker(options: StartTrackerOptions): Promise<Runnin
         nats: connection.connected(),
         mongodb: mongoAnswers,
         not_draining: !draining,
+        ...(projector === undefined ? {} : { projector: projector.stats().running }),
       }),
       reader,
       digester: SerialDigester.fromSecretBox(options.box),

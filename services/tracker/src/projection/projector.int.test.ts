@@ -37,6 +37,7 @@ beforeAll(async () => {
     box: fixture.box,
     logger: fixture.logger,
     batchSize: 16,
+    undecodableDelayMs: 200,
     onApplied: (docs) => applied.push(...docs),
   });
   await projector.ready;
@@ -143,12 +144,16 @@ describe('the projector', () => {
     for (const [id, doc] of live) expect(redelivered.get(id)).toEqual({ ...doc, serials_indexed: false });
   });
 
-  it('terminates a message that is not an event, and goes on', async () => {
+  it('keeps a message it cannot decode for later (nak with a delay, never terminated), and goes on', async () => {
+    expect(projector.stats()).toMatchObject({ undecodable: 0, running: true });
     await jetstream(fixture.nc).publish(`${fixture.names.subjectPrefix}.t.tr_bogus.po_a.done`, 'not json');
     const next = await storedTransfer(fixture, 'completed');
     const seq = await publishAll(fixture, next.events);
     await eventually(() => projector.stats().last_seq >= seq);
     expect((await store.find(next.transferId))?.status).toBe('completed');
+    // Delivered again after the delay (a terminated message would not come back).
+    await eventually(() => projector.stats().undecodable >= 2);
+    expect(projector.stats().running).toBe(true);
   });
 });
 

@@ -10,7 +10,7 @@ import type { TransferDocument } from '../read-model/transfer-document.schema.js
 import { DocumentCache } from './document-cache.js';
 import { ManifestSerials } from './manifest-serials.js';
 import { writeEvents } from './store-writer.js';
-import { ensureTrackerConsumer, TRACKER_CONSUMER } from './tracker-consumer.js';
+import { ensureTrackerConsumer, TRACKER_ACK_WAIT_MS, TRACKER_CONSUMER } from './tracker-consumer.js';
 
 export interface ProjectorOptions {
   readonly nc: NatsConnection;
@@ -32,6 +32,13 @@ export interface ProjectorOptions {
   readonly cacheSize?: number;
   /** Delay of a nak after a failed batch (default 2 s). */
   readonly retryDelayMs?: number;
+  /** Delay of a nak for a message that is not an event this version knows (default 5 min). */
+  readonly undecodableDelayMs?: number;
+  /**
+   * The consumer's ack wait (default TRACKER_ACK_WAIT_MS, 60 s; tests shorten it). While a batch is
+   * being written, its messages are marked in progress every third of it.
+   */
+  readonly ackWaitMs?: number;
 }
 
 export interface ProjectorStats {
@@ -40,6 +47,10 @@ export interface ProjectorStats {
   readonly batches: number;
   /** The highest stream sequence acked. */
   readonly last_seq: number;
+  /** Messages that were not events this version can decode (nak'ed with a long delay each time). */
+  readonly undecodable: number;
+  /** False once the fetch loop has ended (drained, or stopped by a fault): readiness reports it. */
+  readonly running: boolean;
 }
 
 export interface Projector {
@@ -53,8 +64,12 @@ export interface Projector {
 /**
  * The live tracker: the durable pull consumer `tracker` (every Interco event), fetched in
  * batches; each batch is grouped by transfer, written (writeEvents: one write per transfer), then
- * acked. A message that is not an event is logged with its sequence and terminated. When NATS or
- * MongoDB fail, the batch is nak'ed with a delay and comes again (applying it again is harmless).
+ * acked. While a batch is being written its messages are marked in progress (`working()`) every
+ * third of the ack wait, so a slow write never has them redelivered while still in hand. A message
+ * that is not an event this version can decode is logged (sequence, subject, problems; never the
+ * payload) and nak'ed with a long delay: a newer event type during a rolling upgrade is applied
+ * once an upgraded tracker gets it. When NATS or MongoDB fail, the batch is nak'ed with a delay and
+ * comes again (applying it again is harmless); the loop itself only ends when drained.
  */
 export function startProjector(options: ProjectorOptions): Projector {
   const { logger } = options;
@@ -62,11 +77,15 @@ export function startProjector(options: ProjectorOptions): Projector {
   let applied = 0;
   let batches = 0;
   let lastSeq = 0;
+  let undecodable = 0;
+  let running = true;
   const retryDelayMs = options.retryDelayMs ?? 2_000;
+  const undecodableDelayMs = options.undecodableDelayMs ?? 300_000;
+  const ackWaitMs = options.ackWaitMs ?? TRACKER_ACK_WAIT_MS;
 
   const start = async () => {
     const jsm = await jetstreamManager(options.nc);
-    await ensureTrackerConsumer(jsm, options.names, options);
+    await ensureTrackerConsumer(jsm, options.names, { ...options, ackWaitMs });
     const consumer = await jetstream(options.nc).consumers.get(options.names.stream, TRACKER_CONSUMER);
     const manifests = await ManifestStore.open(options.nc, options.names, options.box);
     const writer = {
@@ -85,11 +104,17 @@ export function startProjector(options: ProjectorOptions): Projector {
     for (const message of messages) {
       const decoded = decodeEvent(message.data);
       if (!decoded.ok) {
+        undecodable++;
         logger.error(
-          { seq: message.seq, subject: message.subject, problems: decoded.problems },
-          'not an Interco event: terminated',
+          {
+            seq: message.seq,
+            subject: message.subject,
+            problems: decoded.problems,
+            redelivered_in_ms: undecodableDelayMs,
+          },
+          'not an event this version can decode: left for later (an upgraded tracker applies it)',
         );
-        message.term('not an Interco event');
+        message.nak(undecodableDelayMs);
         continue;
       }
       valid.push(message);
@@ -98,9 +123,21 @@ export function startProjector(options: ProjectorOptions): Projector {
       group.push({ seq: message.seq, event });
       groups.set(event.transferid, group);
     }
+    // Keeps the batch in hand while it is written: never redelivered meanwhile.
+    const keepAlive = setInterval(
+      () => {
+        try {
+          for (const message of valid) message.working();
+        } catch (error) {
+          logger.warn({ err: String(error) }, 'marking a batch in progress failed');
+        }
+      },
+      Math.max(1, Math.floor(ackWaitMs / 3)),
+    );
     try {
       const started = performance.now();
       const written = await writeEvents(writer, groups);
+      clearInterval(keepAlive); // before the acks: no progress mark after a message is done
       logger.debug(
         {
           events: valid.length,
@@ -113,9 +150,10 @@ export function startProjector(options: ProjectorOptions): Projector {
       for (const message of valid) message.ack();
       applied += valid.length;
       batches++;
-      lastSeq = Math.max(lastSeq, ...messages.map((message) => message.seq));
+      lastSeq = Math.max(lastSeq, ...valid.map((message) => message.seq));
       if (written.length > 0) options.onApplied?.(written);
     } catch (error) {
+      clearInterval(keepAlive);
       const transfers = [...groups.keys()];
       const fields = { transfer_ids: transfers.slice(0, 20), transfers: transfers.length };
       if (natsUnavailable(error))
@@ -123,13 +161,16 @@ export function startProjector(options: ProjectorOptions): Projector {
       else logger.error({ ...fields, err: error }, 'applying a batch failed: it comes again');
       for (const message of valid) message.nak(retryDelayMs);
       await sleep(Math.min(retryDelayMs, 1_000));
+    } finally {
+      clearInterval(keepAlive);
     }
   };
 
   const loop = (async () => {
     const { consumer, writer } = await ready;
-    // Messages waiting after the last one fetched (what the server said with it).
-    let waiting = (await consumer.info()).num_pending;
+    // Messages waiting after the last one fetched (what the server said with it); unknown at
+    // first: the first fetch asks for one, and the server says how many more wait.
+    let waiting = 0;
     while (!stopping) {
       try {
         // As many as are waiting (up to a batch), at once; none waiting: the next one, when it comes.
@@ -150,7 +191,11 @@ export function startProjector(options: ProjectorOptions): Projector {
       }
     }
   })();
-  loop.catch((error: unknown) => logger.error({ err: error }, 'the projector stopped'));
+  loop
+    .catch((error: unknown) => logger.error({ err: error }, 'the projector stopped'))
+    .finally(() => {
+      running = false;
+    });
 
   return {
     ready: ready.then(() => undefined),
@@ -159,7 +204,7 @@ export function startProjector(options: ProjectorOptions): Projector {
       await loop.catch(() => undefined);
       await options.nc.flush().catch(() => undefined);
     },
-    stats: () => ({ applied_events: applied, batches, last_seq: lastSeq }),
+    stats: () => ({ applied_events: applied, batches, last_seq: lastSeq, undecodable, running }),
   };
 }
 

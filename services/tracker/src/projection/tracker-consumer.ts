@@ -22,15 +22,20 @@ export interface StartPosition {
 export interface TrackerConsumerOptions extends StartPosition {
   /** Events fetched in one batch: the consumer lets at least twice as many be unacked. */
   readonly batchSize: number;
+  /** How long a delivered message may go unacked (default TRACKER_ACK_WAIT_MS; tests shorten it). */
+  readonly ackWaitMs?: number | undefined;
 }
 
-function trackerConsumerOptions(names: Pick<BusNames, 'subjectPrefix'>, batchSize: number) {
+function trackerConsumerOptions(
+  names: Pick<BusNames, 'subjectPrefix'>,
+  options: Pick<TrackerConsumerOptions, 'batchSize' | 'ackWaitMs'>,
+) {
   return {
     name: TRACKER_CONSUMER,
     description: 'the tracker: every Interco event into the read model',
     filterSubjects: [`${names.subjectPrefix}.t.>`],
-    ackWaitMs: TRACKER_ACK_WAIT_MS,
-    maxAckPending: Math.max(1000, batchSize * 2),
+    ackWaitMs: options.ackWaitMs ?? TRACKER_ACK_WAIT_MS,
+    maxAckPending: Math.max(1000, options.batchSize * 2),
   };
 }
 
@@ -44,13 +49,18 @@ export async function ensureTrackerConsumer(
   names: Pick<BusNames, 'stream' | 'subjectPrefix'>,
   options: TrackerConsumerOptions,
 ): Promise<ConsumerInfo> {
-  const durable = trackerConsumerOptions(names, options.batchSize);
+  const durable = trackerConsumerOptions(names, options);
   if (options.startSequence !== undefined || options.startTime !== undefined) {
     const existing = await jsm.consumers.info(names.stream, TRACKER_CONSUMER).catch((error: unknown) => {
       if (isConsumerNotFound(error)) return undefined;
       throw error;
     });
-    if (existing === undefined) await addAt(jsm, names, durable, options).catch(() => undefined);
+    // Another replica may create it meanwhile (then it is brought to these settings below); any
+    // other refusal (a start sequence or time the server does not accept) is the caller's.
+    if (existing === undefined)
+      await addAt(jsm, names, durable, options).catch((error: unknown) => {
+        if (!isConsumerExists(error)) throw error;
+      });
   }
   return ensureDurableConsumer(jsm, names, durable);
 }
@@ -67,7 +77,7 @@ export async function resetTrackerConsumer(
   await jsm.consumers.delete(names.stream, TRACKER_CONSUMER).catch((error: unknown) => {
     if (!isConsumerNotFound(error)) throw error;
   });
-  return addAt(jsm, names, trackerConsumerOptions(names, options.batchSize), options);
+  return addAt(jsm, names, trackerConsumerOptions(names, options), options);
 }
 
 function addAt(
@@ -84,6 +94,17 @@ function addAt(
         ? { deliver_policy: DeliverPolicy.StartTime, opt_start_time: start.startTime.toISOString() }
         : { deliver_policy: DeliverPolicy.All };
   return jsm.consumers.add(names.stream, { ...config, ...position });
+}
+
+/**
+ * JetStream's codes for "the consumer exists already": 10013 consumer name already in use, 10105
+ * consumer already exists and is still active, 10148 consumer already exists.
+ */
+const CONSUMER_EXISTS_CODES: ReadonlySet<number> = new Set([10013, 10105, 10148]);
+
+/** The consumer exists already (created meanwhile, by another replica). */
+export function isConsumerExists(error: unknown): boolean {
+  return error instanceof JetStreamApiError && CONSUMER_EXISTS_CODES.has(error.code);
 }
 
 function isConsumerNotFound(error: unknown): boolean {

@@ -18,14 +18,28 @@ export type QueryFields = Pick<
   | 'actor'
 >;
 
-/** The query fields of a state; every one null while there is no state. */
+/**
+ * A time as the query fields store it: `toISOString()` text (UTC, milliseconds), so times written
+ * with offsets or other precisions sort and compare right as strings. Text that is not a time is
+ * kept as it is (events are validated before they get here).
+ */
+export function storedInstant(time: string | null | undefined): string | null {
+  if (time === null || time === undefined) return null;
+  const date = new Date(time);
+  return Number.isNaN(date.getTime()) ? time : date.toISOString();
+}
+
+/**
+ * The query fields of a state; every one null while there is no state. `created_at` and
+ * `updated_at` are normalized (storedInstant); the state keeps the events' own text.
+ */
 export function queryFields(state: TransferState | null): QueryFields {
   const requested = state?.requested;
   return {
     status: state?.status ?? null,
     current_step: state?.current_step ?? null,
-    created_at: state?.created_at ?? null,
-    updated_at: state?.updated_at ?? null,
+    created_at: storedInstant(state?.created_at),
+    updated_at: storedInstant(state?.updated_at),
     instance_a: requested?.instances.a ?? null,
     instance_b: requested?.instances.b ?? null,
     company_a: requested?.companies.a ?? null,

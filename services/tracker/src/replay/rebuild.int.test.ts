@@ -17,9 +17,10 @@ import { rebuild } from './rebuild.js';
 const TRANSFERS = Number(process.env.TRACKER_TEST_TRANSFERS ?? 1_000);
 /**
  * Transfers whose events are published interleaved (round robin) with each other: all of them.
- * The live projector then consumes the backlog in one batch: on FerretDB 1.x a compare-and-set
- * replaceOne({_id, version}) scans the collection (about 1.5 ms per journal document), so a
- * transfer spread over many small batches costs a scan per batch (see the README).
+ * The live projector then consumes the backlog in one batch (after a first fetch of one): on
+ * FerretDB 1.x a compare-and-set replaceOne({_id, version}) scans the collection (about 1.5 ms per
+ * journal document), so a transfer spread over many small batches costs a scan per batch (see the
+ * README).
  */
 const INTERLEAVED = TRANSFERS;
 
