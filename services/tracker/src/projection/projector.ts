@@ -9,6 +9,7 @@ import type { TrackerStore } from '../read-model/tracker-store.js';
 import type { TransferDocument } from '../read-model/transfer-document.schema.js';
 import { DocumentCache } from './document-cache.js';
 import { ManifestSerials } from './manifest-serials.js';
+import { sweepSerialIndex } from './serial-sweep.js';
 import { writeEvents } from './store-writer.js';
 import { ensureTrackerConsumer, TRACKER_ACK_WAIT_MS, TRACKER_CONSUMER } from './tracker-consumer.js';
 
@@ -34,6 +35,8 @@ export interface ProjectorOptions {
   readonly retryDelayMs?: number;
   /** Delay of a nak for a message that is not an event this version knows (default 5 min). */
   readonly undecodableDelayMs?: number;
+  /** How often transfers whose serials could not be indexed are taken up again (default 60 s). */
+  readonly serialSweepMs?: number;
   /**
    * The consumer's ack wait (default TRACKER_ACK_WAIT_MS, 60 s; tests shorten it). While a batch is
    * being written, its messages are marked in progress every third of it.
@@ -97,6 +100,24 @@ export function startProjector(options: ProjectorOptions): Projector {
     return { consumer, writer };
   };
   const ready = start();
+
+  // Serials a batch could not index (the manifest was not readable then) are indexed later.
+  let sweeping = false;
+  const sweep = async () => {
+    if (sweeping || stopping) return;
+    sweeping = true;
+    try {
+      const { writer } = await ready;
+      await sweepSerialIndex({ store: writer.store, serials: writer.serials, logger });
+    } catch (error) {
+      logger.warn({ err: String(error) }, 'serial index sweep failed: trying again later');
+    } finally {
+      sweeping = false;
+    }
+  };
+  const sweepTimer = setInterval(() => void sweep(), options.serialSweepMs ?? 60_000);
+  sweepTimer.unref();
+  ready.then(() => sweep()).catch(() => undefined);
 
   const handle = async (messages: JsMsg[], writer: Parameters<typeof writeEvents>[0]) => {
     const groups = new Map<string, SequencedEvent[]>();
@@ -201,6 +222,7 @@ export function startProjector(options: ProjectorOptions): Projector {
     ready: ready.then(() => undefined),
     async drain() {
       stopping = true;
+      clearInterval(sweepTimer);
       await loop.catch(() => undefined);
       await options.nc.flush().catch(() => undefined);
     },

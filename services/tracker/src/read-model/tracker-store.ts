@@ -21,6 +21,7 @@ export const TRANSFER_INDEXES: readonly (IndexDescription & { name: string })[] 
   { name: 'company_a_supplier_in_b', key: { company_a_supplier_in_b: 1 } },
   { name: 'reference', key: { reference: 1 } },
   { name: 'updated_at', key: { updated_at: 1 } },
+  { name: 'serials_indexed', key: { serials_indexed: 1 } },
 ];
 
 /** A transfer and the keyed digests of the serials its manifest moves. */
@@ -69,6 +70,30 @@ export class TrackerStore {
         if (!isNamespaceNotFound(error)) throw error;
       });
     }
+  }
+
+  /**
+   * Transfers whose request is known but whose serials are not indexed yet (their manifest could
+   * not be read when the request was applied): what the serial sweep takes up again.
+   */
+  async withSerialsNotIndexed(limit: number): Promise<TransferDocument[]> {
+    return this.transfers
+      .find({ serials_indexed: false, state: { $ne: null } })
+      .limit(limit)
+      .toArray();
+  }
+
+  /**
+   * Marks a transfer's serials indexed if its document is still at `expectedVersion` (a
+   * compare-and-set: a writer that holds the older version loses, reads it again and keeps the
+   * mark); answers whether it did.
+   */
+  async markSerialsIndexed(transferId: string, expectedVersion: number): Promise<boolean> {
+    const result = await this.transfers.updateOne(
+      { _id: transferId, version: expectedVersion },
+      { $set: { serials_indexed: true }, $inc: { version: 1 } },
+    );
+    return result.modifiedCount === 1;
   }
 
   /** One transfer's document, by `_id`. */
