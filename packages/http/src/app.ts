@@ -5,6 +5,7 @@ import { answerFrameworkError, type ErrorHandlingOptions, registerErrorHandling 
 import { type HealthOptions, registerHealthRoutes } from './health.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { type OpenApiOptions, registerOpenApi, registerOpenApiRoute } from './openapi.js';
+import { withRequestSerializer } from './request-log.js';
 import './route-config.js';
 import { validatorCompiler } from './validation.js';
 
@@ -33,11 +34,13 @@ export interface ApiAppOptions extends ErrorHandlingOptions {
  * handlers make them, JSON bodies only (415 otherwise, 400 `malformed_json` saying where), one
  * error shape for every failure (ApiError), a token check on every route (each route must declare
  * `config.auth`, or it is refused when added), the OpenAPI document generated from the routes'
- * schemas at GET /openapi.json, and /healthz and /readyz when `options.health` is given.
+ * schemas at GET /openapi.json, and /healthz and /readyz when `options.health` is given. Log
+ * lines of a request carry its method, path and query parameter names, never a query string value.
  */
 export async function createApiApp(options: ApiAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: options.logger,
+    // Request log lines name the path and the query parameters, never a query string value.
+    loggerInstance: withRequestSerializer(options.logger),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     frameworkErrors: options.frameworkErrors ?? answerFrameworkError,
   });

@@ -25,6 +25,13 @@ export { JsonBodyError, registerJsonBodyParser } from './json-body.js';
 export { findJsonSyntaxError, type JsonSyntaxError } from './json-syntax.js';
 export { type OpenApiOptions, type OptionalBody, registerOpenApi, registerOpenApiRoute } from './openapi.js';
 export { principalOf } from './principal.js';
+export {
+  type LoggedRequest,
+  pathOf,
+  queryNamesOf,
+  serializeRequest,
+  withRequestSerializer,
+} from './request-log.js';
 export type { RouteAuth } from './route-config.js';
 export {
   type PartValidator,

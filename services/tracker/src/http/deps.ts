@@ -13,4 +13,11 @@ export interface TrackerRouteDeps {
   readonly openLiveFeed: (options: Pick<LiveFeedOptions, 'transferId' | 'afterSeq'>) => Promise<LiveFeed>;
   /** Milliseconds between the heartbeat comments of `/v1/live` (15,000 by default). */
   readonly heartbeatMs?: number;
+  /** Most `/v1/live` streams open at once in this process (100 by default); 503 beyond. */
+  readonly maxLiveStreams?: number;
+  /**
+   * Milliseconds a `/v1/live` client may stay blocked (not reading what it is sent) before its
+   * stream is closed (30,000 by default).
+   */
+  readonly liveDrainTimeoutMs?: number;
 }

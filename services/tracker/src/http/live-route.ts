@@ -1,14 +1,20 @@
 import { TransferId } from '@interco/contracts';
-import { ErrorBody } from '@interco/http';
+import { ErrorBody, unavailable } from '@interco/http';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { parseLastEventId, sseComment, sseMessage } from '../live/sse-format.js';
 import type { TrackerRouteDeps } from './deps.js';
-import { badQueryParameter } from './query-errors.js';
+import { badHeader } from './query-errors.js';
 import { LiveEventData } from './schemas.js';
 
 /** Heartbeat comments keep proxies from closing an idle stream. */
 export const DEFAULT_HEARTBEAT_MS = 15_000;
+/** Most live streams one process serves at once (503 beyond). */
+export const DEFAULT_MAX_LIVE_STREAMS = 100;
+/** How long a client may stay blocked (not reading) before its stream is closed. */
+export const DEFAULT_LIVE_DRAIN_TIMEOUT_MS = 30_000;
+/** The Retry-After of a 503 for too many live streams, in seconds. */
+const FULL_RETRY_AFTER_SECONDS = 30;
 
 const LiveQuery = Type.Object({ transfer_id: Type.Optional(TransferId) }, { additionalProperties: false });
 type LiveQuery = Static<typeof LiveQuery>;
@@ -17,11 +23,17 @@ type LiveQuery = Static<typeof LiveQuery>;
  * GET /v1/live: server-sent events fed by an ordered consumer on the stream, one per client,
  * from new messages or after `Last-Event-ID` (a stream sequence). Each message is `id: <seq>`,
  * `event: <type>`, `data: {transfer_id, type, time, generation, seq, event_id}`; a comment every
- * 15 s. The consumer is closed when the client goes, and every stream is ended when the app
- * closes.
+ * 15 s. The consumer is closed when the client goes (also when it went while the feed was being
+ * opened), a client that stops reading is waited for (the feed paused) and closed after
+ * `liveDrainTimeoutMs`, at most `maxLiveStreams` streams are open at once (503 beyond), and every
+ * stream is ended when the app closes.
  */
 export function registerLiveRoute(app: FastifyInstance, deps: TrackerRouteDeps): void {
+  const maxStreams = deps.maxLiveStreams ?? DEFAULT_MAX_LIVE_STREAMS;
+  const drainTimeoutMs = deps.liveDrainTimeoutMs ?? DEFAULT_LIVE_DRAIN_TIMEOUT_MS;
   const open = new Set<() => void>();
+  /** Streams open or being opened (a slot is taken before the feed is opened). */
+  let streams = 0;
   app.addHook('preClose', async () => {
     for (const end of [...open]) end();
   });
@@ -42,6 +54,7 @@ export function registerLiveRoute(app: FastifyInstance, deps: TrackerRouteDeps):
             content: { 'text/event-stream': { schema: LiveEventData } },
           },
           400: ErrorBody,
+          503: ErrorBody,
         },
       },
     },
@@ -50,15 +63,88 @@ export function registerLiveRoute(app: FastifyInstance, deps: TrackerRouteDeps):
       const lastEventId = Array.isArray(header) ? header[0] : header;
       const afterSeq = parseLastEventId(lastEventId);
       if (lastEventId !== undefined && afterSeq === undefined) {
-        throw badQueryParameter(
-          'Last-Event-ID',
-          'must be a stream sequence: the id of an event this stream sent',
+        throw badHeader('Last-Event-ID', 'must be a stream sequence: the id of an event this stream sent');
+      }
+      if (streams >= maxStreams) {
+        throw unavailable(
+          `this tracker already serves ${maxStreams.toLocaleString('en')} live streams, the most it serves at once: try again later`,
+          FULL_RETRY_AFTER_SECONDS,
         );
       }
-      const feed = await deps.openLiveFeed({ transferId: request.query.transfer_id, afterSeq });
+      streams += 1;
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        streams -= 1;
+      };
+      let feed: Awaited<ReturnType<TrackerRouteDeps['openLiveFeed']>>;
+      try {
+        feed = await deps.openLiveFeed({ transferId: request.query.transfer_id, afterSeq });
+      } catch (error) {
+        release();
+        throw error;
+      }
 
       reply.hijack();
       const raw = reply.raw;
+      let heartbeat: NodeJS.Timeout | undefined;
+      let ended = false;
+      /** Ends the stream (destroys it when the client is blocked: ending would wait on it). */
+      const end = (destroy = false) => {
+        if (ended) return;
+        ended = true;
+        clearInterval(heartbeat);
+        open.delete(end);
+        feed.stop();
+        release();
+        if (destroy) raw.destroy();
+        else raw.end();
+      };
+      const onClose = () => end();
+      open.add(end);
+      request.raw.on('close', onClose);
+      raw.on('close', onClose);
+      // The client may have gone while the feed was being opened: 'close' has come already.
+      if (request.raw.destroyed || raw.destroyed) {
+        end(true);
+        return;
+      }
+
+      /** Resolves once the client has read what is buffered; false (stream closed) if it did not in time. */
+      let draining: Promise<boolean> | undefined;
+      const drained = (): Promise<boolean> => {
+        draining ??= new Promise<boolean>((resolve) => {
+          const done = (ok: boolean) => {
+            clearTimeout(timer);
+            raw.off('drain', onDrain);
+            raw.off('close', onGone);
+            draining = undefined;
+            resolve(ok);
+          };
+          const onDrain = () => done(true);
+          const onGone = () => done(false);
+          const timer = setTimeout(() => {
+            request.log.warn(
+              { blocked_ms: drainTimeoutMs },
+              'live: the client stopped reading its stream; closing it',
+            );
+            done(false);
+            end(true);
+          }, drainTimeoutMs);
+          raw.on('drain', onDrain);
+          raw.on('close', onGone);
+        });
+        return draining;
+      };
+      /** Writes a chunk; when the client is not reading, waits for it (false: the stream is gone). */
+      const send = async (chunk: string): Promise<boolean> => {
+        if (ended) return false;
+        if (raw.writableNeedDrain && !(await drained())) return false;
+        if (ended) return false;
+        return raw.write(chunk) || drained();
+      };
+
       raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache',
@@ -66,26 +152,16 @@ export function registerLiveRoute(app: FastifyInstance, deps: TrackerRouteDeps):
         'x-accel-buffering': 'no',
       });
       raw.write(sseComment('connected'));
-      const heartbeat = setInterval(
-        () => raw.write(sseComment('heartbeat')),
-        deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
-      );
-      let ended = false;
-      const end = () => {
-        if (ended) return;
-        ended = true;
-        clearInterval(heartbeat);
-        open.delete(end);
-        feed.stop();
-        raw.end();
-      };
-      open.add(end);
-      request.raw.on('close', end);
-      raw.on('close', end);
+      heartbeat = setInterval(() => {
+        // A blocked client gets no heartbeat, but its clock runs (it is closed if it stays blocked).
+        if (raw.writableNeedDrain) void drained();
+        else if (!raw.write(sseComment('heartbeat'))) void drained();
+      }, deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
       try {
         for await (const event of feed.events) {
           if (ended) break;
-          raw.write(sseMessage({ id: event.seq, event: event.type, data: event }));
+          // The feed is not read while the client is blocked.
+          if (!(await send(sseMessage({ id: event.seq, event: event.type, data: event })))) break;
         }
       } catch (error) {
         request.log.warn({ err: error }, 'live: the feed stopped');

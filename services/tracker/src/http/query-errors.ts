@@ -13,3 +13,11 @@ export function badQueryParameter(name: string, message: string) {
 export function badCursor() {
   return badQueryParameter('cursor', BAD_CURSOR_MESSAGE);
 }
+
+/** 400 naming one request header, in the words of the chassis' validation. */
+export function badHeader(name: string, message: string) {
+  return invalidRequest(
+    [{ path: name, message }],
+    'the request headers are not valid: see problems (each names its path)',
+  );
+}

@@ -11,6 +11,9 @@ import { badCursor } from './query-errors.js';
 import { TransferSerialsPage } from './schemas.js';
 import { TransferParams } from './transfer-routes.js';
 
+/** The codes of this route's own errors. */
+type SerialsErrorCode = 'manifest_unreadable';
+
 const SERIALS_DEFAULT_LIMIT = 100;
 const SERIALS_MAX_LIMIT = 1000;
 
@@ -39,7 +42,13 @@ export function registerSerialRoutes(app: FastifyInstance, deps: TrackerRouteDep
         tags: ['transfers'],
         params: TransferParams,
         querystring: SerialsQuery,
-        response: { 200: TransferSerialsPage, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+        response: {
+          200: TransferSerialsPage,
+          400: ErrorBody,
+          403: ErrorBody,
+          404: ErrorBody,
+          503: ErrorBody,
+        },
       },
     },
     async (request) => {
@@ -60,6 +69,14 @@ export function registerSerialRoutes(app: FastifyInstance, deps: TrackerRouteDep
         if (error instanceof StoreError && error.kind === 'missing') {
           throw notFound(`the manifest of ${id} is no longer stored`);
         }
+        if (error instanceof StoreError && (error.kind === 'tampered' || error.kind === 'invalid')) {
+          // The store's message is not logged: it may quote the manifest (its serials).
+          request.log.error(
+            { transfer_id: id, kind: error.kind },
+            'serials: the stored manifest of a transfer cannot be read',
+          );
+          throw manifestUnreadable(id, error.kind);
+        }
         throw error;
       }
       const slice = serialSlice(manifest, offset, limit);
@@ -70,5 +87,22 @@ export function registerSerialRoutes(app: FastifyInstance, deps: TrackerRouteDep
         next_cursor: slice.nextOffset === undefined ? null : encodeOffsetCursor(slice.nextOffset),
       };
     },
+  );
+}
+
+/**
+ * 503 `manifest_unreadable`: the stored manifest of a transfer does not open as the one sealed for
+ * it (altered, corrupt, or not a transfer request). It names the transfer, never a serial; asking
+ * again will not help until an operator restores the manifest.
+ */
+export function manifestUnreadable(id: string, kind: 'tampered' | 'invalid'): ApiError<SerialsErrorCode> {
+  const why =
+    kind === 'tampered'
+      ? 'it does not match what was sealed for this transfer (altered or corrupt)'
+      : 'it is not a valid transfer request';
+  return new ApiError<SerialsErrorCode>(
+    503,
+    'manifest_unreadable',
+    `the serials of ${id} cannot be shown: its stored manifest cannot be read (${why}); an operator must restore it`,
   );
 }

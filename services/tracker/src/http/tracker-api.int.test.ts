@@ -344,6 +344,39 @@ describe('serials', () => {
     expect(bad.body.problems.map((p) => p.path)).toEqual(['cursor']);
   });
 
+  it('503 manifest_unreadable, without any serial, for a manifest altered or not of its bucket', async () => {
+    const both = await h.token('transfers:read', 'serials:read');
+    // Sealed, then replaced: the read model keeps the first one's digest.
+    const altered = newTransferId();
+    const manifest = await h.manifests.put(altered, sampleRequest(2, 2, 'PIN-ALTERED'));
+    await h.manifests.put(altered, sampleRequest(2, 2, 'PIN-OTHER'));
+    // A manifest ref of another bucket.
+    const elsewhere = newTransferId();
+    await seed([
+      { transferId: altered, createdAt: new Date(T0 - 2 * 86_400_000), outcome: 'completed', manifest },
+      {
+        transferId: elsewhere,
+        createdAt: new Date(T0 - 2 * 86_400_000),
+        outcome: 'completed',
+        manifest: { ref: `elsewhere/${elsewhere}`, digest: manifest.digest },
+      },
+    ]);
+    for (const [target, why] of [
+      [altered, 'altered or corrupt'],
+      [elsewhere, 'not a valid transfer request'],
+    ] as const) {
+      const response = await h.app.inject({
+        url: `/v1/transfers/${target}/serials`,
+        headers: { authorization: `Bearer ${both}` },
+      });
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toMatchObject({ error: 'manifest_unreadable' });
+      expect(response.json<{ message: string }>().message).toContain(why);
+      expect(response.json<{ message: string }>().message).toContain(target);
+      expect(response.body).not.toMatch(/PIN-/);
+    }
+  });
+
   it('403 without serials:read, and without transfers:read', async () => {
     for (const token of [read, await h.token('serials:read')]) {
       const { status, body } = await get<{ error: string }>(`/v1/transfers/${id}/serials`, token);

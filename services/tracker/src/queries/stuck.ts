@@ -21,9 +21,12 @@ export function stuckBefore(clock: StuckClock): string {
   return new Date(clock.now.getTime() - clock.stuckAfterMs).toISOString();
 }
 
-/** Whether a transfer is stuck: running, and its last event is older than the threshold. */
+/**
+ * Whether a transfer is stuck: running, and its last event is older than the threshold. The
+ * stored time is compared as text with stuckBefore, as the `stuck` filter compares it in MongoDB.
+ */
 export function isStuck(status: string | null, updatedAt: string | null, clock: StuckClock): boolean {
   if (status === null || updatedAt === null) return false;
   if (!(RUNNING_STATUSES as readonly string[]).includes(status)) return false;
-  return Date.parse(updatedAt) < clock.now.getTime() - clock.stuckAfterMs;
+  return updatedAt < stuckBefore(clock);
 }

@@ -58,6 +58,27 @@ describe('matchesTransferQuery (the filter, for documents read by _id)', () => {
     ).toBe(false);
   });
 
+  it('serial: only the transfers its lookup found (none, or no lookup, matches nothing)', () => {
+    expect(matchesTransferQuery(doc, { serial: 'SN-1' }, { ...clock, transferIds: [doc._id] })).toBe(true);
+    expect(matchesTransferQuery(doc, { serial: 'SN-1' }, { ...clock, transferIds: ['tr_other'] })).toBe(
+      false,
+    );
+    expect(matchesTransferQuery(doc, { serial: 'SN-1' }, clock)).toBe(false);
+  });
+
+  it('a document without a creation time passes no time bound and sorts after no cursor (as in MongoDB)', () => {
+    const undated = { ...doc, created_at: null };
+    expect(matchesTransferQuery(undated, {}, clock)).toBe(true);
+    expect(matchesTransferQuery(undated, { created_to: '2026-12-02T00:00:00Z' }, clock)).toBe(false);
+    expect(
+      matchesTransferQuery(
+        undated,
+        {},
+        { ...clock, after: { created_at: doc.created_at ?? '', id: doc._id } },
+      ),
+    ).toBe(false);
+  });
+
   it('orders newest first, then by id descending', () => {
     const a = { _id: 'tr_B', created_at: '2026-12-01T10:00:00.000Z' };
     const b = { _id: 'tr_A', created_at: '2026-12-01T10:00:00.000Z' };

@@ -118,8 +118,9 @@ export class TransferReader {
         this.collections.transfers.findOne<ListedDocument>({ _id: id }, { projection: { journal: 0 } }),
       ),
     );
+    const serialContext = { ...context, transferIds: ids };
     return found
-      .filter((doc): doc is ListedDocument => doc !== null && matchesTransferQuery(doc, query, context))
+      .filter((doc): doc is ListedDocument => doc !== null && matchesTransferQuery(doc, query, serialContext))
       .sort(compareNewestFirst)
       .slice(0, limit + 1);
   }

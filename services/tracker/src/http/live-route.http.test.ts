@@ -1,0 +1,217 @@
+import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
+import type { Principal, VerifyResult } from '@interco/auth';
+import { createApiApp } from '@interco/http';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { fetch } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LiveFeed } from '../live/live-feed.js';
+import { openSse } from '../test-support/sse-client.js';
+import type { TrackerRouteDeps } from './deps.js';
+import { registerLiveRoute } from './live-route.js';
+import type { LiveEventData } from './schemas.js';
+
+const noop = () => {};
+const silent: FastifyBaseLogger = {
+  level: 'silent',
+  fatal: noop,
+  error: noop,
+  warn: noop,
+  info: noop,
+  debug: noop,
+  trace: noop,
+  silent: noop,
+  child: () => silent,
+};
+const reader: Principal = { tokenId: 'abcdefgh2345', name: 'dashboard', scopes: ['transfers:read'] };
+const tokens = {
+  verify: async (credential: string | undefined): Promise<VerifyResult> =>
+    credential === 'Bearer reader' ? { ok: true, principal: reader } : { ok: false, reason: 'unknown' },
+};
+const auth = { authorization: 'Bearer reader' };
+
+/** A live feed the test feeds by hand; counts what the route pulled, says when it was stopped. */
+class FakeFeed implements LiveFeed {
+  readonly queue: LiveEventData[] = [];
+  pulled = 0;
+  stopCount = 0;
+  readonly stopped: Promise<void>;
+  private onStop: () => void = noop;
+  private wake: (() => void) | undefined;
+  readonly events: AsyncIterable<LiveEventData>;
+
+  constructor() {
+    this.stopped = new Promise((resolve) => {
+      this.onStop = resolve;
+    });
+    const self = this;
+    this.events = (async function* () {
+      while (self.stopCount === 0) {
+        const next = self.queue.shift();
+        if (next === undefined) {
+          await new Promise<void>((resolve) => {
+            self.wake = resolve;
+          });
+          continue;
+        }
+        self.pulled += 1;
+        yield next;
+      }
+    })();
+  }
+
+  push(event: LiveEventData): void {
+    this.queue.push(event);
+    this.wake?.();
+  }
+
+  stop(): void {
+    this.stopCount += 1;
+    this.onStop();
+    this.wake?.();
+  }
+}
+
+function event(seq: number, padding = ''): LiveEventData {
+  return {
+    transfer_id: 'tr_1',
+    type: 'po_a.done',
+    time: '2026-12-01T00:00:00.000Z',
+    generation: 1,
+    seq,
+    event_id: `ev-${seq}${padding}`,
+  };
+}
+
+let app: FastifyInstance | undefined;
+afterEach(async () => {
+  // The clients' idle keep-alive connections would hold close() up for seconds.
+  app?.server.closeAllConnections();
+  await app?.close();
+  app = undefined;
+});
+
+async function serve(
+  openLiveFeed: TrackerRouteDeps['openLiveFeed'],
+  options: Partial<TrackerRouteDeps> = {},
+): Promise<string> {
+  app = await createApiApp({
+    logger: silent,
+    tokens,
+    openapi: { title: 'Live', description: 'the live route', version: '1.0.0' },
+  });
+  registerLiveRoute(app, { openLiveFeed, heartbeatMs: 50, ...options } as TrackerRouteDeps);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  return `http://127.0.0.1:${port}/v1/live`;
+}
+
+async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('GET /v1/live', () => {
+  it('stops the feed of a client that went while it was being opened, and frees its slot', async () => {
+    const feeds: FakeFeed[] = [];
+    let release: () => void = noop;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const url = await serve(
+      async () => {
+        const feed = new FakeFeed();
+        feeds.push(feed);
+        if (feeds.length === 1) await gate;
+        return feed;
+      },
+      { maxLiveStreams: 1 },
+    );
+    const abort = new AbortController();
+    const pending = fetch(url, { headers: auth, signal: abort.signal }).catch(() => undefined);
+    await until(() => feeds.length === 1);
+    abort.abort();
+    await pending;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    release();
+    await feeds[0]?.stopped;
+    expect(feeds[0]?.stopCount).toBe(1);
+    // The slot is free again (the most is 1), and the next client is served.
+    const next = await openSse(url, auth);
+    expect(next.status).toBe(200);
+    feeds[1]?.push(event(7));
+    expect((await next.next(1)).map((message) => message.id)).toEqual(['7']);
+    next.close();
+    await feeds[1]?.stopped;
+  });
+
+  it('refuses a stream beyond maxLiveStreams with 503, and serves again once one closes', async () => {
+    const feeds: FakeFeed[] = [];
+    const url = await serve(
+      async () => {
+        const feed = new FakeFeed();
+        feeds.push(feed);
+        return feed;
+      },
+      { maxLiveStreams: 2 },
+    );
+    const one = await openSse(url, auth);
+    const two = await openSse(url, auth);
+    expect([one.status, two.status]).toEqual([200, 200]);
+    const refused = await fetch(url, { headers: auth });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('30');
+    expect(await refused.json()).toEqual({
+      error: 'unavailable',
+      message: 'this tracker already serves 2 live streams, the most it serves at once: try again later',
+    });
+    expect(feeds).toHaveLength(2);
+    one.close();
+    await feeds[0]?.stopped;
+    const three = await openSse(url, auth);
+    expect(three.status).toBe(200);
+    two.close();
+    three.close();
+    await Promise.all(feeds.map((feed) => feed.stopped));
+  });
+
+  it('says a bad Last-Event-ID is the header', async () => {
+    const url = await serve(async () => new FakeFeed());
+    const bad = await fetch(url, { headers: { ...auth, 'last-event-id': 'x' } });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({
+      error: 'invalid_request',
+      message: 'the request headers are not valid: see problems (each names its path)',
+      problems: [
+        { path: 'Last-Event-ID', message: 'must be a stream sequence: the id of an event this stream sent' },
+      ],
+    });
+  });
+
+  it('pauses the feed while a client does not read, and closes it once blocked too long', async () => {
+    const feed = new FakeFeed();
+    const url = new URL(await serve(async () => feed, { liveDrainTimeoutMs: 300 }));
+    const socket = connect(Number(url.port), url.hostname);
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    socket.write(`GET /v1/live HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer reader\r\n\r\n`);
+    // The client reads nothing.
+    socket.pause();
+    let closed = false;
+    socket.on('close', () => {
+      closed = true;
+    });
+    socket.on('error', noop);
+    const padding = 'x'.repeat(256 * 1024);
+    for (let seq = 1; seq <= 400; seq += 1) feed.push(event(seq, padding));
+    await feed.stopped;
+    // The route stopped pulling once the client was blocked: most of the feed was never read.
+    expect(feed.pulled).toBeLessThan(400);
+    expect(feed.stopCount).toBe(1);
+    socket.resume();
+    await until(() => closed);
+    socket.destroy();
+  });
+});
