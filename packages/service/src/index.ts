@@ -1,3 +1,4 @@
+export { ConfigChecks } from './config/config-checks.js';
 export { ConfigError, type ConfigProblem, isConfigError } from './config/config-error.js';
 export {
   HttpConfig,

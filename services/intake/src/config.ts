@@ -9,12 +9,11 @@ import {
   SecretBox,
 } from '@interco/erpnext';
 import {
+  ConfigChecks,
   ConfigError,
   type ConfigProblem,
   httpConfig,
-  isConfigError,
   LogConfig,
-  loadConfig,
   NatsConfig,
 } from '@interco/service';
 import { type Static, Type } from '@sinclair/typebox';
@@ -97,34 +96,12 @@ export interface IntakeConfig {
 export function loadIntakeConfig(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): IntakeConfig {
-  const problems: ConfigProblem[] = [];
-  let raw: IntakeEnv | undefined;
-  try {
-    raw = loadConfig(IntakeConfigSchema, env);
-  } catch (error) {
-    if (!isConfigError(error)) throw error;
-    problems.push(...error.problems);
-  }
-  const named = new Set(problems.map((problem) => problem.variable));
-  const attempt = <T>(variable: string, make: () => T): T | undefined => {
-    if (named.has(variable)) return undefined;
-    try {
-      return make();
-    } catch (error) {
-      problems.push({ variable, message: error instanceof Error ? error.message : String(error) });
-      return undefined;
-    }
-  };
-  const box = attempt(SECRET_KEY_ENV, () => SecretBox.fromKeyText(env[SECRET_KEY_ENV] ?? ''));
-  const bootstrapText = env[BOOTSTRAP_HASH_ENV];
-  const bootstrapHash =
-    bootstrapText === undefined || bootstrapText.trim() === ''
-      ? undefined
-      : attempt(BOOTSTRAP_HASH_ENV, () => parseBootstrapHash(bootstrapText));
-  const limits = raw === undefined ? undefined : chunkingLimits(raw, problems);
-  if (raw === undefined || box === undefined || limits === undefined || problems.length > 0) {
-    throw new ConfigError(problems);
-  }
+  const checks = new ConfigChecks(IntakeConfigSchema, env);
+  const box = checks.check(SECRET_KEY_ENV, () => SecretBox.fromKeyText(env[SECRET_KEY_ENV] ?? ''));
+  const bootstrapHash = checks.optional(BOOTSTRAP_HASH_ENV, env, parseBootstrapHash);
+  const limits = checks.raw === undefined ? undefined : chunkingLimits(checks.raw, checks.problems);
+  const raw = checks.done();
+  if (box === undefined || limits === undefined) throw new ConfigError(checks.problems);
   return {
     natsUrl: raw.NATS_URL,
     namespace: raw.INTERCO_NAMESPACE,

@@ -1,14 +1,6 @@
 import { BOOTSTRAP_HASH_ENV, parseBootstrapHash } from '@interco/auth';
 import { SECRET_KEY_ENV, SecretBox } from '@interco/erpnext';
-import {
-  ConfigError,
-  type ConfigProblem,
-  httpConfig,
-  isConfigError,
-  LogConfig,
-  loadConfig,
-  NatsConfig,
-} from '@interco/service';
+import { ConfigChecks, ConfigError, httpConfig, LogConfig, NatsConfig } from '@interco/service';
 import { type Static, Type } from '@sinclair/typebox';
 
 /** The tracker's environment: every variable, its default and what it is for (README.md lists them). */
@@ -82,37 +74,17 @@ export interface TrackerConfig {
 export function loadTrackerConfig(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): TrackerConfig {
-  const problems: ConfigProblem[] = [];
-  let raw: TrackerEnv | undefined;
-  try {
-    raw = loadConfig(TrackerConfigSchema, env);
-  } catch (error) {
-    if (!isConfigError(error)) throw error;
-    problems.push(...error.problems);
+  const checks = new ConfigChecks(TrackerConfigSchema, env);
+  const box = checks.check(SECRET_KEY_ENV, () => SecretBox.fromKeyText(env[SECRET_KEY_ENV] ?? ''));
+  const bootstrapHash = checks.optional(BOOTSTRAP_HASH_ENV, env, parseBootstrapHash);
+  if (checks.raw?.TRACKER_START_SEQUENCE !== undefined && checks.raw.TRACKER_START_TIME !== undefined) {
+    checks.problem(
+      'TRACKER_START_TIME',
+      'cannot be set together with TRACKER_START_SEQUENCE (one start position)',
+    );
   }
-  const named = new Set(problems.map((problem) => problem.variable));
-  const attempt = <T>(variable: string, make: () => T): T | undefined => {
-    if (named.has(variable)) return undefined;
-    try {
-      return make();
-    } catch (error) {
-      problems.push({ variable, message: error instanceof Error ? error.message : String(error) });
-      return undefined;
-    }
-  };
-  const box = attempt(SECRET_KEY_ENV, () => SecretBox.fromKeyText(env[SECRET_KEY_ENV] ?? ''));
-  const bootstrapText = env[BOOTSTRAP_HASH_ENV];
-  const bootstrapHash =
-    bootstrapText === undefined || bootstrapText.trim() === ''
-      ? undefined
-      : attempt(BOOTSTRAP_HASH_ENV, () => parseBootstrapHash(bootstrapText));
-  if (raw?.TRACKER_START_SEQUENCE !== undefined && raw.TRACKER_START_TIME !== undefined) {
-    problems.push({
-      variable: 'TRACKER_START_TIME',
-      message: 'cannot be set together with TRACKER_START_SEQUENCE (one start position)',
-    });
-  }
-  if (raw === undefined || box === undefined || problems.length > 0) throw new ConfigError(problems);
+  const raw = checks.done();
+  if (box === undefined) throw new ConfigError(checks.problems);
   return {
     natsUrl: raw.NATS_URL,
     namespace: raw.INTERCO_NAMESPACE,
