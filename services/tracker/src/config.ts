@@ -48,6 +48,18 @@ export const TrackerConfigSchema = Type.Object({
     default: 256,
     description: 'most events fetched and applied in one batch',
   }),
+  TRACKER_MAX_LIVE_STREAMS: Type.Integer({
+    minimum: 1,
+    maximum: 10_000,
+    default: 100,
+    description: 'most /v1/live streams open at once in this process (503 beyond)',
+  }),
+  TRACKER_LIVE_DRAIN_TIMEOUT_MS: Type.Integer({
+    minimum: 1_000,
+    maximum: 600_000,
+    default: 30_000,
+    description: 'a /v1/live client not reading what it is sent for longer than this is closed',
+  }),
 });
 export type TrackerEnv = Static<typeof TrackerConfigSchema>;
 
@@ -65,6 +77,8 @@ export interface TrackerConfig {
   readonly startSequence: number | undefined;
   readonly startTime: Date | undefined;
   readonly batchSize: number;
+  readonly maxLiveStreams: number;
+  readonly liveDrainTimeoutMs: number;
 }
 
 /**
@@ -99,5 +113,7 @@ export function loadTrackerConfig(
     startSequence: raw.TRACKER_START_SEQUENCE,
     startTime: raw.TRACKER_START_TIME === undefined ? undefined : new Date(raw.TRACKER_START_TIME),
     batchSize: raw.TRACKER_BATCH_SIZE,
+    maxLiveStreams: raw.TRACKER_MAX_LIVE_STREAMS,
+    liveDrainTimeoutMs: raw.TRACKER_LIVE_DRAIN_TIMEOUT_MS,
   };
 }

@@ -32,6 +32,8 @@ describe('loadTrackerConfig', () => {
       startSequence: undefined,
       startTime: undefined,
       batchSize: 256,
+      maxLiveStreams: 100,
+      liveDrainTimeoutMs: 30_000,
     });
     expect(config.box).toBeInstanceOf(SecretBox);
   });
@@ -53,6 +55,26 @@ describe('loadTrackerConfig', () => {
     });
     expect(config.startTime?.toISOString()).toBe('2026-01-05T10:00:00.000Z');
     expect(loadTrackerConfig({ ...BASE, TRACKER_START_SEQUENCE: '42' }).startSequence).toBe(42);
+  });
+
+  it('reads the /v1/live limits, within their bounds', () => {
+    expect(
+      loadTrackerConfig({ ...BASE, TRACKER_MAX_LIVE_STREAMS: '250', TRACKER_LIVE_DRAIN_TIMEOUT_MS: '5000' }),
+    ).toMatchObject({ maxLiveStreams: 250, liveDrainTimeoutMs: 5_000 });
+    const found = problems({
+      ...BASE,
+      TRACKER_MAX_LIVE_STREAMS: '0',
+      TRACKER_LIVE_DRAIN_TIMEOUT_MS: '999',
+    });
+    expect(found.map((problem) => problem.variable).sort()).toEqual([
+      'TRACKER_LIVE_DRAIN_TIMEOUT_MS',
+      'TRACKER_MAX_LIVE_STREAMS',
+    ]);
+    expect(
+      problems({ ...BASE, TRACKER_MAX_LIVE_STREAMS: '10001', TRACKER_LIVE_DRAIN_TIMEOUT_MS: 'soon' }).map(
+        (problem) => problem.variable,
+      ),
+    ).toHaveLength(2);
   });
 
   it('lists every problem at once, never echoing the secret key', () => {

@@ -51,6 +51,10 @@ export interface StartTrackerOptions {
   readonly stuckLogIntervalMs?: number;
   /** Heartbeat of /v1/live (default 15 s). */
   readonly heartbeatMs?: number;
+  /** TRACKER_MAX_LIVE_STREAMS: most /v1/live streams open at once (default 100). */
+  readonly maxLiveStreams?: number;
+  /** TRACKER_LIVE_DRAIN_TIMEOUT_MS: how long a /v1/live client may stay blocked (default 30 s). */
+  readonly liveDrainTimeoutMs?: number;
   /** Default: pino at `silent`. */
   readonly logger?: Logger;
 }
@@ -156,6 +160,8 @@ export async function startTracker(options: StartTrackerOptions): Promise<Runnin
       openLiveFeed: (feed) =>
         openLiveFeed({ js, jsm, stream: names.stream, subjectPrefix: names.subjectPrefix, ...feed }),
       ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+      ...(options.maxLiveStreams === undefined ? {} : { maxLiveStreams: options.maxLiveStreams }),
+      ...(options.liveDrainTimeoutMs === undefined ? {} : { liveDrainTimeoutMs: options.liveDrainTimeoutMs }),
     });
     // Closed before the projector drains (cleanup runs in reverse): no request reads meanwhile.
     cleanup.push(() => app.close());

@@ -4,6 +4,12 @@ import type { SecretBox } from '@interco/erpnext';
 import type { Logger } from '@interco/service';
 import { type JsMsg, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
+import {
+  MongoError,
+  MongoNetworkError,
+  MongoOperationTimeoutError,
+  MongoServerSelectionError,
+} from 'mongodb';
 import type { SequencedEvent } from '../read-model/journal.js';
 import type { TrackerStore } from '../read-model/tracker-store.js';
 import type { TransferDocument } from '../read-model/transfer-document.schema.js';
@@ -33,6 +39,12 @@ export interface ProjectorOptions {
   readonly cacheSize?: number;
   /** Delay of a nak after a failed batch (default 2 s). */
   readonly retryDelayMs?: number;
+  /**
+   * First delay of a nak for the messages of a transfer whose write fails for good (default 5 s);
+   * it doubles with each delivery of the message, up to `poisonMaxDelayMs` (default 5 min).
+   */
+  readonly poisonDelayMs?: number;
+  readonly poisonMaxDelayMs?: number;
   /** Delay of a nak for a message that is not an event this version knows (default 5 min). */
   readonly undecodableDelayMs?: number;
   /** How often transfers whose serials could not be indexed are taken up again (default 60 s). */
@@ -52,6 +64,14 @@ export interface ProjectorStats {
   readonly last_seq: number;
   /** Messages that were not events this version can decode (nak'ed with a long delay each time). */
   readonly undecodable: number;
+  /**
+   * Transfers whose own write failed with a permanent error the last time they were tried (their
+   * messages nak'ed with a growing delay, the rest of their batch written); one leaves the count
+   * once it is written. Counted in this process.
+   */
+  readonly failing_transfers: number;
+  /** Writes of a single transfer that failed with a permanent error (each try counts). */
+  readonly transfer_failures: number;
   /** False once the fetch loop has ended (drained, or stopped by a fault): readiness reports it. */
   readonly running: boolean;
 }
@@ -71,8 +91,11 @@ export interface Projector {
  * third of the ack wait, so a slow write never has them redelivered while still in hand. A message
  * that is not an event this version can decode is logged (sequence, subject, problems; never the
  * payload) and nak'ed with a long delay: a newer event type during a rolling upgrade is applied
- * once an upgraded tracker gets it. When NATS or MongoDB fail, the batch is nak'ed with a delay and
- * comes again (applying it again is harmless); the loop itself only ends when drained.
+ * once an upgraded tracker gets it. When NATS or MongoDB are unavailable (a transient error), the
+ * batch is nak'ed with a delay and comes again (applying it again is harmless). Any other failure
+ * (MongoDB refusing a document: too large, invalid) is isolated: the batch is written again
+ * transfer by transfer, the transfers written are acked, and only the failing transfer's messages
+ * are nak'ed, with a delay growing with their delivery count. The loop itself only ends when drained.
  */
 export function startProjector(options: ProjectorOptions): Projector {
   const { logger } = options;
@@ -84,6 +107,11 @@ export function startProjector(options: ProjectorOptions): Projector {
   let running = true;
   const retryDelayMs = options.retryDelayMs ?? 2_000;
   const undecodableDelayMs = options.undecodableDelayMs ?? 300_000;
+  const poisonDelayMs = options.poisonDelayMs ?? 5_000;
+  const poisonMaxDelayMs = options.poisonMaxDelayMs ?? 300_000;
+  /** Transfer id -> failed tries in a row, while its own write fails. */
+  const failing = new Map<string, number>();
+  let transferFailures = 0;
   const ackWaitMs = options.ackWaitMs ?? TRACKER_ACK_WAIT_MS;
 
   const start = async () => {
@@ -144,21 +172,37 @@ export function startProjector(options: ProjectorOptions): Projector {
       group.push({ seq: message.seq, event });
       groups.set(event.transferid, group);
     }
-    // Keeps the batch in hand while it is written: never redelivered meanwhile.
+    // Keeps the batch in hand while it is written: never redelivered meanwhile. A message leaves
+    // it once acked or nak'ed (no progress mark after a message is done).
+    const inHand = new Set(valid);
     const keepAlive = setInterval(
       () => {
         try {
-          for (const message of valid) message.working();
+          for (const message of inHand) message.working();
         } catch (error) {
           logger.warn({ err: String(error) }, 'marking a batch in progress failed');
         }
       },
       Math.max(1, Math.floor(ackWaitMs / 3)),
     );
+    const ackAll = (done: readonly JsMsg[]) => {
+      for (const message of done) {
+        inHand.delete(message);
+        message.ack();
+      }
+      if (done.length === 0) return;
+      applied += done.length;
+      lastSeq = Math.max(lastSeq, ...done.map((message) => message.seq));
+    };
+    const nakAll = (left: Iterable<JsMsg>, delayMs: (message: JsMsg) => number) => {
+      for (const message of left) {
+        inHand.delete(message);
+        message.nak(delayMs(message));
+      }
+    };
     try {
       const started = performance.now();
       const written = await writeEvents(writer, groups);
-      clearInterval(keepAlive); // before the acks: no progress mark after a message is done
       logger.debug(
         {
           events: valid.length,
@@ -168,23 +212,94 @@ export function startProjector(options: ProjectorOptions): Projector {
         },
         'batch applied',
       );
-      for (const message of valid) message.ack();
-      applied += valid.length;
+      clearInterval(keepAlive); // before the acks
+      ackAll(valid);
+      for (const id of groups.keys()) failing.delete(id);
       batches++;
-      lastSeq = Math.max(lastSeq, ...valid.map((message) => message.seq));
       if (written.length > 0) options.onApplied?.(written);
     } catch (error) {
-      clearInterval(keepAlive);
       const transfers = [...groups.keys()];
       const fields = { transfer_ids: transfers.slice(0, 20), transfers: transfers.length };
-      if (natsUnavailable(error))
-        logger.warn({ ...fields, err: String(error) }, 'NATS unavailable: batch comes again');
-      else logger.error({ ...fields, err: error }, 'applying a batch failed: it comes again');
-      for (const message of valid) message.nak(retryDelayMs);
-      await sleep(Math.min(retryDelayMs, 1_000));
+      if (transientFailure(error)) {
+        clearInterval(keepAlive);
+        if (natsUnavailable(error))
+          logger.warn({ ...fields, err: String(error) }, 'NATS unavailable: batch comes again');
+        else logger.error({ ...fields, err: error }, 'applying a batch failed: it comes again');
+        nakAll(valid, () => retryDelayMs);
+        await sleep(Math.min(retryDelayMs, 1_000));
+        return;
+      }
+      if (groups.size > 1)
+        logger.warn(
+          { ...fields, err: error },
+          'applying a batch failed: writing its transfers one by one to isolate the failing ones',
+        );
+      await isolate(valid, groups, writer, { ackAll, nakAll }, error);
+      batches++;
     } finally {
       clearInterval(keepAlive);
     }
+  };
+
+  /**
+   * A batch whose write failed for good: each transfer's events written alone; the messages of a
+   * transfer written are acked, those of a transfer that fails again nak'ed with a delay growing
+   * with their delivery count. A transient failure meanwhile naks what is left (it comes again).
+   */
+  const isolate = async (
+    valid: readonly JsMsg[],
+    groups: ReadonlyMap<string, SequencedEvent[]>,
+    writer: Parameters<typeof writeEvents>[0],
+    done: {
+      ackAll: (messages: readonly JsMsg[]) => void;
+      nakAll: (messages: Iterable<JsMsg>, delayMs: (message: JsMsg) => number) => void;
+    },
+    batchError: unknown,
+  ) => {
+    const messagesOf = new Map<string, JsMsg[]>();
+    const bySeq = new Map(valid.map((message) => [message.seq, message]));
+    for (const [id, entries] of groups) {
+      const own = entries.flatMap((entry) => bySeq.get(entry.seq) ?? []);
+      messagesOf.set(id, own);
+    }
+    const written: TransferDocument[] = [];
+    const ids = [...groups.keys()];
+    for (const [index, id] of ids.entries()) {
+      const own = messagesOf.get(id) ?? [];
+      try {
+        // A batch of one transfer has been tried alone already.
+        if (ids.length === 1) throw batchError;
+        written.push(...(await writeEvents(writer, new Map([[id, groups.get(id) ?? []]]))));
+        done.ackAll(own);
+        failing.delete(id);
+      } catch (error) {
+        if (transientFailure(error)) {
+          const left = ids.slice(index).flatMap((other) => messagesOf.get(other) ?? []);
+          logger.warn(
+            { transfers: ids.length - index, err: String(error) },
+            'writing transfers one by one failed (unavailable): the rest comes again',
+          );
+          done.nakAll(left, () => retryDelayMs);
+          break;
+        }
+        transferFailures++;
+        failing.set(id, (failing.get(id) ?? 0) + 1);
+        const deliveryCount = Math.max(1, ...own.map((message) => message.info.deliveryCount));
+        const delayMs = Math.min(poisonMaxDelayMs, poisonDelayMs * 2 ** Math.min(30, deliveryCount - 1));
+        logger.error(
+          {
+            transfer_id: id,
+            delivery_count: deliveryCount,
+            events: own.length,
+            redelivered_in_ms: delayMs,
+            err: error,
+          },
+          'writing a transfer failed: its events come again later, the rest of the batch is written',
+        );
+        done.nakAll(own, () => delayMs);
+      }
+    }
+    if (written.length > 0) options.onApplied?.(written);
   };
 
   const loop = (async () => {
@@ -226,8 +341,32 @@ export function startProjector(options: ProjectorOptions): Projector {
       await loop.catch(() => undefined);
       await options.nc.flush().catch(() => undefined);
     },
-    stats: () => ({ applied_events: applied, batches, last_seq: lastSeq, undecodable, running }),
+    stats: () => ({
+      applied_events: applied,
+      batches,
+      last_seq: lastSeq,
+      undecodable,
+      failing_transfers: failing.size,
+      transfer_failures: transferFailures,
+      running,
+    }),
   };
+}
+
+/**
+ * Whether a failed write may succeed as it is once the service comes back: NATS unavailable, or
+ * MongoDB unreachable, not primary, timing out (what the driver marks retryable). Anything else
+ * (a document refused: too large, invalid) fails again the same way.
+ */
+export function transientFailure(error: unknown): boolean {
+  if (natsUnavailable(error)) return true;
+  if (
+    error instanceof MongoNetworkError ||
+    error instanceof MongoServerSelectionError ||
+    error instanceof MongoOperationTimeoutError
+  )
+    return true;
+  return error instanceof MongoError && error.hasErrorLabel('RetryableWriteError');
 }
 
 function sleep(ms: number): Promise<void> {
