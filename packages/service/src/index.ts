@@ -15,6 +15,7 @@ export {
   type ReadyCheck,
   startHealthServer,
 } from './health/health-server.js';
+export { isEntryPoint } from './lifecycle/entry-point.js';
 export { type RunMainOptions, runMain } from './lifecycle/run-main.js';
 export { onShutdown, type ShutdownOptions } from './lifecycle/shutdown.js';
 export { createLogger, type Logger, type LoggerOptions } from './logging/logger.js';

@@ -4,11 +4,9 @@
  * or replays the read model (docs/tracker.md, "Replay"). Progress lines go to stderr, then a
  * summary. Exit codes: 0 done, 1 failed, 2 usage or configuration.
  */
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { busNames, connectNats } from '@interco/bus';
-import { createLogger, isConfigError } from '@interco/service';
+import { createLogger, isConfigError, isEntryPoint } from '@interco/service';
 import { MongoClient } from 'mongodb';
 import { loadTrackerConfig } from './config.js';
 import { TrackerStore } from './read-model/tracker-store.js';
@@ -146,17 +144,7 @@ export function progressLine(command: string, progress: ReplayProgress): string 
   return `${command}: ${progress.events} events, ${progress.transfers} transfers, ${progress.eventsPerSecond} events/s, sequence ${progress.lastSeq}`;
 }
 
-function invokedDirectly(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(script)).href;
-  } catch {
-    return false;
-  }
-}
-
-if (invokedDirectly()) {
+if (isEntryPoint(import.meta.url)) {
   runCli(process.argv.slice(2), {
     env: process.env,
     stderr: (line) => process.stderr.write(`${line}\n`),

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { isEntryPoint } from '@interco/service';
 import { BOOTSTRAP_HASH_ENV, mintBootstrapToken } from '../bootstrap.js';
 import { parseToken } from '../token-format.js';
 import { hashToken } from '../token-hash.js';
@@ -58,17 +57,7 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function isMain(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(script)).href;
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) {
+if (isEntryPoint(import.meta.url)) {
   const { code, stdout, stderr } = await hashTokenCommand(process.argv.slice(2), readStdin);
   process.stdout.write(stdout);
   process.stderr.write(stderr);

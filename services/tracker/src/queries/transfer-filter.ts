@@ -1,4 +1,5 @@
 import type { Filter } from 'mongodb';
+import type { QueryFields } from '../read-model/query-fields.js';
 import type { TransferDocument } from '../read-model/transfer-document.schema.js';
 import type { TransferCursor } from './cursor.js';
 import type { ListTransfersQuery } from './list-query.schema.js';
@@ -15,21 +16,7 @@ export interface FilterContext extends StuckClock {
 }
 
 /** The query fields of a stored transfer (what the filters look at). */
-export type FilterableDocument = Pick<
-  TransferDocument,
-  | '_id'
-  | 'status'
-  | 'current_step'
-  | 'created_at'
-  | 'updated_at'
-  | 'instance_a'
-  | 'instance_b'
-  | 'company_a'
-  | 'company_b'
-  | 'company_b_customer_in_a'
-  | 'company_a_supplier_in_b'
-  | 'reference'
->;
+export type FilterableDocument = Pick<TransferDocument, '_id'> & Omit<QueryFields, 'actor'>;
 
 /**
  * One condition of a list query, said twice alike: as a MongoDB filter, and as a test of one
