@@ -2,10 +2,10 @@ import {
   DocumentRef,
   ErrorInfo,
   EventId,
-  InstanceId,
   StepName,
   StepStatus,
   TransferId,
+  TransferRequestedData,
   TransferStatus,
   WaitingReason,
 } from '@interco/contracts';
@@ -44,22 +44,14 @@ export const StepView = Type.Object(
 export type StepView = Static<typeof StepView>;
 
 /** What the transfer's request asked for (never its serials). */
-export const RequestSummary = Type.Object(
-  {
-    instances: Type.Object({ a: InstanceId, b: InstanceId }, { additionalProperties: false }),
-    companies: Type.Object(
-      { a: Name, b: Type.Optional(Name), b_customer_in_a: Name, a_supplier_in_b: Name },
-      { additionalProperties: false },
-    ),
-    supplier: Name,
-    warehouses: Type.Object({ a: Name, b: Name }, { additionalProperties: false }),
-    counts: Type.Object(
-      { items: Type.Integer({ minimum: 1 }), serials: Type.Integer({ minimum: 1 }) },
-      { additionalProperties: false },
-    ),
-    reference: Type.Union([Name, Type.Null()]),
-    actor: Type.String({ description: 'the token id that requested the transfer' }),
-  },
+export const RequestSummary = Type.Composite(
+  [
+    Type.Pick(TransferRequestedData, ['instances', 'companies', 'supplier', 'warehouses', 'counts']),
+    Type.Object({
+      reference: Type.Union([Name, Type.Null()]),
+      actor: Type.String({ description: 'the token id that requested the transfer' }),
+    }),
+  ],
   { $id: 'RequestSummary', additionalProperties: false },
 );
 export type RequestSummary = Static<typeof RequestSummary>;
