@@ -7,7 +7,10 @@ import { defineConfig } from 'vitest/config';
 const conditions = ['@interco/source', ...defaultServerConditions];
 const resolve = { conditions };
 const ssr = { resolve: { conditions, externalConditions: ['@interco/source'] } };
-const include = (kind: string) => [`{packages,services}/*/src/**/*.${kind}.test.ts`];
+const include = (kind: string) => [
+  `{packages,services,tools}/*/src/**/*.${kind}.test.ts`,
+  `deploy/checks/**/*.${kind}.test.ts`,
+];
 
 export default defineConfig({
   test: {
