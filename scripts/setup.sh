@@ -6,7 +6,8 @@
 #   - the workspace's dependencies (pnpm install --frozen-lockfile);
 #   - for the test harness: nats-server (built with `go install`) and a MongoDB-wire server
 #     (FerretDB with its SQLite backend, built from tools/ferretdb). Skipped when NATS_URL /
-#     MONGODB_URL name servers to use, or when a Docker engine answers (testcontainers runs them).
+#     MONGODB_URL name servers to use, or when a Docker engine answers (testcontainers runs them),
+#     or when INTERCO_SETUP_TEST_SERVERS=no (image builds: deploy/Dockerfile).
 # Builds are cached in ${INTERCO_CACHE_DIR:-~/.cache/interco}. Root is needed only to install Node
 # into /usr/local; other users get it in ~/.local.
 set -euo pipefail
@@ -26,6 +27,13 @@ die() {
   printf 'setup: error: %s\n' "$*" >&2
   exit 1
 }
+
+# yes (default): also the servers the tests need; no: not them (an image build needs none).
+test_servers=${INTERCO_SETUP_TEST_SERVERS:-yes}
+case "$test_servers" in
+yes | no) ;;
+*) die "INTERCO_SETUP_TEST_SERVERS must be yes or no" ;;
+esac
 
 if [ "$(id -u)" = 0 ]; then prefix=/usr/local; else prefix="$HOME/.local"; fi
 export PATH="$prefix/bin:$PATH"
@@ -73,6 +81,11 @@ need_nats=yes
 need_mongo=yes
 [ -n "${NATS_URL:-}" ] && need_nats=no && say "nats-server: NATS_URL is set, tests use it"
 [ -n "${MONGODB_URL:-}" ] && need_mongo=no && say "MongoDB-wire server: MONGODB_URL is set, tests use it"
+if [ "$test_servers" = no ]; then
+  need_nats=no
+  need_mongo=no
+  say "servers for the tests: skipped (INTERCO_SETUP_TEST_SERVERS=no)"
+fi
 if { [ $need_nats = yes ] || [ $need_mongo = yes ]; } && docker_answers; then
   say "a Docker engine answers: tests start nats-server and MongoDB with testcontainers"
   need_nats=no
@@ -121,4 +134,4 @@ if [ $need_mongo = yes ]; then
   ln -sfn "$(basename "$ferret_bin")" "$bin/interco-ferretdb"
 fi
 
-say "ready: run 'pnpm test'"
+if [ "$test_servers" = yes ]; then say "ready: run 'pnpm test'"; else say "ready: run 'pnpm build'"; fi

@@ -1,9 +1,11 @@
 /**
  * The whole pipeline for an end-to-end test, every piece behind a real network boundary: the
  * run's nats-server (each test file in its own namespace), two simulated ERPNext sites (HTTP, on
- * their own ports), intake (HTTP) and the four step services, each replica with its own NATS
- * connection and its own ERPNext clients. Instances are registered and prepared through intake's
- * admin API, transfers are posted to it over HTTP, as a user would.
+ * their own ports), intake (HTTP), the four step services, each replica with its own NATS
+ * connection, its own ERPNext clients and its own /healthz, /readyz and /metrics server (as
+ * runStepService has), and the tracker (HTTP, on the run's MongoDB-wire server, in a database of
+ * the test file's own). Each service has its own metrics registry. Instances are registered and
+ * prepared through intake's admin API, transfers are posted to it over HTTP, as a user would.
  */
 import { mintBootstrapToken } from '@interco/auth';
 import {
@@ -19,11 +21,13 @@ import { dnA } from '@interco/dn-a';
 import { type ChunkingLimits, SecretBox } from '@interco/erpnext';
 import { demoSites, type Simulator, type SiteSetup, startSimulator } from '@interco/erpnext-sim';
 import { type RunningIntake, startIntake } from '@interco/intake';
+import { ServiceMetrics } from '@interco/metrics';
 import { poA } from '@interco/po-a';
 import { prA } from '@interco/pr-a';
 import { prB } from '@interco/pr-b';
-import { createLogger } from '@interco/service';
-import { natsUrl, testNamespace } from '@interco/testkit/vitest';
+import { createLogger, type HealthServer, startHealthServer } from '@interco/service';
+import { mongoUrl, natsUrl, testNamespace } from '@interco/testkit/vitest';
+import { type RunningTracker, startTracker } from '@interco/tracker';
 import { DeliverPolicy, type JetStreamClient, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { SimSite } from './sim-site.js';
@@ -53,6 +57,18 @@ export interface PipelineOptions {
   /** NATS url (default: the run's server). */
   natsUrl?: string;
   namespace?: string;
+  /** The deployment's key (default: a new one), e.g. to start a tracker beside the pipeline. */
+  box?: SecretBox;
+  /** The bootstrap admin token (default: a new one). */
+  bootstrap?: { token: string; hash: string };
+  /**
+   * Whether to run the tracker (default true). It owns the namespace's durable `tracker`
+   * consumer: a test that starts a tracker of its own in the same namespace passes false (or
+   * uses `pipeline.tracker`), else the two would share that consumer's events.
+   */
+  tracker?: boolean;
+  /** The tracker's least time between two counts for `interco_transfers` (default 15 s). */
+  trackerCountIntervalMs?: number;
 }
 
 /** A step replica's log entry (pino's JSON). */
@@ -65,6 +81,9 @@ export interface StepReplica {
   index: number;
   nc: NatsConnection;
   worker: StepWorker;
+  /** The replica's /healthz, /readyz and /metrics server (`health.url`). */
+  health: HealthServer;
+  metrics: ServiceMetrics;
 }
 
 export interface Pipeline {
@@ -75,6 +94,8 @@ export interface Pipeline {
   readonly b: SimSite;
   readonly js: JetStreamClient;
   readonly replicas: StepReplica[];
+  /** The tracker (its `url` serves the read API and /metrics), unless started with `tracker: false`. */
+  readonly tracker: RunningTracker | undefined;
   /** Calls intake with the admin token (or `token`). */
   call(
     method: string,
@@ -108,9 +129,10 @@ export interface Pipeline {
 
 export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
   const url = options.natsUrl ?? natsUrl();
-  const namespace = options.namespace ?? testNamespace().subjectPrefix;
-  const box = SecretBox.fromKeyText(SecretBox.generateKeyText());
-  const bootstrap = mintBootstrapToken();
+  const ns = testNamespace();
+  const namespace = options.namespace ?? ns.subjectPrefix;
+  const box = options.box ?? SecretBox.fromKeyText(SecretBox.generateKeyText());
+  const bootstrap = options.bootstrap ?? mintBootstrapToken();
   const logLevel = process.env.E2E_LOG_LEVEL ?? 'silent';
   const logger = createLogger('e2e', { level: logLevel });
   const stepLogger = (step: Step, index: number) => {
@@ -196,18 +218,28 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   const startReplica = async (step: Step): Promise<StepReplica> => {
     const index = replicas.filter((r) => r.step === step).length;
     const nc = await connectNats({ url, name: `e2e-${step}-${index}` });
+    const metrics = new ServiceMetrics({ service: DEFINITIONS[step].service });
+    const replicaLogger = stepLogger(step, index);
     const worker = await startStepWorker({
       nc,
       names,
       definition: DEFINITIONS[step],
       box,
-      logger: stepLogger(step, index),
+      logger: replicaLogger,
       concurrency: 16,
       ackWaitMs: 10_000,
       backoff: { minMs: 100, maxMs: 1_000 },
+      metrics,
       ...options.worker,
     });
-    const replica = { step, index, nc, worker };
+    const health = await startHealthServer({
+      host: '127.0.0.1',
+      port: 0,
+      logger: replicaLogger,
+      checks: [{ name: 'worker', check: () => worker.ready() }],
+      metrics,
+    });
+    const replica = { step, index, nc, worker, health, metrics };
     replicas.push(replica);
     return replica;
   };
@@ -215,6 +247,25 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     const count = options.stepReplicas?.[step] ?? options.replicas ?? 1;
     for (let i = 0; i < count; i++) await startReplica(step);
   }
+
+  // The tracker's database: the test file's own (another namespace: one named after it).
+  const trackerDb = options.namespace === undefined ? ns.dbName : options.namespace.slice(0, 38);
+  const tracker =
+    options.tracker === false
+      ? undefined
+      : await startTracker({
+          natsUrl: url,
+          namespace,
+          mongoUrl: mongoUrl(),
+          mongoDb: trackerDb,
+          box,
+          bootstrapHash: bootstrap.hash,
+          logger: logger.child({ service: 'tracker' }),
+          projectorTuning: { fetchExpiresMs: 1_000 },
+          ...(options.trackerCountIntervalMs === undefined
+            ? {}
+            : { transferCountIntervalMs: options.trackerCountIntervalMs }),
+        });
 
   const events = async (transferId: string) =>
     (await readTransferHistory(js, names, transferId)).map((entry) => entry.event);
@@ -279,6 +330,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     b: siteB,
     js,
     replicas,
+    tracker,
     call,
     async submit(body) {
       const answer = await call('POST', '/v1/transfers', body);
@@ -321,7 +373,13 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     async close() {
       await Promise.allSettled(replicas.map((r) => r.worker.stop()));
       await Promise.allSettled(replicas.map((r) => r.nc.close()));
+      await Promise.allSettled(replicas.map((r) => r.health.close()));
       await intake.close();
+      if (tracker !== undefined) {
+        // Nothing publishes any more: the read model is dropped, then the tracker stops.
+        await tracker.store.db.dropDatabase().catch(() => undefined);
+        await tracker.close();
+      }
       await ncTest.close();
       await sim.close();
     },

@@ -2,12 +2,19 @@ export { type BusNames, busNames } from './names.js';
 export { connectNats } from './nats/connect.js';
 export { type ConnectionState, trackConnection } from './nats/connection-state.js';
 export {
+  type ConsumerMetrics,
+  countRedelivery,
+  type ReportConsumerOptions,
+  reportConsumer,
+} from './nats/consumer-metrics.js';
+export {
   type DurableConsumerOptions,
   durableConsumerConfig,
   ensureDurableConsumer,
 } from './nats/durable-consumer.js';
 export { natsUnavailable } from './nats/nats-unavailable.js';
 export * from './step-runtime/index.js';
+export { DataKeyStore, loadSerialDigester, SERIAL_DIGEST_KEY_ENTRY } from './stores/data-key-store.js';
 export {
   type ClaimResult,
   DEFAULT_IDEMPOTENCY_TTL_MS,

@@ -21,6 +21,8 @@ export interface BusNames {
     instances: string;
     /** KV: API tokens (packages/auth). */
     tokens: string;
+    /** KV: data keys sealed with the secret key ring (the serial digest key; DataKeyStore). */
+    keys: string;
   };
 }
 
@@ -49,6 +51,7 @@ export function busNames(prefix: string = DEFAULT_SUBJECT_PREFIX): BusNames {
       manifests: `${prefix}_manifests`,
       instances: `${prefix}_instances`,
       tokens: `${prefix}_tokens`,
+      keys: `${prefix}_keys`,
     },
   };
 }

@@ -15,6 +15,7 @@ describe('busNames', () => {
         manifests: 'interco_manifests',
         instances: 'interco_instances',
         tokens: 'interco_tokens',
+        keys: 'interco_keys',
       },
     });
     expect(busNames().buckets.instances).toBe(DEFAULT_REGISTRY_BUCKET);

@@ -22,5 +22,14 @@ export {
   type InstanceTest,
   RegistryError,
 } from './registry/instance-registry.js';
-export { SECRET_KEY_ENV, SecretBox } from './registry/secret-box.js';
+export {
+  countKeyUsage,
+  emptyKeyUsage,
+  type KeyUsage,
+  SECRET_KEY_ENV,
+  SECRET_KEY_PREVIOUS_DESCRIPTION,
+  SECRET_KEY_PREVIOUS_ENV,
+  type SealingKey,
+  SecretBox,
+} from './registry/secret-box.js';
 export { InstanceSummary, StoredInstance } from './registry/stored-instance.schema.js';

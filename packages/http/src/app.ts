@@ -1,9 +1,11 @@
 import type { TokenStore } from '@interco/auth';
+import type { MetricsSource } from '@interco/metrics';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { registerAuthentication } from './authenticate.js';
 import { answerFrameworkError, type ErrorHandlingOptions, registerErrorHandling } from './error-handler.js';
 import { type HealthOptions, registerHealthRoutes } from './health.js';
 import { registerJsonBodyParser } from './json-body.js';
+import { registerMetricsRoute } from './metrics-route.js';
 import { type OpenApiOptions, registerOpenApi, registerOpenApiRoute } from './openapi.js';
 import { withRequestSerializer } from './request-log.js';
 import './route-config.js';
@@ -24,6 +26,8 @@ export interface ApiAppOptions extends ErrorHandlingOptions {
   readonly openapi: OpenApiOptions;
   /** /healthz and /readyz (registered first, public) when given. */
   readonly health?: HealthOptions;
+  /** GET /metrics (public, not in the OpenAPI document, not in the request log) when given. */
+  readonly metrics?: MetricsSource;
   /** Fastify's `frameworkErrors` (errors met before routing): answerFrameworkError by default. */
   readonly frameworkErrors?: FastifyServerOptions['frameworkErrors'];
 }
@@ -34,7 +38,8 @@ export interface ApiAppOptions extends ErrorHandlingOptions {
  * handlers make them, JSON bodies only (415 otherwise, 400 `malformed_json` saying where), one
  * error shape for every failure (ApiError), a token check on every route (each route must declare
  * `config.auth`, or it is refused when added), the OpenAPI document generated from the routes'
- * schemas at GET /openapi.json, and /healthz and /readyz when `options.health` is given. Log
+ * schemas at GET /openapi.json, /healthz and /readyz when `options.health` is given, and the
+ * Prometheus exposition at GET /metrics when `options.metrics` is given. Log
  * lines of a request carry its method, path and query parameter names, never a query string value.
  */
 export async function createApiApp(options: ApiAppOptions): Promise<FastifyInstance> {
@@ -54,6 +59,7 @@ export async function createApiApp(options: ApiAppOptions): Promise<FastifyInsta
   await registerOpenApi(app, options.openapi);
 
   if (options.health !== undefined) registerHealthRoutes(app, options.health);
+  if (options.metrics !== undefined) registerMetricsRoute(app, options.metrics);
   registerOpenApiRoute(app);
   return app;
 }

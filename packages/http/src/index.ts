@@ -23,6 +23,7 @@ export {
 export { type HealthOptions, registerHealthRoutes } from './health.js';
 export { JsonBodyError, registerJsonBodyParser } from './json-body.js';
 export { findJsonSyntaxError, type JsonSyntaxError } from './json-syntax.js';
+export { registerMetricsRoute } from './metrics-route.js';
 export { type OpenApiOptions, type OptionalBody, registerOpenApi, registerOpenApiRoute } from './openapi.js';
 export { principalOf } from './principal.js';
 export {

@@ -1,5 +1,6 @@
 export { ConfigChecks } from './config/config-checks.js';
 export { ConfigError, type ConfigProblem, isConfigError } from './config/config-error.js';
+export { expectation } from './config/describe.js';
 export {
   HttpConfig,
   httpConfig,

@@ -17,6 +17,8 @@ export interface LocalFerretDbOptions {
   stopTimeoutMs?: number;
   /** FerretDB's log level (debug, info, warn, error). Default warn. */
   logLevel?: string;
+  /** Run it in its own process group: a terminal's Ctrl-C does not reach it (the caller stops it). */
+  detached?: boolean;
 }
 
 const HOST = '127.0.0.1';
@@ -69,7 +71,9 @@ export class LocalFerretDb extends LocalServer {
 
   protected spawn(): ServerProcess {
     const args = ['-listen-addr', `${HOST}:${this.port}`, '-data-dir', this.dataDir];
-    return ServerProcess.spawn(this.bin, [...args, '-log-level', this.#options.logLevel ?? 'warn']);
+    return ServerProcess.spawn(this.bin, [...args, '-log-level', this.#options.logLevel ?? 'warn'], {
+      detached: this.#options.detached,
+    });
   }
 
   protected async waitUntilReady(process: ServerProcess): Promise<void> {

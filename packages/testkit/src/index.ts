@@ -15,5 +15,6 @@ export { dockerEngineAnswers } from './docker.js';
 export { LocalFerretDb, type LocalFerretDbOptions } from './ferretdb.js';
 export { freePort } from './free-port.js';
 export { LocalNatsServer, type LocalNatsServerOptions } from './nats-server.js';
+export { describeExit, type ProcessExit } from './server-process.js';
 export { describeServer, type RunningServer, type ServerKind, startMongo, startNats } from './servers.js';
 export { type MongoServerInfo, type NatsServerInfo, queryMongoServer, queryNatsServer } from './versions.js';

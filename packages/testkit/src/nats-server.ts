@@ -20,6 +20,8 @@ export interface LocalNatsServerOptions {
   stopTimeoutMs?: number;
   /** More nats-server arguments. */
   args?: readonly string[];
+  /** Run it in its own process group: a terminal's Ctrl-C does not reach it (the caller stops it). */
+  detached?: boolean;
 }
 
 const HOST = '127.0.0.1';
@@ -89,7 +91,7 @@ export class LocalNatsServer extends LocalServer {
       ...['-js', '-sd', this.storeDir, '-n', `testkit_${this.port}`],
       ...(this.#options.args ?? []),
     ];
-    return ServerProcess.spawn(this.bin, args);
+    return ServerProcess.spawn(this.bin, args, { detached: this.#options.detached });
   }
 
   protected async waitUntilReady(process: ServerProcess): Promise<void> {

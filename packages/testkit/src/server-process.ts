@@ -50,8 +50,19 @@ export class ServerProcess {
     child.unref();
   }
 
-  static spawn(command: string, args: readonly string[]): ServerProcess {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  /**
+   * `detached`: the process gets its own process group, so a terminal's Ctrl-C (SIGINT to the
+   * foreground group) reaches only the caller, which stops it when and how it chooses.
+   */
+  static spawn(
+    command: string,
+    args: readonly string[],
+    options: { detached?: boolean | undefined } = {},
+  ): ServerProcess {
+    const child = spawn(command, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: options.detached === true,
+    });
     // Pipes keep the event loop alive as much as the process handle does.
     for (const stream of [child.stdout, child.stderr]) {
       if (stream !== null && 'unref' in stream && typeof stream.unref === 'function') stream.unref();

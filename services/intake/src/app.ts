@@ -3,6 +3,7 @@ import { createApiApp, DEFAULT_BODY_LIMIT } from '@interco/http';
 import type { FastifyInstance } from 'fastify';
 import type { IntakeDeps } from './deps.js';
 import { registerAdminInstanceRoutes } from './routes/admin-instances.js';
+import { registerAdminSecretKeyRoutes } from './routes/admin-secret-key.js';
 import { registerAdminTokenRoutes } from './routes/admin-tokens.js';
 import { registerPlanRoute } from './routes/plan-route.js';
 import { registerTransferRoutes } from './routes/transfers.js';
@@ -32,7 +33,7 @@ export async function buildIntakeApp(deps: IntakeDeps): Promise<FastifyInstance>
       title: 'Interco intake',
       version: API_VERSION,
       description:
-        'Every write of Interco: transfers (request, retry, cancel), ERPNext instances and API tokens. Every answer that is not a success has the shape {error, message, problems?}. A transfer’s status is served by the tracker.',
+        'Every write of Interco: transfers (request, retry, cancel), ERPNext instances, API tokens and the secret key’s rotation. Every answer that is not a success has the shape {error, message, problems?}. A transfer’s status is served by the tracker.',
       tokenScheme: true,
       optionalBodies: [
         { path: '/v1/transfers/{id}/retry', method: 'post' },
@@ -44,10 +45,12 @@ export async function buildIntakeApp(deps: IntakeDeps): Promise<FastifyInstance>
       readiness: deps.readiness,
       readinessSummary: 'Readiness: connected to NATS, stores open, not draining',
     },
+    ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
   });
   registerTransferRoutes(app, deps);
   registerPlanRoute(app, deps);
   registerAdminInstanceRoutes(app, deps);
   registerAdminTokenRoutes(app, deps);
+  registerAdminSecretKeyRoutes(app, deps);
   return app;
 }

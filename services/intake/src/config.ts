@@ -6,6 +6,8 @@ import {
   chunkingFingerprint,
   resolveChunkingLimits,
   SECRET_KEY_ENV,
+  SECRET_KEY_PREVIOUS_DESCRIPTION,
+  SECRET_KEY_PREVIOUS_ENV,
   SecretBox,
 } from '@interco/erpnext';
 import {
@@ -28,6 +30,7 @@ export const IntakeConfigSchema = Type.Object({
     description:
       '32 random bytes, base64 or hex: seals manifests and instance credentials, keys serial digests',
   }),
+  [SECRET_KEY_PREVIOUS_ENV]: Type.Optional(Type.String({ description: SECRET_KEY_PREVIOUS_DESCRIPTION })),
   [BOOTSTRAP_HASH_ENV]: Type.Optional(
     Type.String({ description: 'SHA-256 (hex) of the bootstrap admin token; unset: no bootstrap token' }),
   ),
@@ -97,7 +100,8 @@ export function loadIntakeConfig(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): IntakeConfig {
   const checks = new ConfigChecks(IntakeConfigSchema, env);
-  const box = checks.check(SECRET_KEY_ENV, () => SecretBox.fromKeyText(env[SECRET_KEY_ENV] ?? ''));
+  const key = checks.check(SECRET_KEY_ENV, () => SecretBox.fromKeyText(env[SECRET_KEY_ENV] ?? ''));
+  const box = checks.check(SECRET_KEY_PREVIOUS_ENV, () => key?.withPrevious(env[SECRET_KEY_PREVIOUS_ENV]));
   const bootstrapHash = checks.optional(BOOTSTRAP_HASH_ENV, env, parseBootstrapHash);
   const limits = checks.raw === undefined ? undefined : chunkingLimits(checks.raw, checks.problems);
   const raw = checks.done();

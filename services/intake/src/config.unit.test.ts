@@ -16,6 +16,21 @@ function problems(env: Record<string, string>) {
 }
 
 describe('loadIntakeConfig', () => {
+  it('takes the previous keys of a rotation (open only), refusing a bad or repeated one without echoing it', () => {
+    const previous = SecretBox.generateKeyText();
+    const config = loadIntakeConfig({ INTERCO_SECRET_KEY: KEY, INTERCO_SECRET_KEY_PREVIOUS: previous });
+    expect(config.box.fingerprint).toBe(SecretBox.fromKeyText(KEY).fingerprint);
+    expect(config.box.previousFingerprints).toEqual([SecretBox.fromKeyText(previous).fingerprint]);
+    expect(loadIntakeConfig({ INTERCO_SECRET_KEY: KEY }).box.previousFingerprints).toEqual([]);
+    for (const bad of [KEY, `${previous},${previous}`, `${previous},dG9vLXNob3J0`]) {
+      const list = problems({ INTERCO_SECRET_KEY: KEY, INTERCO_SECRET_KEY_PREVIOUS: bad });
+      expect(list.map((problem) => problem.variable)).toEqual(['INTERCO_SECRET_KEY_PREVIOUS']);
+      expect(JSON.stringify(list)).not.toContain(previous);
+      expect(JSON.stringify(list)).not.toContain(KEY);
+      expect(JSON.stringify(list)).not.toContain('dG9vLXNob3J0');
+    }
+  });
+
   it('needs only INTERCO_SECRET_KEY; the rest has defaults', () => {
     const config = loadIntakeConfig({ INTERCO_SECRET_KEY: KEY });
     expect(config).toMatchObject({

@@ -1,7 +1,9 @@
 import type { TokenStore } from '@interco/auth';
 import type { ManifestStore, SerialReservations, TransferStore } from '@interco/bus';
 import type { ErpnextClient, InstanceConfig, InstanceRegistry } from '@interco/erpnext';
+import type { ServiceMetrics } from '@interco/metrics';
 import type { Logger } from '@interco/service';
+import type { SecretKeyAdmin } from './secret-key/secret-key-rotation.js';
 import type { RetryCancelDeps } from './transfers/retry-cancel.js';
 import type { SubmitDeps } from './transfers/submit-transfer.js';
 
@@ -29,4 +31,8 @@ export interface IntakeDeps extends SubmitDeps, RetryCancelDeps {
   readonly readiness: () => Record<string, boolean>;
   /** A client for an instance (admin test, prepare, preflight); closed after use. */
   readonly erpnextClient: (config: InstanceConfig) => ErpnextClient;
+  /** Served at GET /metrics; transfer requests are counted by outcome. None: no /metrics. */
+  readonly metrics?: ServiceMetrics;
+  /** Rotating INTERCO_SECRET_KEY: the status of the key ring, the re-seal (admin). */
+  readonly secretKey: SecretKeyAdmin;
 }

@@ -434,8 +434,8 @@ describe("intake's start: the request events records stand for and the stream la
     const stale = new Date(Date.now() - RECLAIM_STALE_MS - 1000).toISOString();
     await transfers.update(reclaimed, (current) => ({ ...current, status: 'reclaiming', updated_at: stale }));
 
-    // another intake starts on the same namespace
-    const second = await startTestIntake({ namespace: t.intake.names.subjectPrefix });
+    // another intake of the deployment (same namespace, same key) starts
+    const second = await startTestIntake({ namespace: t.intake.names.subjectPrefix, box: t.box });
     try {
       for (let i = 0; i < 100; i++) {
         const types = [retried, cancelled, accepted].map(async (id) => (await eventsOf(id)).at(-1)?.type);

@@ -28,6 +28,7 @@ describe('the route table', () => {
     expect(routes().map((route) => `${route.method} ${route.url}`)).toEqual([
       'GET /healthz',
       'GET /readyz',
+      'GET /metrics',
       'GET /openapi.json',
       'POST /v1/transfers',
       'POST /v1/transfers/:id/retry',
@@ -44,10 +45,12 @@ describe('the route table', () => {
       'POST /v1/admin/tokens',
       'GET /v1/admin/tokens',
       'DELETE /v1/admin/tokens/:id',
+      'GET /v1/admin/secret-key',
+      'POST /v1/admin/secret-key/reseal',
     ]);
   });
 
-  it('answers nothing but health and the OpenAPI document without a valid token (401), nor without the scope (403)', async () => {
+  it('answers nothing but health, metrics and the OpenAPI document without a valid token (401), nor without the scope (403)', async () => {
     const open: string[] = [];
     for (const route of routeTable(t.intake.app)) {
       const path = pathOf(route.url);
@@ -83,6 +86,8 @@ describe('the route table', () => {
       'HEAD /healthz',
       'GET /readyz',
       'HEAD /readyz',
+      'GET /metrics',
+      'HEAD /metrics',
       'GET /openapi.json',
       'HEAD /openapi.json',
     ]);

@@ -4,6 +4,7 @@ import {
   type BusNames,
   busNames,
   connectNats,
+  DataKeyStore,
   EventPublisher,
   ensureStream,
   IdempotencyStore,
@@ -24,12 +25,14 @@ import {
   resolveChunkingLimits,
   type SecretBox,
 } from '@interco/erpnext';
+import { ServiceMetrics, SUBMIT_OUTCOMES } from '@interco/metrics';
 import { createLogger, type Logger } from '@interco/service';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { FastifyInstance } from 'fastify';
 import { buildIntakeApp } from './app.js';
 import type { IntakeDeps } from './deps.js';
+import { SecretKeyRotation } from './secret-key/secret-key-rotation.js';
 import { holderStateOf } from './transfers/holder-state.js';
 import { type LifecycleRetryOptions, startLifecycleConsumer } from './transfers/lifecycle-consumer.js';
 import { recoverRequests } from './transfers/recover-requests.js';
@@ -61,6 +64,11 @@ export interface StartIntakeOptions {
    * and the stream lacks (recover-requests.ts). Default true.
    */
   readonly recoverOnStart?: boolean;
+  /**
+   * Served at GET /metrics: transfer requests by outcome, the lifecycle consumer's counts, the
+   * admin endpoints' ERPNext calls, the process. Default: a ServiceMetrics of its own.
+   */
+  readonly metrics?: ServiceMetrics;
 }
 
 export interface RunningIntake {
@@ -80,6 +88,14 @@ export interface RunningIntake {
  */
 export async function startIntake(options: StartIntakeOptions): Promise<RunningIntake> {
   const logger = options.logger ?? createLogger('intake', { level: 'silent' });
+  const metrics =
+    options.metrics ??
+    new ServiceMetrics({
+      service: 'intake',
+      onRefreshError: (error) => logger.warn({ err: error }, 'metrics: a value could not be read'),
+    });
+  // Every outcome of a transfer request exists from the start, at 0.
+  for (const outcome of SUBMIT_OUTCOMES) metrics.transferSubmitted(outcome, 0);
   const names = busNames(options.namespace);
   const nc = await connectNats({ url: options.natsUrl, name: 'interco-intake' });
   const connection = trackConnection(nc);
@@ -108,7 +124,10 @@ export async function startIntake(options: StartIntakeOptions): Promise<RunningI
     const reservations = await SerialReservations.open(nc, names, {
       holderState: async (transferId) => holderStateOf((await transfers.get(transferId))?.record, new Date()),
     });
-    const digester = SerialDigester.fromSecretBox(options.box);
+    // The stored serial digest key (the same whatever INTERCO_SECRET_KEY is): a ring that cannot
+    // open it fails the start here, with what to do.
+    const dataKeys = await DataKeyStore.open(nc, names, options.box);
+    const digester = SerialDigester.fromKey(await dataKeys.serialDigestKey());
     const publisher = new EventPublisher(js, names);
     const limits = options.chunking ?? resolveChunkingLimits({});
 
@@ -123,6 +142,7 @@ export async function startIntake(options: StartIntakeOptions): Promise<RunningI
       digester,
       logger,
       ...(options.lifecycleRetry === undefined ? {} : { retry: options.lifecycleRetry }),
+      metrics,
     });
     cleanup.push(() => lifecycle.stop());
 
@@ -152,7 +172,16 @@ export async function startIntake(options: StartIntakeOptions): Promise<RunningI
       }),
       erpnextClient:
         options.erpnextClient ??
-        ((config) => new ErpnextClient(config, { logger, retry: { maxAttempts: 1 } })),
+        ((config) => new ErpnextClient(config, { logger, metrics, retry: { maxAttempts: 1 } })),
+      metrics,
+      secretKey: new SecretKeyRotation({
+        box: options.box,
+        registry,
+        dataKeys,
+        transfers,
+        transferIds: () => transfers.kv.keys(),
+        manifests,
+      }),
     };
     const app = await buildIntakeApp(deps);
     cleanup.push(() => app.close());

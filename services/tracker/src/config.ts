@@ -1,5 +1,10 @@
 import { BOOTSTRAP_HASH_ENV, parseBootstrapHash } from '@interco/auth';
-import { SECRET_KEY_ENV, SecretBox } from '@interco/erpnext';
+import {
+  SECRET_KEY_ENV,
+  SECRET_KEY_PREVIOUS_DESCRIPTION,
+  SECRET_KEY_PREVIOUS_ENV,
+  SecretBox,
+} from '@interco/erpnext';
 import { ConfigChecks, ConfigError, httpConfig, LogConfig, NatsConfig } from '@interco/service';
 import { type Static, Type } from '@sinclair/typebox';
 
@@ -22,6 +27,7 @@ export const TrackerConfigSchema = Type.Object({
     minLength: 1,
     description: '32 random bytes, base64 or hex: opens manifests, keys serial digests (as intake)',
   }),
+  [SECRET_KEY_PREVIOUS_ENV]: Type.Optional(Type.String({ description: SECRET_KEY_PREVIOUS_DESCRIPTION })),
   [BOOTSTRAP_HASH_ENV]: Type.Optional(
     Type.String({ description: 'SHA-256 (hex) of the bootstrap admin token; unset: no bootstrap token' }),
   ),
@@ -89,7 +95,8 @@ export function loadTrackerConfig(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): TrackerConfig {
   const checks = new ConfigChecks(TrackerConfigSchema, env);
-  const box = checks.check(SECRET_KEY_ENV, () => SecretBox.fromKeyText(env[SECRET_KEY_ENV] ?? ''));
+  const key = checks.check(SECRET_KEY_ENV, () => SecretBox.fromKeyText(env[SECRET_KEY_ENV] ?? ''));
+  const box = checks.check(SECRET_KEY_PREVIOUS_ENV, () => key?.withPrevious(env[SECRET_KEY_PREVIOUS_ENV]));
   const bootstrapHash = checks.optional(BOOTSTRAP_HASH_ENV, env, parseBootstrapHash);
   if (checks.raw?.TRACKER_START_SEQUENCE !== undefined && checks.raw.TRACKER_START_TIME !== undefined) {
     checks.problem(

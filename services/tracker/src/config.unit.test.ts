@@ -17,6 +17,19 @@ function problems(env: Record<string, string>) {
 }
 
 describe('loadTrackerConfig', () => {
+  it('takes the previous keys of a rotation (open only), refusing the current key again without echoing it', () => {
+    const previous = SecretBox.generateKeyText();
+    const config = loadTrackerConfig({ ...BASE, INTERCO_SECRET_KEY_PREVIOUS: previous });
+    expect(config.box.previousFingerprints).toEqual([SecretBox.fromKeyText(previous).fingerprint]);
+    const list = problems({ ...BASE, INTERCO_SECRET_KEY_PREVIOUS: `${previous},${KEY}` });
+    expect(list).toEqual([
+      {
+        variable: 'INTERCO_SECRET_KEY_PREVIOUS',
+        message: 'key 2 of 2 is INTERCO_SECRET_KEY itself: a key is either current or previous',
+      },
+    ]);
+  });
+
   it('needs INTERCO_SECRET_KEY and MONGODB_URL; the rest has defaults', () => {
     const config = loadTrackerConfig(BASE);
     expect(config).toMatchObject({

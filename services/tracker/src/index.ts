@@ -1,4 +1,4 @@
-export { loadTrackerConfig, type TrackerConfig } from './config.js';
+export { loadTrackerConfig, type TrackerConfig, TrackerConfigSchema } from './config.js';
 export {
   LiveEventData,
   RequestSummary,

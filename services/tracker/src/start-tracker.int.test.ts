@@ -4,6 +4,7 @@ import { busNames, connectNats, EventPublisher, ManifestStore } from '@interco/b
 import { sampleRequest } from '@interco/bus/test-support';
 import { newTransferId } from '@interco/contracts';
 import { SecretBox } from '@interco/erpnext';
+import { findSamples, parseExposition } from '@interco/metrics';
 import { mongoUrl, natsUrl, testNamespace } from '@interco/testkit/vitest';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
@@ -11,6 +12,7 @@ import { MongoClient } from 'mongodb';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TransferCounts, TransferList, TransferView } from './http/schemas.js';
+import { TRANSFER_STATUSES } from './queries/counts.js';
 import { type RunningTracker, startTracker } from './start-tracker.js';
 import { transferEvents } from './test-support/query-fixtures.js';
 
@@ -105,5 +107,28 @@ describe('startTracker', () => {
     const { body: counts } = await get<TransferCounts>('/v1/transfers/counts');
     expect(counts.by_status.in_progress).toBe(1);
     expect(tracker.projector?.stats().applied_events).toBeGreaterThanOrEqual(events.length);
+  });
+});
+
+describe('the tracker’s /metrics', () => {
+  it('serves, without a token, the transfers by status (every status) and its consumer’s counts', async () => {
+    const response = await fetch(`${tracker.url}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const samples = parseExposition(await response.text());
+    const byStatus = Object.fromEntries(
+      findSamples(samples, 'interco_transfers').map((sample) => [sample.labels.status, sample.value]),
+    );
+    expect(Object.keys(byStatus).sort()).toEqual([...TRANSFER_STATUSES].sort());
+    const { body: counts } = await get<TransferCounts>('/v1/transfers/counts');
+    expect(byStatus).toEqual(counts.by_status);
+    for (const name of ['interco_consumer_pending', 'interco_consumer_ack_pending']) {
+      const [sample] = findSamples(samples, name, { consumer: 'tracker' });
+      expect(sample?.value).toBeGreaterThanOrEqual(0);
+    }
+    expect(findSamples(samples, 'interco_consumer_redeliveries_total', { consumer: 'tracker' })).toHaveLength(
+      1,
+    );
+    expect(findSamples(samples, 'interco_build_info', { service: 'tracker' })).toHaveLength(1);
   });
 });

@@ -5,12 +5,13 @@ import {
   busNames,
   connectNats,
   ensureStream,
+  loadSerialDigester,
   ManifestStore,
-  SerialDigester,
   type StreamOptions,
   trackConnection,
 } from '@interco/bus';
 import type { SecretBox } from '@interco/erpnext';
+import { ServiceMetrics } from '@interco/metrics';
 import { createLogger, type Logger } from '@interco/service';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
@@ -18,6 +19,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { MongoClient } from 'mongodb';
 import { buildTrackerApp } from './http/tracker-app.js';
 import { openLiveFeed } from './live/live-feed.js';
+import { reportTransferCounts } from './metrics/transfer-counts.js';
 import { type Projector, type ProjectorOptions, startProjector } from './projection/projector.js';
 import { DEFAULT_STUCK_AFTER_MS } from './queries/stuck.js';
 import { startStuckReporter } from './queries/stuck-reporter.js';
@@ -30,7 +32,7 @@ export interface StartTrackerOptions {
   readonly namespace: string;
   readonly mongoUrl: string;
   readonly mongoDb: string;
-  /** Opens manifests and keys serial digests (INTERCO_SECRET_KEY, as intake). */
+  /** The key ring (INTERCO_SECRET_KEY[_PREVIOUS], as intake's): opens manifests and the serial digest key. */
   readonly box: SecretBox;
   readonly bootstrapHash?: string | undefined;
   /** Default 127.0.0.1 and 0 (any free port). */
@@ -57,6 +59,13 @@ export interface StartTrackerOptions {
   readonly liveDrainTimeoutMs?: number;
   /** Default: pino at `silent`. */
   readonly logger?: Logger;
+  /**
+   * Served at GET /metrics: the transfers by status, the projector consumer's counts, the
+   * process. Default: a ServiceMetrics of its own (`service: tracker`).
+   */
+  readonly metrics?: ServiceMetrics;
+  /** Least time between two counts of the read model for `interco_transfers` (default 15 s). */
+  readonly transferCountIntervalMs?: number;
 }
 
 export interface RunningTracker {
@@ -69,6 +78,7 @@ export interface RunningTracker {
   readonly store: TrackerStore;
   /** Undefined when started with `projector: false`. */
   readonly projector: Projector | undefined;
+  readonly metrics: ServiceMetrics;
   /** Graceful: /readyz says not ready, the projector drains, HTTP closes, then NATS and MongoDB. */
   close(): Promise<void>;
 }
@@ -79,6 +89,12 @@ export interface RunningTracker {
  */
 export async function startTracker(options: StartTrackerOptions): Promise<RunningTracker> {
   const logger = options.logger ?? createLogger('tracker', { level: 'silent' });
+  const metrics =
+    options.metrics ??
+    new ServiceMetrics({
+      service: 'tracker',
+      onRefreshError: (error) => logger.warn({ err: error }, 'metrics: a value could not be read'),
+    });
   const names = busNames(options.namespace);
   const stuckAfterMs = options.stuckAfterMs ?? DEFAULT_STUCK_AFTER_MS;
   const nc = await connectNats({ url: options.natsUrl, name: 'interco-tracker' });
@@ -117,6 +133,9 @@ export async function startTracker(options: StartTrackerOptions): Promise<Runnin
     });
     cleanup.push(() => tokens.close());
     const manifests = await ManifestStore.open(nc, names, options.box);
+    // The stored serial digest key (as intake's, whatever INTERCO_SECRET_KEY is): a ring that
+    // cannot open it fails the start here, with what to do.
+    const digester = await loadSerialDigester(nc, names, options.box);
 
     let projector: Projector | undefined;
     if (options.projector ?? true) {
@@ -129,6 +148,7 @@ export async function startTracker(options: StartTrackerOptions): Promise<Runnin
         batchSize: options.batchSize ?? 256,
         startSequence: options.startSequence,
         startTime: options.startTime,
+        metrics,
         ...options.projectorTuning,
       });
       const running = projector;
@@ -143,6 +163,13 @@ export async function startTracker(options: StartTrackerOptions): Promise<Runnin
       ...(options.stuckLogIntervalMs === undefined ? {} : { intervalMs: options.stuckLogIntervalMs }),
     });
     cleanup.push(stopStuckLog);
+    const stopCounting = reportTransferCounts(metrics, {
+      count: async () => (await reader.counts()).by_status,
+      ...(options.transferCountIntervalMs === undefined
+        ? {}
+        : { intervalMs: options.transferCountIntervalMs }),
+    });
+    cleanup.push(stopCounting);
 
     let draining = false;
     const app = await buildTrackerApp({
@@ -154,8 +181,9 @@ export async function startTracker(options: StartTrackerOptions): Promise<Runnin
         not_draining: !draining,
         ...(projector === undefined ? {} : { projector: projector.stats().running }),
       }),
+      metrics,
       reader,
-      digester: SerialDigester.fromSecretBox(options.box),
+      digester,
       manifests,
       openLiveFeed: (feed) =>
         openLiveFeed({ js, jsm, stream: names.stream, subjectPrefix: names.subjectPrefix, ...feed }),
@@ -183,6 +211,7 @@ export async function startTracker(options: StartTrackerOptions): Promise<Runnin
       names,
       store,
       projector,
+      metrics,
       close: () => {
         closing ??= (async () => {
           draining = true;

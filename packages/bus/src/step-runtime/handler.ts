@@ -26,6 +26,7 @@ import {
   stepOf,
 } from '@interco/contracts';
 import type { ErpnextClient } from '@interco/erpnext';
+import type { ServiceMetrics, StepOutcome } from '@interco/metrics';
 import type { Logger } from '@interco/service';
 import { natsUnavailable } from '../nats/nats-unavailable.js';
 import type { StoreError } from '../stores/store-error.js';
@@ -97,6 +98,8 @@ export interface StepRuntime {
   owner: string;
   /** True once the worker was stopped abruptly: nothing more is acked, published or released. */
   killed(): boolean;
+  /** Where each message's outcome and duration is recorded (a ServiceMetrics fits). */
+  metrics?: Pick<ServiceMetrics, 'stepHandled'>;
 }
 
 /**
@@ -108,7 +111,23 @@ export const LEASE_MARGIN_MS = 10_000;
 
 let handled = 0;
 
-export async function handleMessage(rt: StepRuntime, msg: InputMessage): Promise<void> {
+/**
+ * Handles one message and answers what became of it; its outcome and how long it took, from
+ * taking it to its outcome published and acked (or nak'ed), go to `rt.metrics`.
+ */
+export async function handleMessage(rt: StepRuntime, msg: InputMessage): Promise<StepOutcome> {
+  const started = performance.now();
+  // A handler that throws (a bug) leaves the message to come back after ack_wait.
+  let outcome: StepOutcome = 'retry';
+  try {
+    outcome = await handle(rt, msg);
+    return outcome;
+  } finally {
+    rt.metrics?.stepHandled(rt.definition.step, outcome, (performance.now() - started) / 1000);
+  }
+}
+
+async function handle(rt: StepRuntime, msg: InputMessage): Promise<StepOutcome> {
   const { definition } = rt;
   const decoded = decodeEvent(msg.data);
   if (!decoded.ok) {
@@ -117,7 +136,7 @@ export async function handleMessage(rt: StepRuntime, msg: InputMessage): Promise
       'unreadable event: terminated',
     );
     msg.term('unreadable event');
-    return;
+    return 'rejected';
   }
   const event = decoded.value;
   const attempt = msg.info.deliveryCount;
@@ -134,11 +153,9 @@ export async function handleMessage(rt: StepRuntime, msg: InputMessage): Promise
     current = await rt.transfers.get(event.transferid);
   } catch (error) {
     if (isProblemStoreError(error)) {
-      await failUnreadableRecord(rt, msg, event, logger, error);
-      return;
+      return failUnreadableRecord(rt, msg, event, logger, error);
     }
-    retryOrDrop(rt, msg, event, logger, error, 'reading the transfer record failed');
-    return;
+    return retryOrDrop(rt, msg, event, logger, error, 'reading the transfer record failed');
   }
   let decision = decide({ step: definition.step, event, record: current?.record, deliveryCount: attempt });
   if (needsHistory(decision, attempt)) {
@@ -146,8 +163,7 @@ export async function handleMessage(rt: StepRuntime, msg: InputMessage): Promise
     try {
       history = await rt.history(event.transferid);
     } catch (error) {
-      retryOrDrop(rt, msg, event, logger, error, 'reading the transfer history failed');
-      return;
+      return retryOrDrop(rt, msg, event, logger, error, 'reading the transfer history failed');
     }
     decision = decide({
       step: definition.step,
@@ -161,17 +177,19 @@ export async function handleMessage(rt: StepRuntime, msg: InputMessage): Promise
     case 'reject':
       logger.error({ reason: decision.reason }, 'event terminated');
       msg.term(decision.reason);
-      return;
+      return 'rejected';
     case 'skip':
       logger.info({ reason: decision.reason }, 'skipped');
       msg.ack();
-      return;
-    case 'defer':
-      retryOrDrop(rt, msg, event, logger, undefined, decision.reason, leaseHeldDelay(rt.random));
-      return;
+      return 'skipped';
+    case 'defer': {
+      const delay = leaseHeldDelay(rt.random);
+      const deferred = retryOrDrop(rt, msg, event, logger, undefined, decision.reason, delay);
+      return deferred === 'retry' ? 'deferred' : deferred;
+    }
   }
-  if (current === undefined) return; // decide() rejects a missing record
-  await work(rt, msg, event, current.record, decision, logger);
+  if (current === undefined) return 'rejected'; // decide() rejects a missing record
+  return work(rt, msg, event, current.record, decision, logger);
 }
 
 async function work(
@@ -181,7 +199,7 @@ async function work(
   record: TransferRecord,
   decision: Exclude<Decision, { action: 'skip' | 'defer' | 'reject' }>,
   logger: Logger,
-): Promise<void> {
+): Promise<StepOutcome> {
   const { definition } = rt;
   const started = rt.now();
   const compensating = decision.action === 'compensate';
@@ -222,7 +240,7 @@ async function work(
       const delay = leaseHeldDelay(rt.random);
       logger.info({ lease: leaseKey, delay_ms: delay }, 'the lease is held by another worker: back later');
       if (!rt.killed()) msg.nak(delay);
-      return;
+      return 'deferred';
     }
     heartbeat.attach(lease);
     const run: StepRun = {
@@ -248,7 +266,7 @@ async function work(
       if (outcome.kind === 'stopped') {
         logger.info({ reason: outcome.reason }, 'compensation stopped');
         ack(rt, msg);
-        return;
+        return 'stopped';
       }
       const now = rt.now();
       await publish(
@@ -269,7 +287,7 @@ async function work(
       }
       logger.info({ documents: outcome.documents.length }, `${definition.step}.cancelled published`);
       await ackOutcome(rt, msg, logger, `${definition.step}.cancelled`);
-      return;
+      return 'cancelled';
     }
 
     const clients = {
@@ -288,7 +306,7 @@ async function work(
     if (outcome.kind === 'stopped') {
       logger.info({ reason: outcome.reason }, 'forward work stopped');
       ack(rt, msg);
-      return;
+      return 'stopped';
     }
     const duration = Math.max(0, rt.now().getTime() - started.getTime());
     await publish(
@@ -308,8 +326,9 @@ async function work(
       `${definition.step}.done published`,
     );
     await ackOutcome(rt, msg, logger, `${definition.step}.done`);
+    return 'done';
   } catch (error) {
-    await onFailure(rt, msg, event, instance, compensating, error, progress, held, logger);
+    return await onFailure(rt, msg, event, instance, compensating, error, progress, held, logger);
   } finally {
     heartbeat.stop();
     for (const client of held.values()) client.release();
@@ -334,8 +353,8 @@ async function onFailure(
   progress: RunProgress,
   held: ReadonlyMap<'a' | 'b', HeldClient>,
   logger: Logger,
-): Promise<void> {
-  if (rt.killed()) return;
+): Promise<StepOutcome> {
+  if (rt.killed()) return 'stopped';
   const { definition } = rt;
   const attempt = msg.info.deliveryCount;
   const halfOpenAt = held.get(definition.instance)?.client.health().breaker.halfOpenAt;
@@ -393,7 +412,7 @@ async function onFailure(
       });
     }
     if (!rt.killed()) msg.nak(action.delayMs);
-    return;
+    return action.waiting !== undefined && !compensating ? 'waiting' : 'retry';
   }
 
   const level = action.bug === true ? 'error' : 'warn';
@@ -401,7 +420,7 @@ async function onFailure(
     { ...fields, retryable: action.retryable, budget_spent: action.budgetSpent === true },
     `${definition.step}.${compensating ? 'cancel_failed' : 'failed'}: a person must look at it`,
   );
-  await publishFailure(rt, msg, event, instance, compensating, action.error, action.retryable, logger);
+  return publishFailure(rt, msg, event, instance, compensating, action.error, action.retryable, logger);
 }
 
 /**
@@ -417,7 +436,7 @@ async function publishFailure(
   error: ErrorInfo,
   retryable: boolean,
   logger: Logger,
-): Promise<void> {
+): Promise<StepOutcome> {
   const { definition } = rt;
   const attempt = msg.info.deliveryCount;
   const outcome = (info: ErrorInfo) =>
@@ -455,9 +474,10 @@ async function publishFailure(
       `publishing ${type} failed: retrying later`,
     );
     if (!rt.killed()) msg.nak(delay);
-    return;
+    return 'retry';
   }
   await ackOutcome(rt, msg, logger, type);
+  return compensating ? 'cancel_failed' : 'failed';
 }
 
 /** An ErrorInfo small enough for any event: its first messages, shortened, and a count of the rest. */
@@ -485,18 +505,18 @@ async function failUnreadableRecord(
   event: IntercoEvent,
   logger: Logger,
   error: StoreError,
-): Promise<void> {
+): Promise<StepOutcome> {
   const { definition } = rt;
   const role = inputRole(definition.step, event.type);
   if (role === undefined) {
     logger.error({ reason: `${event.type} is not an input of ${definition.step}` }, 'event terminated');
     msg.term(`${event.type} is not an input of ${definition.step}`);
-    return;
+    return 'rejected';
   }
   if (event.type === 'transfer.retry_requested' && event.data.step !== definition.step) {
     logger.info({ reason: `the retry is for ${event.data.step}` }, 'skipped');
     msg.ack();
-    return;
+    return 'skipped';
   }
   let requested: EventOf<'transfer.requested'> | undefined =
     event.type === 'transfer.requested' ? event : undefined;
@@ -506,8 +526,7 @@ async function failUnreadableRecord(
         .map((entry) => entry.event)
         .find((past): past is EventOf<'transfer.requested'> => past.type === 'transfer.requested');
     } catch (historyError) {
-      retryOrDrop(rt, msg, event, logger, historyError, 'reading the transfer history failed');
-      return;
+      return retryOrDrop(rt, msg, event, logger, historyError, 'reading the transfer history failed');
     }
   }
   if (requested === undefined) {
@@ -516,14 +535,14 @@ async function failUnreadableRecord(
       'the transfer record cannot be read and the transfer has no transfer.requested: terminated',
     );
     msg.term('unreadable transfer record');
-    return;
+    return 'rejected';
   }
   const compensating = role === 'compensation';
   logger.error(
     { ...errorFields(error) },
     `the transfer record cannot be read: ${definition.step}.${compensating ? 'cancel_failed' : 'failed'}`,
   );
-  await publishFailure(
+  return publishFailure(
     rt,
     msg,
     event,
@@ -598,15 +617,16 @@ function retryOrDrop(
   error: unknown,
   reason: string,
   delayMs?: number,
-): void {
+): 'retry' | 'rejected' {
   const elapsed = rt.now().getTime() - Date.parse(event.time);
   const fields = error === undefined ? {} : errorFields(error);
   if (elapsed > rt.timeBudgetMs) {
     logger.error({ ...fields, reason }, 'gave up on the event after its time budget: terminated');
     msg.term(reason);
-    return;
+    return 'rejected';
   }
   const delay = delayMs ?? backoffDelay(msg.info.deliveryCount, rt.backoff, rt.random);
   logger.warn({ ...fields, reason, delay_ms: delay }, 'back later');
   msg.nak(delay);
+  return 'retry';
 }

@@ -14,6 +14,7 @@ import {
   markedDocuments,
   resolveChunkingLimits,
 } from '@interco/erpnext';
+import { findSamples, parseExposition, ServiceMetrics } from '@interco/metrics';
 import { createLogger } from '@interco/service';
 import { TimeoutError } from '@nats-io/nats-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -732,5 +733,67 @@ describe('handleMessage: failures that are not bugs', () => {
     expect(failure).toMatchObject({ level: 'warn', msg: 'transient failure: retrying later' });
     expect(log.join('')).not.toContain('"stack"');
     expect(lines.some((line) => line.level === 'error')).toBe(false);
+  });
+});
+
+describe('handleMessage: each message in the metrics', () => {
+  const counted = async (metrics: ServiceMetrics) =>
+    Object.fromEntries(
+      findSamples(parseExposition((await metrics.render()).body), 'interco_step_duration_seconds_count').map(
+        (sample) => [`${sample.labels.step}:${sample.labels.outcome}`, sample.value],
+      ),
+    );
+
+  it('answers and records the outcome of each message, with its duration', async () => {
+    const metrics = new ServiceMetrics({ service: 'po-a', defaultMetrics: false });
+    const run = async (setup: Setup, event: IntercoEvent | Uint8Array, deliveryCount = 1) => {
+      const { rt } = runtime(setup);
+      rt.metrics = metrics;
+      const data = event instanceof Uint8Array ? event : encodeEvent(event);
+      return handleMessage(rt, new FakeMessage(data, deliveryCount));
+    };
+    const record = sampleRecord();
+    const failing = { build: async () => Promise.reject(new StepFailure(['nothing to build'])) };
+
+    expect(await run({}, new TextEncoder().encode('{"type":"nope"}'))).toBe('rejected');
+    expect(await run({ record: { ...record, status: 'cancelling' } }, requestedFor(record))).toBe('skipped');
+    expect(await run({ record, leaseFree: false }, requestedFor(record))).toBe('deferred');
+    expect(await run({ record, definition: failing }, requestedFor(record))).toBe('failed');
+    expect(await run({ record, definition: failing, publishFails: true }, requestedFor(record))).toBe(
+      'retry',
+    );
+    const { record: chunkedRecord, manifest } = chunked(2);
+    expect(
+      await run(
+        { record: chunkedRecord, manifest: async () => manifest, definition: builds },
+        chunkedRecord.requested_event,
+      ),
+    ).toBe('done');
+
+    expect(await counted(metrics)).toEqual({
+      'po_a:rejected': 1,
+      'po_a:skipped': 1,
+      'po_a:deferred': 1,
+      'po_a:failed': 1,
+      'po_a:retry': 1,
+      'po_a:done': 1,
+    });
+    const body = (await metrics.render()).body;
+    expect(body).toContain('interco_step_messages_total{step="po_a",outcome="done"} 1');
+    // Never a transfer id in a label.
+    expect(body).not.toContain(record.transfer_id);
+    expect(body).not.toContain(chunkedRecord.transfer_id);
+  });
+
+  it('records a compensation as cancelled', async () => {
+    const metrics = new ServiceMetrics({ service: 'pr-b', defaultMetrics: false });
+    const { record, manifest } = chunked(1);
+    const cancelling = { ...record, status: 'cancelling' as const, generation: 2 };
+    const { rt } = runtime({ record: cancelling, manifest: async () => manifest, definition: prB });
+    rt.metrics = metrics;
+    expect(await handleMessage(rt, new FakeMessage(encodeEvent(cancelRequest(cancelling, 2))))).toBe(
+      'cancelled',
+    );
+    expect(await counted(metrics)).toEqual({ 'pr_b:cancelled': 1 });
   });
 });

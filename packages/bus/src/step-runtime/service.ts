@@ -5,7 +5,13 @@
  * lets the messages in hand finish (publish and ack), then drains the connection.
  */
 import type { Step } from '@interco/contracts';
-import { SECRET_KEY_ENV, SecretBox } from '@interco/erpnext';
+import {
+  SECRET_KEY_ENV,
+  SECRET_KEY_PREVIOUS_DESCRIPTION,
+  SECRET_KEY_PREVIOUS_ENV,
+  SecretBox,
+} from '@interco/erpnext';
+import { ServiceMetrics } from '@interco/metrics';
 import {
   ConfigError,
   createLogger,
@@ -49,6 +55,7 @@ export function stepServiceConfig(step: Step) {
       minLength: 1,
       description: '32 random bytes, base64 or hex: opens the manifests and the instances’ credentials',
     }),
+    [SECRET_KEY_PREVIOUS_ENV]: Type.Optional(Type.String({ description: SECRET_KEY_PREVIOUS_DESCRIPTION })),
     STEP_CONCURRENCY: Type.Integer({
       minimum: 1,
       maximum: 256,
@@ -81,15 +88,15 @@ export function loadStepServiceConfig(
 ): { config: StepServiceConfig; box: SecretBox } {
   const config = loadConfig(stepServiceConfig(step), env);
   const problems: { variable: string; message: string }[] = [];
+  // The key ring: INTERCO_SECRET_KEY, then its previous keys. SecretBox's messages never show a key.
   let box: SecretBox | undefined;
+  let variable = SECRET_KEY_ENV;
   try {
-    box = SecretBox.fromKeyText(config[SECRET_KEY_ENV]);
+    const key = SecretBox.fromKeyText(config[SECRET_KEY_ENV]);
+    variable = SECRET_KEY_PREVIOUS_ENV;
+    box = key.withPrevious(config[SECRET_KEY_PREVIOUS_ENV]);
   } catch (error) {
-    // SecretBox's messages never show the key.
-    problems.push({
-      variable: SECRET_KEY_ENV,
-      message: error instanceof Error ? error.message : 'cannot be used',
-    });
+    problems.push({ variable, message: error instanceof Error ? error.message : 'cannot be used' });
   }
   if (config.STEP_BACKOFF_MAX_MS < config.STEP_BACKOFF_MIN_MS) {
     problems.push({ variable: 'STEP_BACKOFF_MAX_MS', message: 'must be at least STEP_BACKOFF_MIN_MS' });
@@ -102,6 +109,10 @@ export function runStepService(definition: StepDefinition): void {
   runMain(definition.service, async () => {
     const { config, box } = loadStepServiceConfig(definition.step);
     const logger = createLogger(definition.service, { level: config.LOG_LEVEL });
+    const metrics = new ServiceMetrics({
+      service: definition.service,
+      onRefreshError: (error) => logger.warn({ err: error }, 'metrics: a value could not be read'),
+    });
     const names = busNames(config.INTERCO_NAMESPACE);
     const nc = await connectNats({ url: config.NATS_URL, name: `interco-${definition.service}` });
     const connection = trackConnection(nc);
@@ -116,12 +127,14 @@ export function runStepService(definition: StepDefinition): void {
       ackWaitMs: config.STEP_ACK_WAIT_MS,
       timeBudgetMs: config.STEP_TIME_BUDGET_MS,
       backoff: { minMs: config.STEP_BACKOFF_MIN_MS, maxMs: config.STEP_BACKOFF_MAX_MS },
+      metrics,
     });
     let stopping = false;
     const health = await startHealthServer({
       host: config.HOST,
       port: config.PORT,
       logger,
+      metrics,
       checks: [
         { name: 'nats', check: () => connection.connected() && !nc.isDraining() },
         { name: 'worker', check: () => worker.ready() },

@@ -11,10 +11,12 @@
 import { hostname } from 'node:os';
 import { newUlid } from '@interco/contracts';
 import type { SecretBox } from '@interco/erpnext';
+import type { ServiceMetrics } from '@interco/metrics';
 import type { Logger } from '@interco/service';
 import { type Consumer, type ConsumerMessages, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { BusNames } from '../names.js';
+import { countRedelivery, reportConsumer } from '../nats/consumer-metrics.js';
 import { LeaseStore } from '../stores/lease-store.js';
 import { ManifestStore } from '../stores/manifest-store.js';
 import { TransferStore } from '../stores/transfer-store.js';
@@ -54,6 +56,11 @@ export interface StepWorkerOptions {
   backoff?: BackoffOptions;
   now?: () => Date;
   random?: () => number;
+  /**
+   * Where the worker records each message (outcome, duration), its consumer's pending counts
+   * (read at scrape time) and redeliveries, and its ERPNext clients' requests and breakers.
+   */
+  metrics?: ServiceMetrics;
 }
 
 export interface StepWorker {
@@ -85,7 +92,12 @@ export async function startStepWorker(options: StepWorkerOptions): Promise<StepW
     TransferStore.open(nc, names),
     ManifestStore.open(nc, names, box),
     LeaseStore.open(nc, names),
-    StepClients.open(nc, { bucket: names.buckets.instances, box, logger }),
+    StepClients.open(nc, {
+      bucket: names.buckets.instances,
+      box,
+      logger,
+      ...(options.metrics === undefined ? {} : { clientOptions: { metrics: options.metrics } }),
+    }),
   ]);
   const publisher = new EventPublisher(js, names);
 
@@ -107,6 +119,7 @@ export async function startStepWorker(options: StepWorkerOptions): Promise<StepW
     random: options.random ?? Math.random,
     owner: `${definition.service}@${hostname()}:${process.pid}:${newUlid()}`,
     killed: () => killed,
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
   };
 
   let consumer: Consumer;
@@ -116,10 +129,16 @@ export async function startStepWorker(options: StepWorkerOptions): Promise<StepW
     await clients.close();
     throw error;
   }
+  const durable = consumerName(definition.step);
+  const stopReporting =
+    options.metrics === undefined
+      ? () => {}
+      : reportConsumer(options.metrics, durable, () => consumer.info());
   const slots = new Semaphore(concurrency);
   const pulling = new Pulling();
   let consuming = true;
   const start = (msg: InputMessage) => {
+    countRedelivery(options.metrics, durable, msg.info.deliveryCount);
     handleMessage(runtime, msg)
       .catch((error: unknown) => {
         // handleMessage settles every message itself; this is a bug: the message comes back after ack_wait.
@@ -173,10 +192,7 @@ export async function startStepWorker(options: StepWorkerOptions): Promise<StepW
     .finally(() => {
       consuming = false;
     });
-  logger.info(
-    { consumer: consumerName(definition.step), concurrency, ack_wait_ms: ackWaitMs },
-    'step worker started',
-  );
+  logger.info({ consumer: durable, concurrency, ack_wait_ms: ackWaitMs }, 'step worker started');
 
   let drained: Promise<void> | undefined;
   return {
@@ -188,6 +204,7 @@ export async function startStepWorker(options: StepWorkerOptions): Promise<StepW
         pulling.stop();
         await loop;
         await slots.idle();
+        stopReporting();
         await clients.close();
         logger.info({}, 'drained');
       })();
@@ -196,6 +213,7 @@ export async function startStepWorker(options: StepWorkerOptions): Promise<StepW
     async stop() {
       killed = true;
       pulling.stop();
+      stopReporting();
       await clients.close();
     },
   };

@@ -34,7 +34,7 @@ describe('ManifestStore (JetStream Object Store)', () => {
     expect(await manifests.get(ref, digest, transferId)).toEqual(request);
     // at rest: sealed, no serial in clear
     const raw = new TextDecoder().decode((await manifests.store.getBlob(transferId)) ?? new Uint8Array());
-    expect(raw).toMatch(/^v1:/);
+    expect(raw).toMatch(/^v2:/);
     expect(raw).not.toContain('SN-0-0');
   });
 

@@ -1,5 +1,5 @@
 import { pointerToPath, TransferRequest } from '@interco/contracts';
-import type { SecretBox } from '@interco/erpnext';
+import type { SealingKey, SecretBox } from '@interco/erpnext';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { type ObjectStore, Objm } from '@nats-io/obj';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
@@ -61,10 +61,11 @@ export class ManifestStore {
     let json: string;
     try {
       json = this.box.open(new TextDecoder().decode(blob), transferId);
-    } catch {
+    } catch (error) {
+      // SecretBox's message names the fingerprint of the key needed (a rotation), never a key.
       throw new StoreError(
         'tampered',
-        `the manifest ${ref} does not open for ${transferId} (another transfer's, another key, or altered)`,
+        `the manifest ${ref} does not open for ${transferId} (another transfer's, another key, or altered): ${(error as Error).message}`,
       );
     }
     if (sha256Digest(json) !== digest) {
@@ -86,6 +87,17 @@ export class ManifestStore {
       );
     }
     return value;
+  }
+
+  /**
+   * Which key of the secret key ring the manifest of `transferId` needs (`current`, `previous`),
+   * or undefined when no key of the ring opens it (docs/secret-key-rotation.md). Read whole, not
+   * checked against its digest. StoreError `missing`, `invalid` (a ref of another bucket).
+   */
+  async sealingKey(ref: string, transferId: string): Promise<SealingKey | undefined> {
+    const blob = await this.store.getBlob(this.#objectName(ref));
+    if (blob === null) throw new StoreError('missing', `no manifest ${ref}`);
+    return this.box.keyOfOrUndefined(new TextDecoder().decode(blob), transferId);
   }
 
   /** Removes a manifest; one already gone is fine. */

@@ -61,7 +61,13 @@ export class InstanceBreaker {
   #opened = 0;
   #refused = 0;
 
-  constructor(instanceId: string, options: Partial<BreakerOptions>, logger: Logger) {
+  /** `onState` is told every change of state (and `closed` at once): the breaker state gauge. */
+  constructor(
+    instanceId: string,
+    options: Partial<BreakerOptions>,
+    logger: Logger,
+    onState: (state: BreakerState) => void = () => {},
+  ) {
     this.#instanceId = instanceId;
     this.#options = { ...DEFAULT_BREAKER_OPTIONS, ...definedOnly(options) };
     this.#breaker = new CircuitBreaker<[Task], unknown>((task: Task) => task(), {
@@ -78,13 +84,19 @@ export class InstanceBreaker {
     this.#breaker.on('open', () => {
       this.#openedAt = Date.now();
       this.#opened++;
+      onState('open');
       logger.warn({ ...about, resetTimeoutMs: this.#options.resetTimeout }, 'erpnext breaker opened');
     });
-    this.#breaker.on('halfOpen', () => logger.info(about, 'erpnext breaker half-open'));
+    this.#breaker.on('halfOpen', () => {
+      onState('half-open');
+      logger.info(about, 'erpnext breaker half-open');
+    });
     this.#breaker.on('close', () => {
       this.#openedAt = undefined;
+      onState('closed');
       logger.info(about, 'erpnext breaker closed');
     });
+    onState('closed');
   }
 
   get options(): Readonly<BreakerOptions> {

@@ -23,7 +23,7 @@
  * client that is never closed keeps its sockets open, and keeps using the old credentials.
  */
 import { type ClassifyContext, classify } from '../errors/classify.js';
-import type { ErpnextError, MarkerField } from '../errors/erpnext-error.js';
+import { ErpnextError, type MarkerField } from '../errors/erpnext-error.js';
 import type { InstanceConfig } from '../instances/instance-config.schema.js';
 import { type BreakerHealth, type BreakerOptions, InstanceBreaker } from './breaker.js';
 import { InFlightLimiter, type InFlightStats } from './in-flight-limiter.js';
@@ -35,6 +35,7 @@ import {
   listResourcePath,
 } from './list-request.js';
 import { type Logger, silentLogger } from './logger.js';
+import { type ErpnextMetrics, operationLabel } from './metrics.js';
 import { DEFAULT_READ_RETRY, type RetryPolicy, withRetry } from './retry-policy.js';
 import { type HttpMethod, HttpTransport } from './transport.js';
 
@@ -59,6 +60,11 @@ export interface ErpnextClientOptions {
   keepAliveTimeoutMs?: number;
   /** Source of jitter, [0, 1). Default Math.random. */
   random?: () => number;
+  /**
+   * Where every request (each attempt, a refusal by the open breaker included) is recorded, with
+   * its duration, status and error kind, and the breaker's state (a ServiceMetrics fits).
+   */
+  metrics?: ErpnextMetrics;
 }
 
 export interface InsertOptions {
@@ -112,6 +118,7 @@ export class ErpnextClient {
   readonly #writeTimeoutMs: number;
   readonly #maxGetTargetBytes: number;
   readonly #random: () => number;
+  readonly #metrics: ErpnextMetrics | undefined;
   #closed = false;
 
   /** Throws ErpnextConfigError when the config cannot work (malformed base_url, bad credentials shape). */
@@ -128,7 +135,14 @@ export class ErpnextClient {
       if (typeof value === 'number') this.#retry[key as keyof RetryPolicy] = value;
     }
     this.#limiter = new InFlightLimiter(settings.limits.maxInFlight);
-    this.#breaker = new InstanceBreaker(settings.instanceId, options.breaker ?? {}, this.#logger);
+    this.#metrics = options.metrics;
+    const metrics = this.#metrics;
+    this.#breaker = new InstanceBreaker(
+      settings.instanceId,
+      options.breaker ?? {},
+      this.#logger,
+      metrics === undefined ? undefined : (state) => metrics.breakerState(settings.instanceId, state),
+    );
     this.#transport = new HttpTransport({
       origin: settings.origin,
       basePath: settings.basePath,
@@ -282,13 +296,21 @@ export class ErpnextClient {
   }
 
   async #attempt(spec: RequestSpec): Promise<Json> {
-    // An open breaker refuses at once, without taking (or waiting for) an in-flight slot.
-    if (this.#breaker.refusing) throw this.#breaker.openError(spec.operation);
-    return this.#limiter.run(() => this.#breaker.run(spec.operation, () => this.#exchange(spec)));
+    try {
+      // An open breaker refuses at once, without taking (or waiting for) an in-flight slot.
+      if (this.#breaker.refusing) throw this.#breaker.openError(spec.operation);
+      return await this.#limiter.run(() => this.#breaker.run(spec.operation, () => this.#exchange(spec)));
+    } catch (error) {
+      // A call the breaker refused never reached #exchange: recorded here, with no duration.
+      if (error instanceof ErpnextError && error.reason === 'breaker_open') this.#record(spec, 0, error);
+      throw error;
+    }
   }
 
   async #exchange(spec: RequestSpec): Promise<Json> {
     const context = this.#context(spec);
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
     let answer: Awaited<ReturnType<HttpTransport['send']>>;
     try {
       answer = await this.#transport.send({
@@ -298,18 +320,43 @@ export class ErpnextClient {
         timeoutMs: spec.write ? this.#writeTimeoutMs : this.#readTimeoutMs,
       });
     } catch (error) {
-      throw this.#failed(classify({ type: 'failure', error }, context));
+      const failure = this.#failed(classify({ type: 'failure', error }, context));
+      this.#record(spec, seconds(), failure);
+      throw failure;
     }
     if (answer.status >= 200 && answer.status < 300) {
       const json = parseObject(answer.text);
-      if (json !== undefined) return json;
+      if (json !== undefined) {
+        this.#record(spec, seconds(), undefined, answer.status);
+        return json;
+      }
     }
-    throw this.#failed(
+    const failure = this.#failed(
       classify(
         { type: 'response', status: answer.status, headers: answer.headers, body: answer.text },
         context,
       ),
     );
+    this.#record(spec, seconds(), failure, answer.status);
+    throw failure;
+  }
+
+  /**
+   * One request in the metrics: `status` is the HTTP status when there was an answer, else the
+   * error's reason (network, timeout, breaker_open, client_error); a failure is also counted by
+   * kind and reason. Labels are bounded: the instance id, the method and the operation's verb.
+   */
+  #record(spec: RequestSpec, seconds: number, error: ErpnextError | undefined, httpStatus?: number): void {
+    const metrics = this.#metrics;
+    if (metrics === undefined) return;
+    const status = httpStatus === undefined ? (error?.reason ?? 'unknown') : String(httpStatus);
+    const instance = this.instanceId;
+    metrics.erpnextRequest(
+      { instance, method: spec.method, operation: operationLabel(spec.operation), status },
+      seconds,
+    );
+    if (error !== undefined)
+      metrics.erpnextError({ instance, status, kind: error.kind, reason: error.reason });
   }
 
   #context(spec: RequestSpec): ClassifyContext {

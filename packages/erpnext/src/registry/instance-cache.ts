@@ -151,7 +151,11 @@ export class InstanceCache {
         config = undefined;
       }
     }
-    const known = this.#configs.has(entry.key);
+    const before = this.#configs.get(entry.key);
+    const known = before !== undefined;
+    // A record re-sealed with another key (a key rotation) is the same configuration: the
+    // listeners keep their clients (and breakers).
+    if (config !== undefined && before !== undefined && sameConfig(before, config)) return;
     if (config === undefined) this.#configs.delete(entry.key);
     else this.#configs.set(entry.key, config);
     if (config === undefined && !known) return; // nothing the listeners knew has changed
@@ -166,6 +170,11 @@ export class InstanceCache {
       }
     }
   }
+}
+
+function sameConfig(a: InstanceConfig, b: InstanceConfig): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((key) => a[key as keyof InstanceConfig] === b[key as keyof InstanceConfig]);
 }
 
 function errorText(error: unknown): string {

@@ -1,10 +1,11 @@
 import { type Problem, pointerToPath, registerFormats } from '@interco/contracts';
+import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import { type KV, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { InstanceConfig, timeoutProblems } from '../instances/instance-config.schema.js';
 import { normalizeBaseUrl } from './base-url.js';
-import type { SecretBox } from './secret-box.js';
+import { countKeyUsage, emptyKeyUsage, type KeyUsage, type SecretBox } from './secret-box.js';
 import { type InstanceSummary, StoredInstance } from './stored-instance.schema.js';
 
 registerFormats();
@@ -28,6 +29,9 @@ export class RegistryError extends Error {
     this.name = 'RegistryError';
   }
 }
+
+/** Tries of one record's compare-and-set before `reseal` gives up. */
+const RESEAL_ATTEMPTS = 5;
 
 /** The outcome of testing an instance's connection. */
 export type InstanceTest = { ok: true; user: string } | { ok: false; error: string };
@@ -130,6 +134,78 @@ export class InstanceRegistry {
     } catch (error) {
       return { ok: false, error: error instanceof Error ? error.message : String(error) };
     }
+  }
+
+  /**
+   * Seals again, with the current key (INTERCO_SECRET_KEY), the credentials of every instance
+   * sealed with a previous key or in the older format; the others are left as they are, so running
+   * it again changes nothing. Each record is rewritten with compare-and-set (a concurrent change
+   * wins and the record is read again). Counts only; RegistryError `conflict` when a record keeps
+   * changing, an Error when a record does not open with any key of the ring.
+   */
+  async reseal(): Promise<{ resealed: number; unchanged: number }> {
+    const counts = { resealed: 0, unchanged: 0 };
+    for (const id of await this.#ids()) {
+      for (let attempt = 1; ; attempt++) {
+        const entry = await this.kv.get(id);
+        if (entry === null || entry.operation !== 'PUT') break;
+        const stored = parseStored(entry.string(), id);
+        const apiKey = this.box.reseal(stored.api_key_sealed, `${id}:api_key`);
+        const apiSecret = this.box.reseal(stored.api_secret_sealed, `${id}:api_secret`);
+        if (apiKey === undefined && apiSecret === undefined) {
+          counts.unchanged++;
+          break;
+        }
+        const next: StoredInstance = {
+          ...stored,
+          api_key_sealed: apiKey ?? stored.api_key_sealed,
+          api_secret_sealed: apiSecret ?? stored.api_secret_sealed,
+        };
+        try {
+          await this.kv.update(id, JSON.stringify(next), entry.revision);
+          counts.resealed++;
+          break;
+        } catch (error) {
+          if (attempt >= RESEAL_ATTEMPTS) {
+            throw new RegistryError(
+              'conflict',
+              `instance ${id} kept changing while its credentials were re-sealed: run it again`,
+            );
+          }
+          const lostRace =
+            error instanceof JetStreamApiError &&
+            (error.code === JetStreamApiCodes.StreamWrongLastSequence ||
+              error.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown);
+          if (!lostRace) throw error;
+        }
+      }
+    }
+    return counts;
+  }
+
+  /** How many instances need which key of the ring to open their credentials (counts only). */
+  async keyUsage(): Promise<KeyUsage> {
+    const usage = emptyKeyUsage();
+    for (const id of await this.#ids()) {
+      const entry = await this.kv.get(id);
+      if (entry === null || entry.operation !== 'PUT') continue;
+      const stored = parseStored(entry.string(), id);
+      const keys = [
+        this.box.keyOfOrUndefined(stored.api_key_sealed, `${id}:api_key`),
+        this.box.keyOfOrUndefined(stored.api_secret_sealed, `${id}:api_secret`),
+      ];
+      countKeyUsage(
+        usage,
+        keys.includes(undefined) ? undefined : keys.includes('previous') ? 'previous' : 'current',
+      );
+    }
+    return usage;
+  }
+
+  async #ids(): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const key of await this.kv.keys()) ids.push(key);
+    return ids;
   }
 
   /** Opens a stored record (also used by the cache). */

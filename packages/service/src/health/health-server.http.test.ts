@@ -1,7 +1,13 @@
 import { request } from 'node:http';
+import { findSamples, parseExposition, ServiceMetrics } from '@interco/metrics';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../logging/logger.js';
-import { type HealthServer, type ReadyCheck, startHealthServer } from './health-server.js';
+import {
+  type HealthServer,
+  type HealthServerOptions,
+  type ReadyCheck,
+  startHealthServer,
+} from './health-server.js';
 
 const logger = createLogger('health-test', { level: 'silent' });
 
@@ -12,7 +18,10 @@ async function get(url: string, method = 'GET') {
     status: response.status,
     type: response.headers.get('content-type'),
     text,
-    body: text === '' ? undefined : (JSON.parse(text) as unknown),
+    body:
+      text === '' || !response.headers.get('content-type')?.startsWith('application/json')
+        ? undefined
+        : (JSON.parse(text) as unknown),
   };
 }
 
@@ -23,13 +32,18 @@ describe('health server', () => {
     server = undefined;
   });
 
-  const start = async (checks: ReadyCheck[], checkTimeoutMs?: number) => {
+  const start = async (
+    checks: ReadyCheck[],
+    checkTimeoutMs?: number,
+    metrics?: HealthServerOptions['metrics'],
+  ) => {
     server = await startHealthServer({
       host: '127.0.0.1',
       port: 0,
       checks,
       logger,
       ...(checkTimeoutMs === undefined ? {} : { checkTimeoutMs }),
+      ...(metrics === undefined ? {} : { metrics }),
     });
     return server;
   };
@@ -141,6 +155,47 @@ describe('health server', () => {
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('GET, HEAD');
     expect(await response.json()).toEqual({ error: 'method not allowed' });
+  });
+
+  it('GET /metrics answers the Prometheus exposition when given a metrics source', async () => {
+    const metrics = new ServiceMetrics({ service: 'po-a', version: '0.0.0-test' });
+    metrics.stepHandled('po_a', 'done', 0.25);
+    const { url } = await start([], undefined, metrics);
+    const answer = await get(`${url}/metrics`);
+    expect(answer.status).toBe(200);
+    expect(answer.type).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const samples = parseExposition(answer.text);
+    expect(
+      findSamples(samples, 'interco_build_info', { service: 'po-a', version: '0.0.0-test' }),
+    ).toHaveLength(1);
+    expect(
+      findSamples(samples, 'interco_step_messages_total', { step: 'po_a', outcome: 'done' })[0]?.value,
+    ).toBe(1);
+    expect(findSamples(samples, 'process_resident_memory_bytes')).toHaveLength(1);
+  });
+
+  it('answers HEAD /metrics without a body, another method 405, and a failing source 500 (JSON)', async () => {
+    let fail = false;
+    const { url } = await start([], undefined, {
+      render: async () => {
+        if (fail) throw new Error('boom');
+        return { contentType: 'text/plain; version=0.0.4; charset=utf-8', body: 'x 1\n' };
+      },
+    });
+    expect(await get(`${url}/metrics`, 'HEAD')).toMatchObject({
+      status: 200,
+      type: 'text/plain; version=0.0.4; charset=utf-8',
+      text: '',
+    });
+    const post = await fetch(`${url}/metrics`, { method: 'POST' });
+    expect(post.status).toBe(405);
+    fail = true;
+    expect(await get(`${url}/metrics`)).toMatchObject({ status: 500, body: { error: 'internal error' } });
+  });
+
+  it('answers 404 on /metrics without a metrics source (as before)', async () => {
+    const { url } = await start([]);
+    expect(await get(`${url}/metrics`)).toMatchObject({ status: 404, body: { error: 'not found' } });
   });
 
   it('close() ends even with an idle keep-alive connection open', async () => {

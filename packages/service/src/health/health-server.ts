@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { MetricsSource } from '@interco/metrics';
 import type { Logger } from '../logging/logger.js';
 
 /** One condition of readiness (connected to NATS, consumer running, not draining...). */
@@ -16,6 +17,8 @@ export interface HealthServerOptions {
   logger: Logger;
   /** A check that has not answered after this long counts as not ready (default 5 s). */
   checkTimeoutMs?: number;
+  /** Serves `GET /metrics` (the Prometheus exposition) when given, e.g. a ServiceMetrics. */
+  metrics?: MetricsSource;
 }
 
 export interface HealthServer {
@@ -31,8 +34,10 @@ export interface HealthServer {
  * - `GET /healthz`: 200 `{"status":"ok"}` while the process runs;
  * - `GET /readyz`: runs every check (at once); 200 `{"ready":true,"checks":{...}}` when all are
  *   true, else 503 `{"ready":false,"checks":{...}}`; a check that throws or times out is false;
+ * - `GET /metrics`, when `options.metrics` is given: the Prometheus text exposition (no auth, like
+ *   the probes; what it carries is bounded label values, never a secret or a serial);
  * - HEAD is answered like GET without a body, another method on these paths gets 405, any other
- *   path 404, always JSON.
+ *   path 404, in JSON.
  */
 export async function startHealthServer(options: HealthServerOptions): Promise<HealthServer> {
   const { logger } = options;
@@ -57,7 +62,8 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '/').split('?', 1)[0];
-    if (path !== '/healthz' && path !== '/readyz') {
+    const metrics = options.metrics;
+    if (path !== '/healthz' && path !== '/readyz' && (path !== '/metrics' || metrics === undefined)) {
       send(request, response, 404, { error: 'not found' });
       return;
     }
@@ -68,6 +74,11 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
     }
     if (path === '/healthz') {
       send(request, response, 200, { status: 'ok' });
+      return;
+    }
+    if (path === '/metrics' && metrics !== undefined) {
+      const exposition = await metrics.render();
+      sendText(request, response, 200, exposition.contentType, exposition.body);
       return;
     }
     const result = await readiness();
@@ -131,9 +142,18 @@ async function runCheck(check: ReadyCheck, timeoutMs: number, logger: Logger): P
 }
 
 function send(request: IncomingMessage, response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  sendText(request, response, status, 'application/json; charset=utf-8', JSON.stringify(body));
+}
+
+function sendText(
+  request: IncomingMessage,
+  response: ServerResponse,
+  status: number,
+  contentType: string,
+  text: string,
+): void {
   response.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
+    'content-type': contentType,
     'content-length': Buffer.byteLength(text),
     'cache-control': 'no-store',
   });

@@ -31,6 +31,7 @@ export function registerPlanRoute(app: FastifyInstance, deps: IntakeDeps): void 
     {
       bodyLimit: options.bodyLimit,
       validatorCompiler: options.validatorCompiler,
+      onResponse: options.onResponse,
       config: {
         auth: { scope: 'transfers:write', tokenScheme: true },
         bodyLimitReason: options.bodyLimitReason,

@@ -4,10 +4,11 @@ import {
   TransferRequestBody,
 } from '@interco/contracts';
 import { type PartValidator, principalOf, validatorCompiler } from '@interco/http';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IntakeDeps } from '../deps.js';
 import { maxBodyBytes } from '../transfers/body-limit.js';
 import { cancelTransfer, retryTransfer } from '../transfers/retry-cancel.js';
+import { submitOutcome } from '../transfers/submit-outcome.js';
 import { submitTransfer } from '../transfers/submit-transfer.js';
 import {
   AUTH_ERRORS,
@@ -20,12 +21,16 @@ import {
   TransferRequestAccepted,
 } from './schemas.js';
 
+/** Requests answered with an earlier transfer for their Idempotency-Key (counted `replayed`). */
+const replayedRequests = new WeakSet<FastifyRequest>();
+
 /**
  * The options every route taking a transfer request shares: the body limit that follows from
- * the caps (body-limit.ts), and the contracts' validator for the body (every problem with its
- * path, the normalized request as the body); TypeBox for the other parts.
+ * the caps (body-limit.ts), the contracts' validator for the body (every problem with its
+ * path, the normalized request as the body; TypeBox for the other parts), and an `onResponse`
+ * hook counting every answer in `interco_transfers_submitted_total` (submitOutcome).
  */
-export function transferRequestRouteOptions(deps: Pick<IntakeDeps, 'caps'>) {
+export function transferRequestRouteOptions(deps: Pick<IntakeDeps, 'caps' | 'metrics'>) {
   const validate: PartValidator = createTransferRequestValidator({
     maxSerials: deps.caps.maxSerials,
     maxItems: deps.caps.maxItems,
@@ -34,6 +39,9 @@ export function transferRequestRouteOptions(deps: Pick<IntakeDeps, 'caps'>) {
     bodyLimit: maxBodyBytes(deps.caps),
     validatorCompiler: validatorCompiler({ body: validate }),
     bodyLimitReason: `a transfer takes at most ${deps.caps.maxSerials.toLocaleString('en')} serials and ${deps.caps.maxItems.toLocaleString('en')} items: split it into several transfers`,
+    onResponse: async (request: FastifyRequest, reply: FastifyReply) => {
+      deps.metrics?.transferSubmitted(submitOutcome(reply.statusCode, replayedRequests.has(request)));
+    },
   };
 }
 
@@ -42,6 +50,7 @@ export async function submit(deps: IntakeDeps, request: FastifyRequest) {
   const body = request.body as TransferRequest;
   const key = (request.headers as { 'idempotency-key'?: string })['idempotency-key'];
   const result = await submitTransfer(deps, body, principalOf(request), key);
+  if (result.replayed) replayedRequests.add(request);
   return { transfer_id: result.transfer_id, status_url: deps.statusUrl(result.transfer_id) };
 }
 
@@ -56,6 +65,7 @@ export function registerTransferRoutes(app: FastifyInstance, deps: IntakeDeps): 
     {
       bodyLimit: options.bodyLimit,
       validatorCompiler: options.validatorCompiler,
+      onResponse: options.onResponse,
       config: { auth: { scope: 'transfers:write' }, bodyLimitReason: options.bodyLimitReason },
       schema: {
         operationId: 'createTransfer',

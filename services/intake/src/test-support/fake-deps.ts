@@ -165,6 +165,14 @@ export function fakeDeps(overrides: Partial<IntakeDeps> = {}): FakeDeps {
     erpnextClient: () => {
       throw new Error('not in this fake');
     },
+    secretKey: {
+      status: async () => {
+        throw new Error('not in this fake');
+      },
+      reseal: async () => {
+        throw new Error('not in this fake');
+      },
+    },
     ...overrides,
   };
   return deps;

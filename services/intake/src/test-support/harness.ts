@@ -47,7 +47,7 @@ export interface TestIntake {
 export async function startTestIntake(options: Partial<StartIntakeOptions> = {}): Promise<TestIntake> {
   const namespace = testNamespace().subjectPrefix;
   const bootstrap = mintBootstrapToken();
-  const box = SecretBox.fromKeyText(SecretBox.generateKeyText());
+  const box = options.box ?? SecretBox.fromKeyText(SecretBox.generateKeyText());
   const intake = await startIntake({
     natsUrl: natsUrl(),
     namespace,

@@ -9,8 +9,11 @@
  * finds the record already changed and releases again (a no-op). It publishes nothing.
  */
 import {
+  type ConsumerMetrics,
+  countRedelivery,
   ensureDurableConsumer,
   type ManifestStore,
+  reportConsumer,
   type SerialDigester,
   type SerialReservations,
   StoreError,
@@ -220,6 +223,8 @@ export async function startLifecycleConsumer(
     readonly stream: string;
     readonly subjectPrefix: string;
     readonly retry?: LifecycleRetryOptions;
+    /** Where the consumer's pending counts (read at scrape time) and redeliveries are recorded. */
+    readonly metrics?: ConsumerMetrics;
   },
 ): Promise<LifecycleConsumer> {
   await ensureDurableConsumer(
@@ -229,15 +234,23 @@ export async function startLifecycleConsumer(
   );
   const consumer = await deps.js.consumers.get(deps.stream, LIFECYCLE_CONSUMER);
   const messages: ConsumerMessages = await consumer.consume({ max_messages: 16 });
+  const stopReporting =
+    deps.metrics === undefined
+      ? () => {}
+      : reportConsumer(deps.metrics, LIFECYCLE_CONSUMER, () => consumer.info());
   let running = true;
   const loop = (async () => {
-    for await (const message of messages) await handleLifecycleMessage(deps, message, deps.retry);
+    for await (const message of messages) {
+      countRedelivery(deps.metrics, LIFECYCLE_CONSUMER, message.info.deliveryCount);
+      await handleLifecycleMessage(deps, message, deps.retry);
+    }
   })().finally(() => {
     running = false;
   });
   return {
     running: () => running,
     stop: async () => {
+      stopReporting();
       await messages.close();
       await loop.catch(() => undefined);
     },

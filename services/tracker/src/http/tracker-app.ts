@@ -1,6 +1,7 @@
 import type { TokenStore } from '@interco/auth';
 import { natsUnavailable } from '@interco/bus';
 import { createApiApp } from '@interco/http';
+import type { MetricsSource } from '@interco/metrics';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { MongoNetworkError, MongoServerSelectionError } from 'mongodb';
 import type { TrackerRouteDeps } from './deps.js';
@@ -16,11 +17,13 @@ export interface TrackerAppDeps extends TrackerRouteDeps {
   readonly tokens: Pick<TokenStore, 'verify'>;
   /** Each condition of /readyz. */
   readonly readiness: () => Record<string, boolean>;
+  /** Served at GET /metrics (public) when given. */
+  readonly metrics?: MetricsSource;
 }
 
 /**
  * The tracker's HTTP API on the Interco chassis (not listening yet): read-only routes, each
- * needing `transfers:read` (the serials also `serials:read`); /healthz, /readyz and
+ * needing `transfers:read` (the serials also `serials:read`); /healthz, /readyz, /metrics and
  * /openapi.json are public.
  */
 export async function buildTrackerApp(deps: TrackerAppDeps): Promise<FastifyInstance> {
@@ -37,6 +40,7 @@ export async function buildTrackerApp(deps: TrackerAppDeps): Promise<FastifyInst
       readiness: deps.readiness,
       readinessSummary: 'Readiness: connected to NATS, MongoDB answers, not draining',
     },
+    ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
     isUnavailable: dependencyUnavailable,
     unavailableMessage: 'the tracker cannot reach NATS or MongoDB just now: try again shortly',
   });

@@ -1,6 +1,5 @@
-import { type ManifestStore, SerialDigester, StoreError } from '@interco/bus';
+import { type ManifestStore, type SerialDigester, StoreError } from '@interco/bus';
 import type { TransferState } from '@interco/contracts';
-import type { SecretBox } from '@interco/erpnext';
 
 /**
  * The keyed digests of the serials a transfer moves, from its manifest (Object Store, opened with
@@ -8,14 +7,11 @@ import type { SecretBox } from '@interco/erpnext';
  * in clear.
  */
 export class ManifestSerials {
-  readonly #digester: SerialDigester;
-
   constructor(
     private readonly manifests: ManifestStore,
-    box: SecretBox,
-  ) {
-    this.#digester = SerialDigester.fromSecretBox(box);
-  }
+    /** The deployment's serial digester (loadSerialDigester: the stored key, as intake's). */
+    private readonly digester: Pick<SerialDigester, 'digest'>,
+  ) {}
 
   /**
    * The digests of every serial of the transfer's manifest; undefined when the manifest cannot
@@ -31,7 +27,7 @@ export class ManifestSerials {
       const request = await this.manifests.get(manifest.ref, manifest.digest, state.transfer_id);
       const digests = new Set<string>();
       for (const item of request.items) {
-        for (const serial of item.serials) digests.add(this.#digester.digest(serial));
+        for (const serial of item.serials) digests.add(this.digester.digest(serial));
       }
       return { digests: [...digests] };
     } catch (error) {

@@ -1,4 +1,12 @@
-import { type BusNames, ManifestStore, natsUnavailable } from '@interco/bus';
+import {
+  type BusNames,
+  type ConsumerMetrics,
+  countRedelivery,
+  loadSerialDigester,
+  ManifestStore,
+  natsUnavailable,
+  reportConsumer,
+} from '@interco/bus';
 import { decodeEvent } from '@interco/contracts';
 import type { SecretBox } from '@interco/erpnext';
 import type { Logger } from '@interco/service';
@@ -23,7 +31,7 @@ export interface ProjectorOptions {
   readonly nc: NatsConnection;
   readonly names: BusNames;
   readonly store: TrackerStore;
-  /** Opens manifests (serial index) and keys the serial digests. */
+  /** Opens manifests (serial index) and the stored serial digest key. */
   readonly box: SecretBox;
   readonly logger: Logger;
   /** Most events fetched and applied at once (TRACKER_BATCH_SIZE). */
@@ -54,6 +62,8 @@ export interface ProjectorOptions {
    * being written, its messages are marked in progress every third of it.
    */
   readonly ackWaitMs?: number;
+  /** Where the consumer's pending counts (read at scrape time) and redeliveries are recorded. */
+  readonly metrics?: ConsumerMetrics;
 }
 
 export interface ProjectorStats {
@@ -113,15 +123,22 @@ export function startProjector(options: ProjectorOptions): Projector {
   const failing = new Map<string, number>();
   let transferFailures = 0;
   const ackWaitMs = options.ackWaitMs ?? TRACKER_ACK_WAIT_MS;
+  let stopReporting = () => {};
 
   const start = async () => {
     const jsm = await jetstreamManager(options.nc);
     await ensureTrackerConsumer(jsm, options.names, { ...options, ackWaitMs });
     const consumer = await jetstream(options.nc).consumers.get(options.names.stream, TRACKER_CONSUMER);
+    if (options.metrics !== undefined && !stopping) {
+      stopReporting = reportConsumer(options.metrics, TRACKER_CONSUMER, () => consumer.info());
+    }
     const manifests = await ManifestStore.open(options.nc, options.names, options.box);
     const writer = {
       store: options.store,
-      serials: new ManifestSerials(manifests, options.box),
+      serials: new ManifestSerials(
+        manifests,
+        await loadSerialDigester(options.nc, options.names, options.box),
+      ),
       cache: new DocumentCache(options.cacheSize ?? 2_000),
       logger,
     };
@@ -316,6 +333,7 @@ export function startProjector(options: ProjectorOptions): Projector {
         });
         const messages: JsMsg[] = [];
         for await (const message of fetched) {
+          countRedelivery(options.metrics, TRACKER_CONSUMER, message.info.deliveryCount);
           messages.push(message);
           waiting = message.info.pending;
         }
@@ -338,6 +356,7 @@ export function startProjector(options: ProjectorOptions): Projector {
     async drain() {
       stopping = true;
       clearInterval(sweepTimer);
+      stopReporting();
       await loop.catch(() => undefined);
       await options.nc.flush().catch(() => undefined);
     },

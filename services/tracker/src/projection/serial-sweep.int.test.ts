@@ -37,7 +37,7 @@ describe('the serial index sweep', () => {
 
     const options = {
       store,
-      serials: new ManifestSerials(fixture.manifests, fixture.box),
+      serials: new ManifestSerials(fixture.manifests, fixture.digester),
       logger: fixture.logger,
     };
     expect(await sweepSerialIndex(options)).toBe(1);

@@ -1,4 +1,4 @@
-import { ManifestStore } from '@interco/bus';
+import { loadSerialDigester, ManifestStore } from '@interco/bus';
 import { ManifestSerials } from '../projection/manifest-serials.js';
 import type { StoreWriterOptions } from '../projection/store-writer.js';
 import type { ReplayOptions } from './rebuild.js';
@@ -10,7 +10,7 @@ export async function replayWriter(
   const manifests = await ManifestStore.open(options.nc, options.names, options.box);
   return {
     store: options.store,
-    serials: new ManifestSerials(manifests, options.box),
+    serials: new ManifestSerials(manifests, await loadSerialDigester(options.nc, options.names, options.box)),
     logger: options.logger,
   };
 }

@@ -1,0 +1,348 @@
+import { join } from 'node:path';
+import { isSecretVariable } from '@interco/service';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadCompose } from './compose.js';
+import { type EnvValue, effectivePort, envProblems } from './environment.js';
+import {
+  buildKustomization,
+  documents,
+  isKustomization,
+  isManifest,
+  K8S_DIR,
+  kubectlKustomize,
+  kustomizationDirs,
+  kustomizationFiles,
+  type Manifest,
+  parseEnvFile,
+  relativePath,
+  validateBuiltIn,
+  yamlFiles,
+} from './k8s.js';
+import {
+  containerEnvironment,
+  deploymentSpec,
+  find,
+  quantity,
+  resolvePort,
+  secretReferences,
+} from './k8s-workloads.js';
+import { readRepoFile } from './repo.js';
+import { SERVICES } from './services.js';
+
+/** onShutdown's default timeout (packages/service): the longest a service drains after SIGTERM. */
+const DRAIN_SECONDS = 30;
+
+const files = yamlFiles();
+const helmValues = files.filter((path) => path.endsWith('-values.yaml'));
+const manifestFiles = files.filter((path) => !helmValues.includes(path) && !isKustomization(path));
+const allManifests = manifestFiles.flatMap((path) =>
+  documents(path).map((document) => ({ path: relativePath(path), document })),
+);
+const exampleSecret = allManifests
+  .map(({ document }) => document)
+  .filter(isManifest)
+  .find((manifest) => manifest.kind === 'Secret' && manifest.metadata.name === 'interco-secrets');
+const mongodb = allManifests
+  .map(({ document }) => document)
+  .filter(isManifest)
+  .find((manifest) => manifest.kind === 'MongoDBCommunity');
+
+interface MongoUser {
+  name: string;
+  db: string;
+  connectionStringSecretName?: string;
+  roles: { name: string; db: string }[];
+}
+
+describe('deploy/k8s: every manifest', () => {
+  it.each(allManifests.map(({ path, document }, index) => [`${path} #${index}`, document]))(
+    '%s is a valid Kubernetes object',
+    async (_, document) => {
+      expect(isManifest(document)).toBe(true);
+      const manifest = document as Manifest;
+      expect(manifest.metadata?.name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+      const verdict = await validateBuiltIn(manifest);
+      if (verdict === 'no-schema') {
+        // Custom resources: kubernetes-models has no schema for them; checked one by one below.
+        expect(['MongoDBCommunity', 'ServiceMonitor']).toContain(manifest.kind);
+      } else expect(verdict).toBeUndefined();
+    },
+  );
+
+  it('leaves no manifest unused: each is in a kustomization, or an infra or example file', () => {
+    const used = new Set(kustomizationDirs().flatMap((dir) => kustomizationFiles(dir)));
+    for (const path of used) expect(files, `${relativePath(path)} is listed but missing`).toContain(path);
+    const unused = manifestFiles.filter(
+      (path) => !used.has(path) && !/\/(infra|examples|components)\//.test(relativePath(path)),
+    );
+    expect(unused.map(relativePath)).toEqual([]);
+  });
+
+  it('validates the objects kubernetes-models knows and refuses invalid ones', async () => {
+    const bad = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'x' },
+      spec: { replicas: 'two' },
+    };
+    expect(await validateBuiltIn(bad as unknown as Manifest)).toMatch(/replicas|selector|template/);
+  });
+});
+
+const builds: [string, () => Manifest[] | undefined][] = kustomizationDirs().flatMap((dir) => [
+  [`${relativePath(dir)} (built here)`, () => buildKustomization(dir)],
+  [`${relativePath(dir)} (kubectl kustomize)`, () => kubectlKustomize(dir)],
+]);
+
+describe.each(builds)('%s', (_, build) => {
+  const objects = build();
+  // kubectl is not installed: the same checks ran on the build made here.
+  const run = objects === undefined ? it.skip : it;
+
+  run('validates against the Kubernetes schemas', async () => {
+    for (const object of objects ?? []) {
+      const verdict = await validateBuiltIn(object);
+      expect(
+        verdict === 'no-schema' ? undefined : verdict,
+        `${object.kind} ${object.metadata.name}`,
+      ).toBeUndefined();
+    }
+  });
+
+  describe.each(SERVICES.map((service) => [service.name, service] as const))('%s', (name, service) => {
+    const deployment = objects === undefined ? undefined : find(objects, 'Deployment', name);
+    const spec = deployment === undefined ? undefined : deploymentSpec(deployment);
+    const pod = spec?.template.spec;
+    const container = pod?.containers.find((candidate) => candidate.name === name);
+
+    run('has a Deployment running its image, in the namespace interco', () => {
+      expect(deployment?.metadata.namespace).toBe('interco');
+      expect(container?.image).toMatch(new RegExp(`(^|/)interco/${name}:[\\w.-]+$`));
+      expect(pod?.containers).toHaveLength(1);
+    });
+
+    run('sets only variables of its configuration schema, every required one, with values it accepts', () => {
+      const problems: string[] = [];
+      const env =
+        container === undefined
+          ? new Map<string, EnvValue>()
+          : containerEnvironment(container, objects ?? [], problems);
+      expect([...problems, ...envProblems(service.schema, env)]).toEqual([]);
+      expect(env.get('NATS_URL')?.kind).toBe('literal');
+      for (const [variable, value] of env) {
+        if (isSecretVariable(variable))
+          expect(value.kind, `${variable} must come from a Secret`).toBe('external');
+      }
+    });
+
+    run('reads its secrets from the Secrets the deployment makes', () => {
+      const references =
+        container === undefined ? new Map<string, Set<string>>() : secretReferences(container);
+      const exampleKeys = Object.keys((exampleSecret?.stringData ?? {}) as Record<string, string>);
+      for (const [secret, keys] of references) {
+        if (secret === 'interco-secrets') {
+          const required = [...keys].filter((key) =>
+            container?.env?.some((entry) => {
+              const reference = entry.valueFrom?.secretKeyRef;
+              return reference?.key === key && reference.optional !== true;
+            }),
+          );
+          expect(exampleKeys).toEqual(expect.arrayContaining(required));
+        } else {
+          const users = (mongodb?.spec as { users?: MongoUser[] } | undefined)?.users ?? [];
+          expect(
+            users.map((user) => user.connectionStringSecretName),
+            secret,
+          ).toContain(secret);
+          expect([...keys]).toEqual(['connectionString.standard']);
+        }
+      }
+    });
+
+    run('listens on its port: container port, probes, Service and scrape annotations agree', () => {
+      if (container === undefined || spec === undefined) throw new Error('no container');
+      const env = containerEnvironment(container, objects ?? [], []);
+      const port = effectivePort(service.schema, env);
+      expect(port).toBe(service.port);
+      expect(container.ports?.map((p) => p.containerPort)).toEqual([port]);
+      expect(container.readinessProbe?.httpGet?.path).toBe('/readyz');
+      expect(resolvePort(container, container.readinessProbe?.httpGet?.port)).toBe(port);
+      expect(container.livenessProbe?.httpGet?.path).toBe('/healthz');
+      expect(resolvePort(container, container.livenessProbe?.httpGet?.port)).toBe(port);
+      if (container.startupProbe !== undefined) {
+        expect(resolvePort(container, container.startupProbe.httpGet?.port)).toBe(port);
+      }
+      const annotations = spec.template.metadata?.annotations ?? {};
+      expect(annotations['prometheus.io/scrape']).toBe('true');
+      expect(annotations['prometheus.io/port']).toBe(String(port));
+      expect(annotations['prometheus.io/path']).toBe('/metrics');
+      const svc = find(objects ?? [], 'Service', name)?.spec as
+        | { selector: Record<string, string>; ports: { port: number; targetPort: string | number }[] }
+        | undefined;
+      expect(svc?.ports.map((p) => resolvePort(container, p.targetPort))).toEqual([port]);
+      for (const [label, value] of Object.entries(svc?.selector ?? {})) {
+        expect(spec.template.metadata?.labels?.[label]).toBe(value);
+      }
+    });
+
+    run('runs at least two replicas, a disruption budget keeping one, with requests and limits', () => {
+      expect(spec?.replicas ?? 1).toBeGreaterThanOrEqual(2);
+      const pdb = find(objects ?? [], 'PodDisruptionBudget', name)?.spec as
+        | {
+            minAvailable?: number;
+            maxUnavailable?: number;
+            selector: { matchLabels: Record<string, string> };
+          }
+        | undefined;
+      if (service.isStep) expect(pdb).toBeDefined();
+      if (pdb !== undefined) {
+        expect(pdb.selector.matchLabels).toEqual(spec?.selector.matchLabels);
+        expect(pdb.minAvailable ?? 0).toBeLessThan(spec?.replicas ?? 1);
+      }
+      for (const kind of ['requests', 'limits'] as const) {
+        for (const resource of ['cpu', 'memory']) {
+          expect(quantity(container?.resources?.[kind]?.[resource]), `${kind}.${resource}`).toBeGreaterThan(
+            0,
+          );
+        }
+      }
+      expect(quantity(container?.resources?.requests?.memory)).toBeLessThanOrEqual(
+        quantity(container?.resources?.limits?.memory),
+      );
+    });
+
+    run('runs as non-root, read-only, without privileges, and has time to drain', () => {
+      const podContext = pod?.securityContext;
+      const context = container?.securityContext;
+      expect(context?.runAsNonRoot ?? podContext?.runAsNonRoot).toBe(true);
+      expect(context?.runAsUser ?? podContext?.runAsUser).not.toBe(0);
+      expect(context?.readOnlyRootFilesystem).toBe(true);
+      expect(context?.allowPrivilegeEscalation).toBe(false);
+      expect(context?.capabilities?.drop).toContain('ALL');
+      const preStop = container?.lifecycle?.preStop?.exec?.command ?? [];
+      const preStopSeconds = preStop[0] === 'sleep' ? Number(preStop[1]) : 0;
+      expect(pod?.terminationGracePeriodSeconds ?? 30).toBeGreaterThan(DRAIN_SECONDS + preStopSeconds);
+    });
+  });
+
+  run('scales with autoscalers that target its Deployments and keep two replicas', () => {
+    for (const hpa of (objects ?? []).filter((object) => object.kind === 'HorizontalPodAutoscaler')) {
+      const spec = hpa.spec as { scaleTargetRef: { kind: string; name: string }; minReplicas?: number };
+      expect(
+        find(objects ?? [], spec.scaleTargetRef.kind, spec.scaleTargetRef.name),
+        hpa.metadata.name,
+      ).toBeDefined();
+      expect(spec.minReplicas ?? 1).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  run('opens with its network policies the port every service listens on', () => {
+    for (const policy of (objects ?? []).filter((object) => object.kind === 'NetworkPolicy')) {
+      const spec = policy.spec as { ingress?: { ports?: { port: string | number }[] }[] };
+      for (const rule of spec.ingress ?? []) {
+        for (const { port } of rule.ports ?? []) {
+          for (const service of SERVICES) {
+            const container = find(objects ?? [], 'Deployment', service.name);
+            const pod =
+              container === undefined ? undefined : deploymentSpec(container).template.spec.containers[0];
+            expect(
+              pod === undefined ? undefined : resolvePort(pod, port),
+              `${policy.metadata.name} ${service.name}`,
+            ).toBe(service.port);
+          }
+        }
+      }
+    }
+  });
+
+  run('has a ServiceMonitor component matching the Services, for the Prometheus Operator', () => {
+    const [monitor] = documents(
+      join(K8S_DIR, 'components/service-monitor/service-monitor.yaml'),
+    ) as Manifest[];
+    const spec = monitor?.spec as {
+      selector: { matchLabels: Record<string, string> };
+      endpoints: { port: string; path: string }[];
+    };
+    for (const service of SERVICES) {
+      const svc = find(objects ?? [], 'Service', service.name);
+      for (const [label, value] of Object.entries(spec.selector.matchLabels)) {
+        expect(svc?.metadata.labels?.[label], `${service.name} ${label}`).toBe(value);
+      }
+      const ports = ((svc?.spec as { ports?: { name: string }[] } | undefined)?.ports ?? []).map(
+        (p) => p.name,
+      );
+      expect(ports).toContain(spec.endpoints[0]?.port);
+    }
+    expect(spec.endpoints[0]?.path).toBe('/metrics');
+  });
+});
+
+describe('deploy/k8s/infra: NATS and MongoDB from their official charts', () => {
+  const readme = readRepoFile('deploy/k8s/README.md');
+  const values = (file: string) => parse(readRepoFile(`deploy/k8s/infra/${file}`)) as Record<string, unknown>;
+
+  it('installs the NATS chart, at the version its values name, as the service the services use', () => {
+    const text = readRepoFile('deploy/k8s/infra/nats-values.yaml');
+    const version = /chart version (\d+\.\d+\.\d+)/.exec(text)?.[1];
+    expect(readme).toContain('helm repo add nats https://nats-io.github.io/k8s/helm/charts/');
+    expect(readme).toMatch(
+      new RegExp(
+        `helm upgrade --install nats nats/nats --version ${version} --namespace interco\\s+\\S*\\s*--values deploy/k8s/infra/nats-values.yaml`,
+      ),
+    );
+    const common = parseEnvFile(readRepoFile('deploy/k8s/base/config/common.env'));
+    expect(common.NATS_URL).toBe('nats://nats:4222');
+  });
+
+  it('runs NATS as 3 servers with JetStream on file storage, the nats-server version of compose', () => {
+    const nats = values('nats-values.yaml') as {
+      config: {
+        cluster: { enabled: boolean; replicas: number };
+        jetstream: {
+          enabled: boolean;
+          fileStore: { enabled: boolean; pvc: { enabled: boolean; size: string } };
+        };
+      };
+      container: { image: { tag: string } };
+    };
+    expect(nats.config.cluster).toMatchObject({ enabled: true });
+    expect(nats.config.cluster.replicas).toBeGreaterThanOrEqual(3);
+    expect(nats.config.jetstream).toMatchObject({
+      enabled: true,
+      fileStore: { enabled: true, pvc: { enabled: true } },
+    });
+    expect(quantity(nats.config.jetstream.fileStore.pvc.size)).toBeGreaterThan(0);
+    const composeImage = loadCompose().services.nats?.image ?? '';
+    expect(`nats:${nats.container.image.tag}`).toBe(composeImage);
+  });
+
+  it('runs MongoDB as a 3-member replica set of the operator, the tracker a user of its database', () => {
+    const text = readRepoFile('deploy/k8s/infra/mongodb-kubernetes-values.yaml');
+    const version = /chart version (\d+\.\d+\.\d+)/.exec(text)?.[1];
+    expect(readme).toContain('helm repo add mongodb https://mongodb.github.io/helm-charts');
+    expect(readme).toMatch(
+      new RegExp(
+        `helm upgrade --install mongodb-kubernetes mongodb/mongodb-kubernetes --version ${version} --namespace interco\\s+\\S*\\s*--values deploy/k8s/infra/mongodb-kubernetes-values.yaml`,
+      ),
+    );
+    const operator = values('mongodb-kubernetes-values.yaml') as { operator: { watchedResources: string[] } };
+    expect(operator.operator.watchedResources).toContain('mongodbcommunity');
+    expect(mongodb?.apiVersion).toBe('mongodbcommunity.mongodb.com/v1');
+    const spec = mongodb?.spec as { type: string; members: number; version: string; users: MongoUser[] };
+    expect(spec.type).toBe('ReplicaSet');
+    expect(spec.members).toBeGreaterThanOrEqual(3);
+    expect(spec.version).toMatch(/^\d+\.\d+\.\d+$/);
+    const database = parseEnvFile(readRepoFile('deploy/k8s/base/config/tracker.env')).MONGODB_DB;
+    const tracker = spec.users.find((user) => user.connectionStringSecretName === 'interco-mongodb-tracker');
+    expect(tracker?.roles).toContainEqual({ name: 'readWrite', db: database });
+    expect(readme).toContain('interco-mongodb-tracker-password');
+  });
+
+  it('shows the Secret the services read with placeholders only', () => {
+    expect(exampleSecret).toBeDefined();
+    for (const value of Object.values((exampleSecret?.stringData ?? {}) as Record<string, string>)) {
+      expect(value).toMatch(/^<.*>$/);
+    }
+  });
+});

@@ -1,0 +1,147 @@
+/**
+ * The tracker through a rotation of INTERCO_SECRET_KEY, on the real nats-server and MongoDB-wire
+ * server (docs/secret-key-rotation.md): K1, then K2 with previous K1 (and the data key re-sealed),
+ * then K2 alone. A transfer is found by its serial before and after, whichever key sealed it:
+ * the serial index is keyed by the stored serial digest key, not by INTERCO_SECRET_KEY.
+ */
+import { mintBootstrapToken } from '@interco/auth';
+import {
+  busNames,
+  connectNats,
+  DataKeyStore,
+  EventPublisher,
+  ensureStream,
+  ManifestStore,
+} from '@interco/bus';
+import { sampleRequest } from '@interco/bus/test-support';
+import { newTransferId } from '@interco/contracts';
+import { SecretBox } from '@interco/erpnext';
+import { mongoUrl, natsUrl, testNamespace } from '@interco/testkit/vitest';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { MongoClient } from 'mongodb';
+import { fetch } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TransferList, TransferSerialsPage } from './http/schemas.js';
+import { type RunningTracker, startTracker } from './start-tracker.js';
+import { transferEvents } from './test-support/query-fixtures.js';
+
+const ns = testNamespace();
+const names = busNames(ns.subjectPrefix);
+const bootstrap = mintBootstrapToken();
+const k1 = SecretBox.generateKeyText();
+const k2 = SecretBox.generateKeyText();
+const K1 = SecretBox.fromKeyText(k1);
+const ROTATED = SecretBox.fromKeyText(k2).withPrevious(k1);
+const K2 = SecretBox.fromKeyText(k2);
+
+let nc: NatsConnection;
+let tracker: RunningTracker | undefined;
+
+beforeAll(async () => {
+  nc = await connectNats({ url: natsUrl(), name: 'tracker-rotation-test' });
+  await ensureStream(await jetstreamManager(nc), names);
+});
+
+afterAll(async () => {
+  await tracker?.close();
+  const client = await new MongoClient(mongoUrl()).connect();
+  await client.db(ns.dbName).dropDatabase();
+  await client.close();
+  await (await jetstreamManager(nc)).streams.delete(names.stream).catch(() => false);
+  await nc?.drain();
+});
+
+/** The tracker of this deployment, restarted with `box` (the read model stays). */
+async function restart(box: SecretBox): Promise<RunningTracker> {
+  await tracker?.close();
+  tracker = await startTracker({
+    natsUrl: natsUrl(),
+    namespace: ns.subjectPrefix,
+    mongoUrl: mongoUrl(),
+    mongoDb: ns.dbName,
+    box,
+    bootstrapHash: bootstrap.hash,
+    projectorTuning: { fetchExpiresMs: 1000 },
+  });
+  return tracker;
+}
+
+async function get<T>(path: string): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${tracker?.url}${path}`, {
+    headers: { authorization: `Bearer ${bootstrap.token}` },
+  });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+/** The transfers found by `serial`, once some are (the projector applies events as they come). */
+async function foundBySerial(serial: string): Promise<string[]> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const { body } = await get<TransferList>(`/v1/transfers?serial=${encodeURIComponent(serial)}`);
+    if (body.transfers.length > 0 || Date.now() > deadline) return body.transfers.map((t) => t.transfer_id);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Requests a transfer (3 serials `<prefix>-0-<i>`) whose manifest is sealed with `box`. */
+async function request(box: SecretBox, prefix: string): Promise<string> {
+  const id = newTransferId();
+  const manifest = await (await ManifestStore.open(nc, names, box)).put(id, sampleRequest(3, 1, prefix));
+  const publisher = new EventPublisher(jetstream(nc), names);
+  for (const event of transferEvents({
+    transferId: id,
+    createdAt: new Date(),
+    outcome: 'requested',
+    manifest,
+  })) {
+    await publisher.publish(event);
+  }
+  return id;
+}
+
+async function serialsOf(id: string): Promise<{ status: number; serials: string[] }> {
+  const { status, body } = await get<Partial<TransferSerialsPage>>(`/v1/transfers/${id}/serials`);
+  return { status, serials: (body.serials ?? []).map((entry) => entry.serial) };
+}
+
+describe('the tracker across a rotation of INTERCO_SECRET_KEY', () => {
+  const ids = { old: '', new: '' };
+
+  it('K1: a transfer is indexed by its serials', async () => {
+    await restart(K1);
+    ids.old = await request(K1, 'OLD');
+    expect(await foundBySerial('old-0-1')).toEqual([ids.old]);
+  });
+
+  it('K2 + previous K1: finds the old transfer and a new one by serial, and opens both manifests', async () => {
+    await restart(ROTATED);
+    ids.new = await request(ROTATED, 'NEW');
+    expect(await foundBySerial('NEW-0-2')).toEqual([ids.new]);
+    expect(await foundBySerial('OLD-0-1')).toEqual([ids.old]);
+    expect(await serialsOf(ids.old)).toEqual({ status: 200, serials: ['OLD-0-0', 'OLD-0-1', 'OLD-0-2'] });
+    expect(await serialsOf(ids.new)).toEqual({ status: 200, serials: ['NEW-0-0', 'NEW-0-1', 'NEW-0-2'] });
+    // intake's re-seal (POST /v1/admin/secret-key/reseal) seals the serial digest key with K2
+    expect(await (await DataKeyStore.open(nc, names, ROTATED)).reseal()).toEqual({
+      resealed: 1,
+      unchanged: 0,
+    });
+  });
+
+  it('K2 alone: both are still found by serial; only the old manifest is out of reach', async () => {
+    await restart(K2);
+    const third = await request(K2, 'THIRD');
+    expect(await foundBySerial('third-0-0')).toEqual([third]);
+    expect(await foundBySerial('OLD-0-2')).toEqual([ids.old]);
+    expect(await foundBySerial('new-0-0')).toEqual([ids.new]);
+    expect((await serialsOf(ids.new)).serials).toHaveLength(3);
+    // the old manifest only K1 opens: the documented cost of dropping K1 before it was final
+    expect((await serialsOf(ids.old)).status).not.toBe(200);
+  });
+
+  it('K1 alone no longer starts once the data key is re-sealed with K2: it fails at once', async () => {
+    await tracker?.close();
+    tracker = undefined;
+    await expect(restart(K1)).rejects.toMatchObject({ name: 'StoreError', kind: 'tampered' });
+  });
+});
