@@ -206,6 +206,10 @@ describe('transfers', () => {
     for (const type of ['transfer.requested', 'po_a.done', 'pr_a.done', 'dn_a.done', 'pr_b.done']) {
       expect(events.stdout).toContain(type);
     }
+    const serials = await cli(['transfer', 'serials', id, '--limit', '5']);
+    expect(serials.code, serials.stderr).toBe(0);
+    expect(serials.stdout.trim().split('\n')).toHaveLength(5);
+    expect(serials.stderr).toMatch(/^5 of 30 serials; more: --cursor \S+/);
     const counts = await cli(['transfer', 'counts', '--json']);
     expect(
       (JSON.parse(counts.stdout) as { by_status: Record<string, number> }).by_status.completed,
@@ -235,15 +239,15 @@ describe('transfers', () => {
   });
 
   it('--watch resumes a dropped live stream and still follows the transfer to its end', async () => {
-    // pr_b's write takes a while: the connection is dropped while the watch waits for it.
+    // pr_b's writes take a while: the connection is dropped while the transfer is still running.
     await pipeline.b.setRules([
-      { match: { doctype: 'Purchase Receipt', writes_only: true }, latency_ms: 1_500, times: 1 },
+      { match: { doctype: 'Purchase Receipt', writes_only: true }, latency_ms: 2_000 },
     ]);
     let dropped = false;
     try {
       const run = await cli(['transfer', 'submit', await requestFile(demoTransfer()), '--watch'], {
         onStdout: (all) => {
-          if (!dropped && /pr_b running/.test(all)) {
+          if (!dropped && / running /.test(all)) {
             dropped = true;
             tracker.app.server.closeAllConnections();
           }
@@ -314,7 +318,7 @@ describe('transfers', () => {
 });
 
 describe('instances', () => {
-  it('add (the secret from stdin), list, test, prepare, remove against the simulator', async () => {
+  it('add (the secret from stdin), list, test, update, prepare, preflight, remove against the simulator', async () => {
     const site = pipeline.a;
     const add = await cli(
       [
@@ -376,6 +380,18 @@ describe('instances', () => {
     const failing = await cli(['instances', 'test', 'company-d']);
     expect(failing.code).toBe(1);
     expect(failing.stdout).toContain('company-d: cannot be used');
+    const fixed = await cli(
+      ['instances', 'update', 'company-d', '--name', 'Compania D', '--api-secret-stdin'],
+      {
+        stdin: site.apiSecret,
+      },
+    );
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(fixed.stdout).toContain('updated company-d (Compania D,');
+    expect((await cli(['instances', 'test', 'company-d'])).code).toBe(0);
+    const nothing = await cli(['instances', 'update', 'company-d']);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toContain('nothing to change');
     await cli(['instances', 'remove', 'company-d']);
 
     const noSecret = await cli([

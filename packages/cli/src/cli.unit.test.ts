@@ -43,6 +43,7 @@ describe('runCli', () => {
       [['transfer'], 'error: missing a command after transfer'],
       [['transfer', 'show', 'x'], 'error: unknown command: transfer show'],
       [['transfer', 'get'], 'error: missing <id>\nUsage: interco transfer get <id>'],
+      [['tokens', 'mint', '--name', 'x'], 'error: missing --scope\nUsage: interco tokens mint'],
     ];
     for (const [argv, reason] of cases) {
       const run = await cli(argv);

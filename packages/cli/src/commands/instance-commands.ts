@@ -63,6 +63,51 @@ async function apiSecret(context: CommandContext): Promise<string> {
   return secret;
 }
 
+/** An instance's limits, as flags (add and update). */
+const LIMIT_FLAGS = {
+  'worker-timeout-ms': {
+    type: 'string',
+    value: 'MS',
+    description: "the site's worker timeout (gunicorn's, default 120000)",
+    inUsage: false,
+  },
+  'write-timeout-ms': {
+    type: 'string',
+    value: 'MS',
+    description: 'how long a write may take (longer than the worker timeout)',
+    inUsage: false,
+  },
+  'read-timeout-ms': {
+    type: 'string',
+    value: 'MS',
+    description: 'how long a read may take',
+    inUsage: false,
+  },
+  'max-in-flight': {
+    type: 'string',
+    value: 'N',
+    description: 'most requests at once to this site',
+    inUsage: false,
+  },
+} as const;
+
+const LIMIT_FIELDS = [
+  ['worker-timeout-ms', 'worker_timeout_ms'],
+  ['write-timeout-ms', 'write_timeout_ms'],
+  ['read-timeout-ms', 'read_timeout_ms'],
+  ['max-in-flight', 'max_in_flight'],
+] as const;
+
+/** The limits given as flags, as the API's fields. */
+function limitsOf(context: CommandContext): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [flag, field] of LIMIT_FIELDS) {
+    const value = integerFlag(context, flag);
+    if (value !== undefined) out[field] = value;
+  }
+  return out;
+}
+
 const list: Command = {
   path: ['instances', 'list'],
   summary: 'List the ERPNext instances (never their credentials)',
@@ -114,30 +159,7 @@ const add: Command = {
       description: "read the API user's secret from file F",
       inUsage: false,
     },
-    'worker-timeout-ms': {
-      type: 'string',
-      value: 'MS',
-      description: "the site's worker timeout (gunicorn's, default 120000)",
-      inUsage: false,
-    },
-    'write-timeout-ms': {
-      type: 'string',
-      value: 'MS',
-      description: 'how long a write may take (longer than the worker timeout)',
-      inUsage: false,
-    },
-    'read-timeout-ms': {
-      type: 'string',
-      value: 'MS',
-      description: 'how long a read may take',
-      inUsage: false,
-    },
-    'max-in-flight': {
-      type: 'string',
-      value: 'N',
-      description: 'most requests at once to this site',
-      inUsage: false,
-    },
+    ...LIMIT_FLAGS,
   },
   usageNote: '(--api-secret-stdin | --api-secret-file F)',
   examples: [
@@ -151,15 +173,7 @@ const add: Command = {
       base_url: requiredFlag(context, 'base-url'),
       api_key: requiredFlag(context, 'api-key'),
     };
-    for (const [flag, field] of [
-      ['worker-timeout-ms', 'worker_timeout_ms'],
-      ['write-timeout-ms', 'write_timeout_ms'],
-      ['read-timeout-ms', 'read_timeout_ms'],
-      ['max-in-flight', 'max_in_flight'],
-    ] as const) {
-      const value = integerFlag(context, flag);
-      if (value !== undefined) body[field] = value;
-    }
+    Object.assign(body, limitsOf(context));
     body.api_secret = await apiSecret(context);
     const answer = (
       await context.api.call('intake', 'POST', '/v1/admin/instances', InstanceSummary, {
@@ -174,6 +188,62 @@ const add: Command = {
         `  next: interco instances test ${answer.id} && interco instances prepare ${answer.id}`,
       );
     }
+    return 0;
+  },
+};
+
+const update: Command = {
+  path: ['instances', 'update'],
+  summary: 'Change an instance: only the fields given (new credentials, URL, name, limits)',
+  description:
+    'A credential changes only by giving a new one: --api-key, and the secret with --api-secret-stdin or --api-secret-file F (never the command line). Then `interco instances test <id>`.',
+  args: [ID],
+  flags: {
+    name: { type: 'string', value: 'N', description: 'a new name' },
+    'base-url': { type: 'string', value: 'U', description: "the site's new URL" },
+    'api-key': { type: 'string', value: 'K', description: "the API user's new key" },
+    'api-secret-stdin': {
+      type: 'boolean',
+      description: "read the API user's new secret from stdin",
+      inUsage: false,
+    },
+    'api-secret-file': {
+      type: 'string',
+      value: 'F',
+      description: "read the API user's new secret from file F",
+      inUsage: false,
+    },
+    ...LIMIT_FLAGS,
+  },
+  examples: [
+    'printf %s "$NEW_SECRET" | interco instances update company-a --api-key 9z8y7x --api-secret-stdin',
+    'interco instances update company-b --base-url https://erp-b.new.example --max-in-flight 4',
+  ],
+  async run(context) {
+    const body: Record<string, unknown> = { ...limitsOf(context) };
+    for (const [flag, field] of [
+      ['name', 'name'],
+      ['base-url', 'base_url'],
+      ['api-key', 'api_key'],
+    ] as const) {
+      const value = stringFlag(context, flag);
+      if (value !== undefined) body[field] = value;
+    }
+    if (context.flags['api-secret-stdin'] === true || stringFlag(context, 'api-secret-file') !== undefined) {
+      body.api_secret = await apiSecret(context);
+    }
+    if (Object.keys(body).length === 0) {
+      throw new CliFailure('usage', 'nothing to change: give at least one flag', { usage: context.usage });
+    }
+    const id = context.args.id ?? '';
+    const answer = (
+      await context.api.call('intake', 'PUT', instancePath(id), InstanceSummary, {
+        body,
+        ...signalOf(context),
+      })
+    ).body;
+    if (context.json) context.out.json(answer);
+    else context.out.line(`updated ${answer.id} (${answer.name}, ${answer.base_url})`);
     return 0;
   },
 };
@@ -285,4 +355,4 @@ const preflight: Command = {
   },
 };
 
-export const INSTANCE_COMMANDS: readonly Command[] = [list, add, test, remove, prepare, preflight];
+export const INSTANCE_COMMANDS: readonly Command[] = [list, add, update, test, remove, prepare, preflight];

@@ -1,5 +1,6 @@
 /** `interco tokens ...`: API tokens (admin): mint, list, revoke. */
 import { MintedToken, TokenList } from '../api/schemas.js';
+import { CliFailure } from '../failure.js';
 import { table } from '../output.js';
 import { type Command, type CommandContext, listFlag, requiredFlag, stringFlag } from './command.js';
 
@@ -31,6 +32,7 @@ const mint: Command = {
       .flatMap((value) => value.split(','))
       .map((scope) => scope.trim())
       .filter((scope) => scope !== '');
+    if (scopes.length === 0) throw new CliFailure('usage', 'missing --scope', { usage: context.usage });
     const expiresAt = stringFlag(context, 'expires-at');
     const body = {
       name: requiredFlag(context, 'name'),

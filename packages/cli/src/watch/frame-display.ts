@@ -37,6 +37,14 @@ export class FrameDisplay {
     this.#frames += 1;
   }
 
+  /**
+   * Leaves the frame on screen as it is: the next one is drawn below it (call before writing
+   * anything else to the terminal, e.g. a note on stderr, which would throw off the redraw).
+   */
+  detach(): void {
+    this.#drawnRows = 0;
+  }
+
   /** How many frames were printed (off a terminal). */
   get frames(): number {
     return this.#frames;

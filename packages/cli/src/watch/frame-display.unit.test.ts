@@ -31,10 +31,13 @@ describe('FrameDisplay', () => {
     display.show(['first', '\u001b[31m0123456789abc\u001b[39m']);
     display.show(['second']);
     display.show(['second']);
+    display.detach();
+    display.show(['third']);
     expect(out.chunks).toEqual([
       'first\n\u001b[31m0123456789abc\u001b[39m\n',
       '\u001b[3F\u001b[Jsecond\n',
       '\u001b[1F\u001b[Jsecond\n',
+      'third\n',
     ]);
   });
 });

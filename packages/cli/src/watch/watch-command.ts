@@ -58,11 +58,15 @@ export async function watchTransfer(
       now,
       ...(signal === undefined ? {} : { signal }),
       onView,
-      onNotice: (text) => out.note(out.errPaint.dim(text)),
+      onNotice: (text) => {
+        display.detach();
+        out.note(out.errPaint.dim(text));
+      },
     });
     return exitCodeOfStatus(final.status);
   } catch (error) {
     if (signal?.aborted === true) {
+      display.detach();
       out.note(`stopped watching ${transferId} (it goes on: \`interco transfer watch ${transferId}\`)`);
       return INTERRUPTED_EXIT_CODE;
     }
