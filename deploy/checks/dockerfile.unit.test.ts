@@ -47,12 +47,17 @@ describe('deploy/Dockerfile', () => {
       expect(effective(dockerfile, name, 'CMD')).toBe('["dist/main.js"]');
     });
 
-    it('exposes the port its schema defaults to and checks /healthz on it', () => {
+    it('sets PORT to the port its schema defaults to, exposes it and checks /healthz on it', () => {
+      const ports = stageChain(dockerfile, name)
+        .flatMap((stage) => stage.instructions)
+        .filter((instruction) => instruction.keyword === 'ENV')
+        .flatMap((instruction) => [...instruction.args.matchAll(/(?:^|\s)PORT=(\d+)/g)].map((m) => m[1]));
+      expect(ports.at(-1)).toBe(String(service.port));
       expect(effective(dockerfile, name, 'EXPOSE')).toBe(String(service.port));
       const healthcheck = effective(dockerfile, name, 'HEALTHCHECK') ?? '';
       expect(healthcheck).toMatch(/^--interval=\S+ .*CMD \[/);
-      expect(healthcheck).toContain(`process.env.PORT||${service.port}`);
-      const url = healthcheckUrl(healthcheck.replace(/'\+\(process\.env\.PORT\|\|(\d+)\)\+'/, '$1'));
+      expect(healthcheck).toContain("'+process.env.PORT+'");
+      const url = healthcheckUrl(healthcheck.replace("'+process.env.PORT+'", String(service.port)));
       expect(url?.pathname).toBe('/healthz');
       expect(Number(url?.port)).toBe(service.port);
     });

@@ -14,7 +14,13 @@ export {
 } from './nats/durable-consumer.js';
 export { natsUnavailable } from './nats/nats-unavailable.js';
 export * from './step-runtime/index.js';
-export { DataKeyStore, loadSerialDigester, SERIAL_DIGEST_KEY_ENTRY } from './stores/data-key-store.js';
+export {
+  DataKeyStore,
+  DEFAULT_KEY_WAIT_MS,
+  loadSerialDigester,
+  SERIAL_DIGEST_KEY_ENTRY,
+  type SerialDigestKeyWait,
+} from './stores/data-key-store.js';
 export {
   type ClaimResult,
   DEFAULT_IDEMPOTENCY_TTL_MS,

@@ -21,6 +21,7 @@ export {
   DEMO_COMPANY_B,
   DEMO_ITEMS,
   DEMO_SUPPLIER,
+  DEMO_TRANSFER_PARTIES,
   type DemoSitesOptions,
   demoSites,
   fiscalYearRecords,

@@ -21,6 +21,7 @@ export {
   InstanceRegistry,
   type InstanceTest,
   RegistryError,
+  type ResealCounts,
 } from './registry/instance-registry.js';
 export {
   countKeyUsage,
@@ -29,6 +30,8 @@ export {
   SECRET_KEY_ENV,
   SECRET_KEY_PREVIOUS_DESCRIPTION,
   SECRET_KEY_PREVIOUS_ENV,
+  SEALED_HEAD_LENGTH,
+  type SealedHead,
   type SealingKey,
   SecretBox,
 } from './registry/secret-box.js';

@@ -27,8 +27,10 @@ export type StepOutcome =
   | 'deferred'
   /** not an event this step can use: terminated */
   | 'rejected'
-  /** the work stopped before its end (a cancel came in, the worker is stopping): acked */
-  | 'stopped';
+  /** the transfer changed under the work (cancelled, another generation, gone): acked */
+  | 'stopped'
+  /** the worker was stopped abruptly mid-work: neither acked nor nak'ed, comes again after ack_wait */
+  | 'abandoned';
 
 export const STEP_OUTCOMES: readonly StepOutcome[] = [
   'done',
@@ -41,6 +43,7 @@ export const STEP_OUTCOMES: readonly StepOutcome[] = [
   'deferred',
   'rejected',
   'stopped',
+  'abandoned',
 ];
 
 /**
@@ -60,6 +63,85 @@ export const BREAKER_STATE_VALUES: Readonly<Record<BreakerStateName, number>> = 
   'half-open': 1,
   open: 2,
 };
+
+/**
+ * `operation` of the ERPNext series: the call's verb alone, never its doctype, method path or
+ * arguments; `other` for anything else.
+ */
+export const ERPNEXT_OPERATIONS = [
+  'get',
+  'get_single',
+  'list',
+  'insert',
+  'submit',
+  'cancel',
+  'call',
+  'ping',
+  'other',
+] as const;
+
+export type ErpnextOperation = (typeof ERPNEXT_OPERATIONS)[number];
+
+/** `method` of the ERPNext series. */
+export const ERPNEXT_METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
+
+export type ErpnextMethod = (typeof ERPNEXT_METHODS)[number];
+
+/**
+ * `status` of an ERPNext request that got no HTTP answer (else it is the HTTP status, three
+ * digits).
+ */
+export const ERPNEXT_NO_ANSWER_STATUSES = ['network', 'timeout', 'breaker_open', 'client_error'] as const;
+
+export type ErpnextNoAnswerStatus = (typeof ERPNEXT_NO_ANSWER_STATUSES)[number];
+
+/** `status` of the ERPNext series: an HTTP status (100 to 599), or why there was none. */
+export function isErpnextStatusLabel(value: string): boolean {
+  return /^[1-5]\d\d$/.test(value) || (ERPNEXT_NO_ANSWER_STATUSES as readonly string[]).includes(value);
+}
+
+/**
+ * `kind` of `interco_erpnext_request_errors_total`: ErpnextError's kinds (@interco/erpnext
+ * passes its own type, so a kind missing here fails its build).
+ */
+export const ERPNEXT_ERROR_KINDS = ['transient', 'conflict', 'permanent', 'auth'] as const;
+
+export type ErpnextErrorKindLabel = (typeof ERPNEXT_ERROR_KINDS)[number];
+
+/**
+ * `reason` of `interco_erpnext_request_errors_total`: ErpnextError's reasons (see its
+ * ErpnextErrorReason; a reason missing here fails @interco/erpnext's build).
+ */
+export const ERPNEXT_ERROR_REASONS = [
+  'network',
+  'timeout',
+  'gateway',
+  'unavailable',
+  'deadlock',
+  'lock_timeout',
+  'database_unavailable',
+  'rate_limited',
+  'breaker_open',
+  'unique_violation',
+  'timestamp_mismatch',
+  'validation',
+  'not_found',
+  'duplicate',
+  'server_error',
+  'too_large',
+  'request_line_too_long',
+  'bad_request',
+  'unexpected_status',
+  'bad_response',
+  'client_error',
+  'unauthenticated',
+  'forbidden',
+] as const;
+
+export type ErpnextErrorReasonLabel = (typeof ERPNEXT_ERROR_REASONS)[number];
+
+/** `interco_erpnext_breaker_state`'s states, by name. */
+export const BREAKER_STATES: readonly BreakerStateName[] = ['closed', 'half-open', 'open'];
 
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 

@@ -1,8 +1,15 @@
 /**
  * ServiceMetrics: the metrics of one service process, in a registry of its own (never
  * prom-client's global one, so that a test process may run several services, each with its own
- * /metrics). It carries prom-client's default process and Node.js metrics, `interco_build_info`,
- * and typed recorders for the catalogue (catalogue.ts); `render()` is the /metrics body.
+ * /metrics). It carries `interco_build_info` and typed recorders for the catalogue
+ * (catalogue.ts), and by default prom-client's process and Node.js metrics; `render()` is the
+ * /metrics body.
+ *
+ * The process and Node.js metrics describe the process, not a service: they are collected once
+ * per process, in a registry every ServiceMetrics shares, and rendered with each one's own
+ * series. prom-client starts an event-loop delay monitor and a GC observer for them and has no
+ * way to stop either, so a registry of its own per ServiceMetrics would pile them up in a process
+ * that builds many (the tests); shared, there is one pair, whatever the number of services.
  */
 import { createRequire } from 'node:module';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
@@ -10,6 +17,10 @@ import {
   BREAKER_STATE_VALUES,
   type BreakerStateName,
   CATALOGUE,
+  type ErpnextErrorKindLabel,
+  type ErpnextErrorReasonLabel,
+  type ErpnextMethod,
+  type ErpnextOperation,
   type MetricDefinition,
   type StepOutcome,
   type SubmitOutcome,
@@ -21,7 +32,7 @@ export interface ServiceMetricsOptions {
   readonly service: string;
   /** `interco_build_info{version}`: default INTERCO_VERSION, else this package's version. */
   readonly version?: string;
-  /** prom-client's process_* and nodejs_* metrics (default true). */
+  /** prom-client's process_* and nodejs_* metrics, shared by the process (default true). */
   readonly defaultMetrics?: boolean;
   /** How long a refresher (onScrape) may take before the scrape goes on without it (default 2 s). */
   readonly refreshTimeoutMs?: number;
@@ -33,9 +44,9 @@ export interface ServiceMetricsOptions {
 export interface ErpnextRequestLabels {
   readonly instance: string;
   /** The HTTP method (GET, POST). */
-  readonly method: string;
+  readonly method: ErpnextMethod;
   /** What the call was, without the doctype: get, list, insert, submit, cancel, call, ping... */
-  readonly operation: string;
+  readonly operation: ErpnextOperation;
   /** `200`, `417`..., or `network`, `timeout`, `breaker_open`, `client_error`. */
   readonly status: string;
 }
@@ -44,9 +55,9 @@ export interface ErpnextErrorLabels {
   readonly instance: string;
   readonly status: string;
   /** transient, conflict, permanent, auth */
-  readonly kind: string;
+  readonly kind: ErpnextErrorKindLabel;
   /** ErpnextError's reason (deadlock, rate_limited, validation...): a fixed set. */
-  readonly reason: string;
+  readonly reason: ErpnextErrorReasonLabel;
 }
 
 /** A JetStream consumer's counts, as its info gives them. */
@@ -67,6 +78,7 @@ export class ServiceMetrics implements MetricsSource {
   readonly #refreshTimeoutMs: number;
   readonly #onRefreshError: (error: unknown) => void;
   readonly #metrics = new Map<string, Counter<string> | Gauge<string> | Histogram<string>>();
+  readonly #defaultMetrics: boolean;
 
   constructor(options: ServiceMetricsOptions) {
     this.service = options.service;
@@ -74,7 +86,9 @@ export class ServiceMetrics implements MetricsSource {
     this.#refreshTimeoutMs = options.refreshTimeoutMs ?? DEFAULT_REFRESH_TIMEOUT_MS;
     this.#onRefreshError = options.onRefreshError ?? (() => {});
     this.registry = new Registry();
-    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+    this.#defaultMetrics = options.defaultMetrics ?? true;
+    // Started here, not at the first scrape: the event-loop and GC figures cover the whole run.
+    if (this.#defaultMetrics) processMetrics();
     this.#gauge(CATALOGUE.buildInfo).set({ service: this.service, version: this.version }, 1);
   }
 
@@ -110,6 +124,12 @@ export class ServiceMetrics implements MetricsSource {
     this.#gauge(CATALOGUE.erpnextBreakerState).set({ instance }, BREAKER_STATE_VALUES[state]);
   }
 
+  /** Removes an instance's `interco_erpnext_breaker_state` series (its client is gone). */
+  breakerStateRemoved(instance: string): void {
+    if (!this.#metrics.has(CATALOGUE.erpnextBreakerState.name)) return;
+    this.#gauge(CATALOGUE.erpnextBreakerState).remove({ instance });
+  }
+
   /** `interco_consumer_pending` and `interco_consumer_ack_pending` of a consumer. */
   consumerCounts(consumer: string, counts: ConsumerCounts): void {
     this.#gauge(CATALOGUE.consumerPending).set({ consumer }, counts.pending);
@@ -136,7 +156,8 @@ export class ServiceMetrics implements MetricsSource {
   /** The Prometheus text exposition of every series, after the refreshers ran. */
   async render(): Promise<MetricsExposition> {
     await Promise.all([...this.#refreshers].map((refresh) => this.#refresh(refresh)));
-    return { contentType: EXPOSITION_CONTENT_TYPE, body: await this.registry.metrics() };
+    const registry = this.#defaultMetrics ? Registry.merge([this.registry, processMetrics()]) : this.registry;
+    return { contentType: EXPOSITION_CONTENT_TYPE, body: await registry.metrics() };
   }
 
   async #refresh(refresh: Refresher): Promise<void> {
@@ -195,6 +216,17 @@ export class ServiceMetrics implements MetricsSource {
     }
     return metric;
   }
+}
+
+let sharedProcessMetrics: Registry | undefined;
+
+/** The process and Node.js metrics: one registry per process, collected from the first call. */
+function processMetrics(): Registry {
+  if (sharedProcessMetrics === undefined) {
+    sharedProcessMetrics = new Registry();
+    collectDefaultMetrics({ register: sharedProcessMetrics });
+  }
+  return sharedProcessMetrics;
 }
 
 let packageVersion: string | undefined;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE, STEP_OUTCOMES } from './catalogue.js';
+import {
+  CATALOGUE,
+  ERPNEXT_ERROR_KINDS,
+  ERPNEXT_ERROR_REASONS,
+  ERPNEXT_OPERATIONS,
+  isErpnextStatusLabel,
+  STEP_OUTCOMES,
+} from './catalogue.js';
 import { EXPOSITION_CONTENT_TYPE } from './exposition.js';
 import { findSamples, parseExposition } from './parse.js';
 import { ServiceMetrics } from './service-metrics.js';
@@ -115,6 +122,14 @@ describe('ServiceMetrics', () => {
     expect(findSamples(samples, 'interco_erpnext_breaker_state', { instance: 'company-b' })[0]?.value).toBe(
       2,
     );
+    // A client gone: its series goes, the others stay.
+    metrics.breakerStateRemoved('company-b');
+    metrics.breakerStateRemoved('never-seen');
+    const after = await render(metrics);
+    expect(findSamples(after, 'interco_erpnext_breaker_state').map((s) => s.labels.instance)).toEqual([
+      'company-a',
+    ]);
+    new ServiceMetrics({ service: 'intake', defaultMetrics: false }).breakerStateRemoved('company-a');
   });
 
   it('sets every transfer status given, zero included', async () => {
@@ -178,5 +193,17 @@ describe('the catalogue', () => {
       if (definition.type === 'histogram') expect(definition.buckets?.length).toBeGreaterThan(5);
     }
     expect(STEP_OUTCOMES).toContain('done');
+  });
+
+  it('gives the bounded sets of label values', () => {
+    expect(ERPNEXT_OPERATIONS).toContain('other');
+    expect(new Set(ERPNEXT_ERROR_REASONS).size).toBe(ERPNEXT_ERROR_REASONS.length);
+    expect(ERPNEXT_ERROR_KINDS).toEqual(['transient', 'conflict', 'permanent', 'auth']);
+    for (const status of ['200', '429', '503', 'network', 'timeout', 'breaker_open', 'client_error']) {
+      expect(isErpnextStatusLabel(status), status).toBe(true);
+    }
+    for (const status of ['unknown', '2000', '99', 'PIN-1234', '']) {
+      expect(isErpnextStatusLabel(status), status).toBe(false);
+    }
   });
 });

@@ -3,6 +3,7 @@ import {
   countKeyUsage,
   emptyKeyUsage,
   type KeyUsage,
+  type ResealCounts,
   SECRET_KEY_ENV,
   SECRET_KEY_PREVIOUS_ENV,
   type SecretBox,
@@ -40,6 +41,22 @@ interface StoredDataKey {
 /** Tries of one compare-and-set (create or re-seal) before giving up. */
 const ATTEMPTS = 5;
 
+/** How long a service that does not create the serial digest key waits for it by default. */
+export const DEFAULT_KEY_WAIT_MS = 120_000;
+
+/** What to do when the entry is missing or lost (the end of the messages that say so). */
+const RESTORE = `restore the entry from its backup (\`nats kv put\`, docs/secret-key-rotation.md, "Backing up the key entry"); it is not made again, since the serial reservations and the tracker's serial index are keyed by it and a key made again could differ`;
+
+/** How a service that does not create the serial digest key waits for it. */
+export interface SerialDigestKeyWait {
+  /** Give up after this long (default DEFAULT_KEY_WAIT_MS). */
+  timeoutMs?: number;
+  /** Ask again this often (default 1 s). */
+  intervalMs?: number;
+  /** Told (one line, for the log) at the first miss and then about every 30 s while it waits. */
+  onWaiting?: (message: string) => void;
+}
+
 /**
  * Data keys in KV `<prefix>_keys` (history 1, so a key re-sealed leaves no older sealed copy):
  * keys that must not change when INTERCO_SECRET_KEY is rotated, each sealed with the secret key
@@ -48,9 +65,10 @@ const ATTEMPTS = 5;
  * with the secret key, a serial reserved before a rotation would no longer match after it and
  * could be reserved twice. docs/secret-key-rotation.md tells the whole procedure.
  *
- * The first service to start creates the entry, atomically (KV create: one value whoever races);
+ * Intake creates the entry at its first start, atomically (KV create: one value whoever races);
  * its value is the key HKDF-derived from the current INTERCO_SECRET_KEY, which is exactly the key
- * every service used before the key was stored, so nothing already stored changes.
+ * every service used before the key was stored, so nothing already stored changes. The other
+ * services (the tracker) only read it, waiting for it when it is not there yet.
  */
 export class DataKeyStore {
   private constructor(
@@ -72,29 +90,47 @@ export class DataKeyStore {
   }
 
   /**
-   * The serial digest key: the stored one, opened with the ring; created when there is none yet.
-   * Errors (StoreError; each message says what to do, never shows a key): `tampered` when no key
-   * of the ring opens it (a key that was dropped too early), `missing` when there is none yet
-   * while INTERCO_SECRET_KEY_PREVIOUS is set (an upgrade and a rotation at once: the digests of
-   * the serials already reserved were keyed by the previous key, which one cannot be told), or
-   * when it was deleted (made again from the current key, it could differ from the one in use).
+   * The serial digest key, created when there is none yet: intake's, at its start (the only
+   * service that creates it). Errors (StoreError; each message says what to do, never shows a
+   * key): `tampered` when no key of the ring opens it (a key that was dropped too early);
+   * `missing` when there is none while the key cannot be told or must not be made again:
+   * INTERCO_SECRET_KEY_PREVIOUS is set (an upgrade and a rotation at once: which key keyed the
+   * digests of the serials already reserved cannot be told), the entry was deleted, or `priorUse`
+   * finds evidence that this version already ran on the deployment (the entry was lost: made
+   * again from the current key after a rotation, it would differ from the one that keyed the
+   * reservations and the tracker's index, and a reserved serial could be reserved again).
    */
-  async serialDigestKey(): Promise<Buffer> {
+  async createSerialDigestKey(
+    options: {
+      /**
+       * Evidence that the deployment already ran with a stored key (e.g. records sealed in the v2
+       * format), said in a few words; undefined when there is none (a new or a legacy deployment).
+       */
+      priorUse?: () => Promise<string | undefined>;
+    } = {},
+  ): Promise<Buffer> {
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      const entry = await this.kv.get(SERIAL_DIGEST_KEY_ENTRY);
-      if (entry !== null && entry.operation === 'PUT') return this.#open(entry);
-      if (entry !== null) {
+      const stored = await this.#stored();
+      if (stored.key !== undefined) return stored.key;
+      if (stored.deletedAt !== undefined) {
         // Made again from the current key it could differ from the one the reservations and the
         // serial index are keyed by (after a rotation): a serial could be reserved twice.
         throw new StoreError(
           'missing',
-          `the serial digest key was deleted (KV ${this.bucket}, key ${SERIAL_DIGEST_KEY_ENTRY}, revision ${entry.revision}): put back the value it had (the bucket's stream backup); it is not made again, since the serial reservations and the tracker's serial index are keyed by it (docs/secret-key-rotation.md)`,
+          `the serial digest key was deleted (KV ${this.bucket}, key ${SERIAL_DIGEST_KEY_ENTRY}, revision ${stored.deletedAt}): ${RESTORE}`,
         );
       }
       if (this.box.previousFingerprints.length > 0) {
         throw new StoreError(
           'missing',
           `the serial digest key is not stored yet (KV ${this.bucket}, key ${SERIAL_DIGEST_KEY_ENTRY}) and ${SECRET_KEY_PREVIOUS_ENV} is set: start the services once with ${SECRET_KEY_ENV} = the key they ran with until now and no ${SECRET_KEY_PREVIOUS_ENV}, so the key is stored, then rotate (docs/secret-key-rotation.md)`,
+        );
+      }
+      const evidence = await options.priorUse?.();
+      if (evidence !== undefined) {
+        throw new StoreError(
+          'missing',
+          `the serial digest key is missing (KV ${this.bucket}, key ${SERIAL_DIGEST_KEY_ENTRY}) although this deployment already ran with it (${evidence}): ${RESTORE}`,
         );
       }
       const key = this.box.deriveKey(SERIAL_DIGEST_PURPOSE);
@@ -106,7 +142,7 @@ export class DataKeyStore {
         );
         return key;
       } catch (error) {
-        // Another service created it first: read theirs.
+        // Another intake created it first: read theirs.
         if (!isWrongLastSequence(error)) throw error;
       }
     }
@@ -114,21 +150,68 @@ export class DataKeyStore {
   }
 
   /**
-   * Seals again with the current key every data key sealed with a previous key (or in the older
-   * format); the others are left as they are, so running it again changes nothing. Counts only.
+   * The stored serial digest key, never created: what every service but intake loads (the
+   * tracker). While there is none (intake has not started yet, or the entry was lost and must be
+   * restored) it asks again every `intervalMs`, telling `onWaiting` (at the first miss, then about
+   * every 30 s), and fails after `timeoutMs` (StoreError `missing`, saying what to do). A ring
+   * that cannot open it fails at once (`tampered`).
    */
-  async reseal(): Promise<{ resealed: number; unchanged: number }> {
-    const counts = { resealed: 0, unchanged: 0 };
+  async waitForSerialDigestKey(options: SerialDigestKeyWait = {}): Promise<Buffer> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_KEY_WAIT_MS;
+    const intervalMs = options.intervalMs ?? 1_000;
+    const started = Date.now();
+    let toldAt: number | undefined;
+    for (;;) {
+      const stored = await this.#stored();
+      if (stored.key !== undefined) return stored.key;
+      const waited = Date.now() - started;
+      const where = `KV ${this.bucket}, key ${SERIAL_DIGEST_KEY_ENTRY}`;
+      if (waited >= timeoutMs) {
+        throw new StoreError(
+          'missing',
+          `the serial digest key is not stored (${where}) after ${Math.round(waited / 1000)} s: intake creates it at its first start, so start intake on the same NATS and namespace first; if the entry was lost, restore it from its backup (docs/secret-key-rotation.md, "Backing up the key entry")`,
+        );
+      }
+      if (toldAt === undefined || waited - toldAt >= 30_000) {
+        toldAt = waited;
+        options.onWaiting?.(
+          `waiting for the serial digest key (${where}${stored.deletedAt === undefined ? '' : ', deleted'}): intake creates it at its first start; if it was lost, restore it from its backup (docs/secret-key-rotation.md); giving up after ${Math.round(timeoutMs / 1000)} s`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(intervalMs, timeoutMs - waited)));
+    }
+  }
+
+  /**
+   * Seals again with the current key every data key sealed with a previous key (or in the older
+   * format); the others are left as they are, so running it again changes nothing. A data key
+   * that cannot be read (not a stored data key, no key of the ring opens it) is counted
+   * `unreadable`, reported to `onUnreadable` (its name and why, never its content) and left as
+   * it is. Counts only.
+   */
+  async reseal(
+    options: { onUnreadable?: (name: string, reason: string) => void } = {},
+  ): Promise<ResealCounts> {
+    const counts: ResealCounts = { resealed: 0, unchanged: 0, unreadable: 0 };
     for (const name of await this.#names()) {
       for (let attempt = 1; ; attempt++) {
         const entry = await this.kv.get(name);
         if (entry === null || entry.operation !== 'PUT') break;
-        const stored = this.#parse(entry);
-        if (this.box.isSealedWithCurrent(stored.key_sealed)) {
+        let next: StoredDataKey | undefined;
+        try {
+          const stored = this.#parse(entry);
+          next = this.box.isSealedWithCurrent(stored.key_sealed)
+            ? undefined
+            : this.#sealed(name, this.#open(entry), stored.created_at, this.now().toISOString());
+        } catch (error) {
+          counts.unreadable++;
+          options.onUnreadable?.(name, (error as Error).message);
+          break;
+        }
+        if (next === undefined) {
           counts.unchanged++;
           break;
         }
-        const next = this.#sealed(name, this.#open(entry), stored.created_at, this.now().toISOString());
         try {
           await this.kv.update(name, JSON.stringify(next), entry.revision);
           counts.resealed++;
@@ -147,15 +230,30 @@ export class DataKeyStore {
     return counts;
   }
 
-  /** How many data keys need which key of the ring (counts only). */
+  /** How many data keys need which key of the ring (counts only; `unreadable`: not parsed). */
   async keyUsage(): Promise<KeyUsage> {
     const usage = emptyKeyUsage();
     for (const name of await this.#names()) {
       const entry = await this.kv.get(name);
       if (entry === null || entry.operation !== 'PUT') continue;
-      countKeyUsage(usage, this.box.keyOfOrUndefined(this.#parse(entry).key_sealed, name));
+      let sealed: string;
+      try {
+        sealed = this.#parse(entry).key_sealed;
+      } catch {
+        countKeyUsage(usage, 'unreadable');
+        continue;
+      }
+      countKeyUsage(usage, this.box.keyOfOrUndefined(sealed, name));
     }
     return usage;
+  }
+
+  /** The serial digest key opened, or why there is none: no entry, or deleted (its revision). */
+  async #stored(): Promise<{ key?: Buffer; deletedAt?: number }> {
+    const entry = await this.kv.get(SERIAL_DIGEST_KEY_ENTRY);
+    if (entry === null) return {};
+    if (entry.operation !== 'PUT') return { deletedAt: entry.revision };
+    return { key: this.#open(entry) };
   }
 
   #open(entry: KvEntry): Buffer {
@@ -208,15 +306,17 @@ export class DataKeyStore {
 }
 
 /**
- * The serial digester of the deployment, keyed by the stored serial digest key (created when
- * missing): what every service that digests serials (intake, the tracker) loads at start. The
- * same in every service at every moment of a key rotation. StoreError as
- * DataKeyStore.serialDigestKey (fail the start with its message).
+ * The serial digester of the deployment, keyed by the stored serial digest key, waiting for it
+ * while intake has not created it yet (DataKeyStore.waitForSerialDigestKey): what the tracker
+ * loads at start (intake creates the key: DataKeyStore.createSerialDigestKey). The same in every
+ * service at every moment of a key rotation. StoreError (fail the start with its message).
  */
 export async function loadSerialDigester(
   nc: NatsConnection,
   names: BusNames,
   box: SecretBox,
+  wait: SerialDigestKeyWait = {},
 ): Promise<SerialDigester> {
-  return SerialDigester.fromKey(await (await DataKeyStore.open(nc, names, box)).serialDigestKey());
+  const store = await DataKeyStore.open(nc, names, box);
+  return SerialDigester.fromKey(await store.waitForSerialDigestKey(wait));
 }

@@ -1,5 +1,5 @@
 import { pointerToPath, TransferRequest } from '@interco/contracts';
-import type { SealingKey, SecretBox } from '@interco/erpnext';
+import { SEALED_HEAD_LENGTH, type SealingKey, type SecretBox } from '@interco/erpnext';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { type ObjectStore, Objm } from '@nats-io/obj';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
@@ -91,13 +91,56 @@ export class ManifestStore {
 
   /**
    * Which key of the secret key ring the manifest of `transferId` needs (`current`, `previous`),
-   * or undefined when no key of the ring opens it (docs/secret-key-rotation.md). Read whole, not
-   * checked against its digest. StoreError `missing`, `invalid` (a ref of another bucket).
+   * undefined when no key of the ring has the fingerprint it names (or opens it), `unreadable`
+   * when it is not a sealed value (docs/secret-key-rotation.md). Reads only the start of a v2
+   * manifest (`v2:<key fingerprint>:`, nothing decrypted); a v1 manifest is read whole and
+   * opened, since only opening it tells its key. StoreError `missing`, `invalid` (a ref of
+   * another bucket).
    */
-  async sealingKey(ref: string, transferId: string): Promise<SealingKey | undefined> {
-    const blob = await this.store.getBlob(this.#objectName(ref));
+  async sealingKey(ref: string, transferId: string): Promise<SealingKey | 'unreadable' | undefined> {
+    const name = this.#objectName(ref);
+    const head = await this.#head(name);
+    if (head === null) throw new StoreError('missing', `no manifest ${ref}`);
+    const said = this.box.headOf(head);
+    if (said.format === 'v2') return said.key;
+    if (said.format === 'invalid') return 'unreadable';
+    const blob = await this.store.getBlob(name);
     if (blob === null) throw new StoreError('missing', `no manifest ${ref}`);
     return this.box.keyOfOrUndefined(new TextDecoder().decode(blob), transferId);
+  }
+
+  /**
+   * Whether a manifest is sealed in the format of key rings (v2): evidence that this version of
+   * Interco already ran on the deployment. Reads the start of each manifest until one is.
+   */
+  async someSealedInV2(): Promise<boolean> {
+    for await (const info of await this.store.list()) {
+      if (info.deleted) continue;
+      const head = await this.#head(info.name);
+      if (head?.startsWith('v2:')) return true;
+    }
+    return false;
+  }
+
+  /** The first SEALED_HEAD_LENGTH characters of an object (its first chunk only); null: none. */
+  async #head(name: string): Promise<string | null> {
+    const result = await this.store.get(name);
+    if (result === null) return null;
+    // Stopped before the end: the read's outcome (a digest check of the whole) is not awaited.
+    result.error.catch(() => undefined);
+    const reader = result.data.getReader();
+    const decoder = new TextDecoder();
+    let head = '';
+    try {
+      while (head.length < SEALED_HEAD_LENGTH) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        head += decoder.decode(value, { stream: true });
+      }
+    } finally {
+      await reader.cancel().catch(() => undefined);
+    }
+    return head.slice(0, SEALED_HEAD_LENGTH);
   }
 
   /** Removes a manifest; one already gone is fine. */

@@ -4,22 +4,13 @@
  * the step services' tests, the runtime's pipeline tests, intake's and the end-to-end tests.
  */
 import { type TransferRequest, validateTransferRequest } from '@interco/contracts';
-import { DEMO_COMPANY_A, DEMO_COMPANY_B, type DEMO_ITEMS, DEMO_SUPPLIER } from '@interco/erpnext-sim';
+import { type DEMO_ITEMS, DEMO_TRANSFER_PARTIES } from '@interco/erpnext-sim';
 
 /** A serialized item of the demo sites (both have them). */
 export type DemoItem = (typeof DEMO_ITEMS)[number];
 
-/** What a transfer between the demo sites names besides its items. */
-export const DEMO_TRANSFER_PARTIES = {
-  company_a_instance_id: 'company-a',
-  company_b_instance_id: 'company-b',
-  supplier: DEMO_SUPPLIER,
-  company_a_name: DEMO_COMPANY_A,
-  company_b_customer_name: DEMO_COMPANY_B,
-  company_a_supplier_name: DEMO_COMPANY_A,
-  company_a_warehouse: 'Stores - CA',
-  company_b_warehouse: 'Stores - CB',
-} as const;
+/** What a transfer between the demo sites names besides its items (the simulator's). */
+export { DEMO_TRANSFER_PARTIES };
 
 export interface DemoTransferBodyOptions {
   /** Serials per item, in this order (an item with none is left out). */

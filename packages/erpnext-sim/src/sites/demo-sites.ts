@@ -23,6 +23,21 @@ export const DEMO_COMPANY_B = 'Compania B';
 export const DEMO_SUPPLIER = 'Proveedor de Pines SA';
 export const DEMO_ITEMS = ['PIN-001', 'PIN-002', 'SIM-001'] as const;
 
+/**
+ * What a transfer between the demo sites names besides its items, registered as the instances
+ * `company-a` and `company-b` (the ids the tests and `pnpm dev` give them).
+ */
+export const DEMO_TRANSFER_PARTIES = {
+  company_a_instance_id: 'company-a',
+  company_b_instance_id: 'company-b',
+  supplier: DEMO_SUPPLIER,
+  company_a_name: DEMO_COMPANY_A,
+  company_b_customer_name: DEMO_COMPANY_B,
+  company_a_supplier_name: DEMO_COMPANY_A,
+  company_a_warehouse: 'Stores - CA',
+  company_b_warehouse: 'Stores - CB',
+} as const;
+
 export interface DemoSitesOptions {
   /** "Today", for the fiscal years (this year and the next). Default: now. */
   now?: Date;

@@ -30,6 +30,16 @@ export class RegistryError extends Error {
   }
 }
 
+/**
+ * What one re-seal did: records sealed again with the current key, records already so, records
+ * that could not be read (left as they are).
+ */
+export interface ResealCounts {
+  resealed: number;
+  unchanged: number;
+  unreadable: number;
+}
+
 /** Tries of one record's compare-and-set before `reseal` gives up. */
 const RESEAL_ATTEMPTS = 5;
 
@@ -140,27 +150,42 @@ export class InstanceRegistry {
    * Seals again, with the current key (INTERCO_SECRET_KEY), the credentials of every instance
    * sealed with a previous key or in the older format; the others are left as they are, so running
    * it again changes nothing. Each record is rewritten with compare-and-set (a concurrent change
-   * wins and the record is read again). Counts only; RegistryError `conflict` when a record keeps
-   * changing, an Error when a record does not open with any key of the ring.
+   * wins and the record is read again). A record that cannot be read (not JSON, not a valid
+   * record, credentials no key of the ring opens) is counted `unreadable`, reported to
+   * `onUnreadable` (its id and why, never its content) and left as it is; the others are still
+   * re-sealed. Counts only; RegistryError `conflict` when a record keeps changing.
    */
-  async reseal(): Promise<{ resealed: number; unchanged: number }> {
-    const counts = { resealed: 0, unchanged: 0 };
+  async reseal(
+    options: { onUnreadable?: (id: string, reason: string) => void } = {},
+  ): Promise<ResealCounts> {
+    const counts: ResealCounts = { resealed: 0, unchanged: 0, unreadable: 0 };
     for (const id of await this.#ids()) {
       for (let attempt = 1; ; attempt++) {
         const entry = await this.kv.get(id);
         if (entry === null || entry.operation !== 'PUT') break;
-        const stored = parseStored(entry.string(), id);
-        const apiKey = this.box.reseal(stored.api_key_sealed, `${id}:api_key`);
-        const apiSecret = this.box.reseal(stored.api_secret_sealed, `${id}:api_secret`);
-        if (apiKey === undefined && apiSecret === undefined) {
+        let next: StoredInstance | undefined;
+        try {
+          const stored = parseStored(entry.string(), id);
+          const apiKey = this.box.reseal(stored.api_key_sealed, `${id}:api_key`);
+          const apiSecret = this.box.reseal(stored.api_secret_sealed, `${id}:api_secret`);
+          next =
+            apiKey === undefined && apiSecret === undefined
+              ? undefined
+              : {
+                  ...stored,
+                  api_key_sealed: apiKey ?? stored.api_key_sealed,
+                  api_secret_sealed: apiSecret ?? stored.api_secret_sealed,
+                };
+        } catch (error) {
+          // The messages name the record and the key's fingerprint, never a value.
+          counts.unreadable++;
+          options.onUnreadable?.(id, (error as Error).message);
+          break;
+        }
+        if (next === undefined) {
           counts.unchanged++;
           break;
         }
-        const next: StoredInstance = {
-          ...stored,
-          api_key_sealed: apiKey ?? stored.api_key_sealed,
-          api_secret_sealed: apiSecret ?? stored.api_secret_sealed,
-        };
         try {
           await this.kv.update(id, JSON.stringify(next), entry.revision);
           counts.resealed++;
@@ -183,13 +208,22 @@ export class InstanceRegistry {
     return counts;
   }
 
-  /** How many instances need which key of the ring to open their credentials (counts only). */
+  /**
+   * How many instances need which key of the ring to open their credentials (counts only); a
+   * record that cannot be parsed counts as `unreadable`.
+   */
   async keyUsage(): Promise<KeyUsage> {
     const usage = emptyKeyUsage();
     for (const id of await this.#ids()) {
       const entry = await this.kv.get(id);
       if (entry === null || entry.operation !== 'PUT') continue;
-      const stored = parseStored(entry.string(), id);
+      let stored: StoredInstance;
+      try {
+        stored = parseStored(entry.string(), id);
+      } catch {
+        countKeyUsage(usage, 'unreadable');
+        continue;
+      }
       const keys = [
         this.box.keyOfOrUndefined(stored.api_key_sealed, `${id}:api_key`),
         this.box.keyOfOrUndefined(stored.api_secret_sealed, `${id}:api_secret`),
@@ -200,6 +234,26 @@ export class InstanceRegistry {
       );
     }
     return usage;
+  }
+
+  /**
+   * How many instance records have credentials sealed in the format of key rings (v2): evidence
+   * that this version of Interco already ran on the deployment (records that cannot be read are
+   * not counted).
+   */
+  async sealedInV2(): Promise<number> {
+    let count = 0;
+    for (const id of await this.#ids()) {
+      const entry = await this.kv.get(id);
+      if (entry === null || entry.operation !== 'PUT') continue;
+      try {
+        const stored = parseStored(entry.string(), id);
+        if (stored.api_key_sealed.startsWith('v2:') || stored.api_secret_sealed.startsWith('v2:')) count++;
+      } catch {
+        // not readable: no evidence either way
+      }
+    }
+    return count;
   }
 
   async #ids(): Promise<string[]> {

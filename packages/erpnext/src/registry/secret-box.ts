@@ -24,25 +24,40 @@ export type SealingKey = 'current' | 'previous';
 /**
  * How many stored values need which key: `current` (sealed with INTERCO_SECRET_KEY), `previous`
  * (only a key of INTERCO_SECRET_KEY_PREVIOUS opens them), `unknown` (no key of the ring opens them:
- * sealed with a key that was dropped, or altered).
+ * sealed with a key that was dropped, or altered), `unreadable` (the record itself cannot be read:
+ * not JSON, not a valid record, not a sealed value).
  */
 export interface KeyUsage {
   total: number;
   current: number;
   previous: number;
   unknown: number;
+  unreadable: number;
 }
 
 /** A KeyUsage of nothing yet. */
 export function emptyKeyUsage(): KeyUsage {
-  return { total: 0, current: 0, previous: 0, unknown: 0 };
+  return { total: 0, current: 0, previous: 0, unknown: 0, unreadable: 0 };
 }
 
-/** Counts one value in `usage` by the key it needs (undefined: none of the ring). */
-export function countKeyUsage(usage: KeyUsage, key: SealingKey | undefined): void {
+/**
+ * Counts one value in `usage` by the key it needs (undefined: none of the ring; `unreadable`: the
+ * record could not be read).
+ */
+export function countKeyUsage(usage: KeyUsage, key: SealingKey | 'unreadable' | undefined): void {
   usage.total++;
   usage[key ?? 'unknown']++;
 }
+
+/** How many characters of a sealed value's start `SecretBox.headOf` needs (`v2:<fingerprint>:`). */
+export const SEALED_HEAD_LENGTH = 20;
+
+/**
+ * What the start of a sealed value tells without opening it: a v2 value names its key (`key`:
+ * which key of the ring has that fingerprint, undefined when none); a v1 value has to be opened
+ * to tell; anything else is not a sealed value.
+ */
+export type SealedHead = { format: 'v2'; key: SealingKey | undefined } | { format: 'v1' } | { format: 'invalid' };
 
 interface RingKey {
   readonly key: Buffer;
@@ -187,6 +202,22 @@ export class SecretBox {
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * Which key a sealed value needs, from its first SEALED_HEAD_LENGTH characters only (nothing is
+   * decrypted): for a v2 value the key its fingerprint names (an altered ciphertext is not
+   * noticed); a v1 value must be opened whole (`keyOf`) to tell.
+   */
+  headOf(head: string): SealedHead {
+    const v2 = /^v2:([0-9a-f]{16}):/.exec(head);
+    if (v2 !== null) {
+      const fingerprint = v2[1];
+      if (fingerprint === this.#current.fingerprint) return { format: 'v2', key: 'current' };
+      const known = this.#previous.some((key) => key.fingerprint === fingerprint);
+      return { format: 'v2', key: known ? 'previous' : undefined };
+    }
+    return head.startsWith('v1:') ? { format: 'v1' } : { format: 'invalid' };
   }
 
   /** Whether `sealed` is already sealed with the current key in the current format (v2). */

@@ -19,6 +19,9 @@ const KeyUsage = (what: string): TSchema =>
       current: count('sealed with INTERCO_SECRET_KEY'),
       previous: count('only a key of INTERCO_SECRET_KEY_PREVIOUS opens them'),
       unknown: count('no key of the ring opens them (their key is not configured, or they were altered)'),
+      unreadable: count(
+        'cannot be read (not JSON, not a valid record, not a sealed value): intake’s log names them; previous_key_needed stays true while an instance, a data key or a manifest of a transfer not final is so',
+      ),
     },
     { additionalProperties: false, description: `${what}, by the key they need` },
   );
@@ -27,6 +30,9 @@ const ResealCounts = Type.Object(
   {
     resealed: count('sealed again with the current key'),
     unchanged: count('already sealed with the current key'),
+    unreadable: count(
+      'could not be read (not JSON, not a valid record, or no key of the ring opens them): left as they are, their ids logged; the others were re-sealed',
+    ),
   },
   { additionalProperties: false },
 );
@@ -48,8 +54,11 @@ const SecretKeyStatus = Type.Object(
     ),
     previous_key_needed: Type.Boolean({
       description:
-        'true while an instance, a data key or the manifest of a transfer not final needs a key of INTERCO_SECRET_KEY_PREVIOUS; once false it can be unset',
+        'true while an instance, a data key or the manifest of a transfer not final needs a key of INTERCO_SECRET_KEY_PREVIOUS or cannot be read; once false it can be unset (mind final_transfers_needing_previous_key)',
     }),
+    final_transfers_needing_previous_key: count(
+      'final transfers (completed, cancelled) whose manifest only a previous key opens: once that key is dropped, the completed ones cannot be cancelled and the tracker cannot index their serials again (a rebuild); not counted in previous_key_needed',
+    ),
     findings: Type.Array(Type.String(), { description: 'what the counts mean, one sentence each' }),
   },
   { additionalProperties: false },
@@ -73,7 +82,7 @@ export function registerAdminSecretKeyRoutes(app: FastifyInstance, deps: IntakeD
         operationId: 'secretKeyStatus',
         summary: 'Whether the previous secret keys are still needed',
         description:
-          'Counts, by the key they need, the instances’ credentials, the data keys and the manifests of the transfers (reads every transfer record and the manifests: an operator’s request, not a probe). Key fingerprints and counts only.',
+          'Counts, by the key they need, the instances’ credentials, the data keys and the manifests of the transfers (reads every transfer record and the start of each manifest: an operator’s request, not a probe; calls made while a check runs share its answer). Key fingerprints and counts only.',
         tags: TAGS,
         response: { 200: SecretKeyStatus, ...errorResponses(...AUTH_ERRORS) },
       },
@@ -89,7 +98,7 @@ export function registerAdminSecretKeyRoutes(app: FastifyInstance, deps: IntakeD
         operationId: 'resealSecrets',
         summary: 'Seal the instances’ credentials and the data keys again with the current key',
         description:
-          'Idempotent: what is already sealed with INTERCO_SECRET_KEY is left as it is. Run it once every service runs with the new INTERCO_SECRET_KEY (the old one in INTERCO_SECRET_KEY_PREVIOUS). Manifests are not re-sealed: GET /v1/admin/secret-key tells when the previous key is no longer needed.',
+          'Idempotent: what is already sealed with INTERCO_SECRET_KEY is left as it is. Run it once every service runs with the new INTERCO_SECRET_KEY (the old one in INTERCO_SECRET_KEY_PREVIOUS). A record that cannot be read is counted `unreadable` and left as it is (its id in intake’s log); the others are re-sealed. Manifests are not re-sealed: GET /v1/admin/secret-key tells when the previous key is no longer needed.',
         tags: TAGS,
         response: { 200: ResealResult, ...errorResponses(...AUTH_ERRORS, 409) },
       },

@@ -4,15 +4,11 @@ import {
   emptyKeyUsage,
   type InstanceRegistry,
   type KeyUsage,
+  type ResealCounts,
   SECRET_KEY_PREVIOUS_ENV,
   type SecretBox,
 } from '@interco/erpnext';
 
-/** Counts of one re-seal: records sealed again with the current key, records already so. */
-export interface ResealCounts {
-  resealed: number;
-  unchanged: number;
-}
 
 /** What POST /v1/admin/secret-key/reseal did. */
 export interface ResealResult {
@@ -38,11 +34,23 @@ export interface SecretKeyStatus {
    * step, a retry or a cancel still reads it), `final` (completed or cancelled).
    */
   transfers: { active: KeyUsage; final: KeyUsage };
-  /** False once nothing that must still work needs a previous key: it can be dropped. */
+  /**
+   * False once nothing that must still work needs a previous key and no instance, data key or
+   * manifest of a transfer not final is unreadable: it can be dropped.
+   */
   previous_key_needed: boolean;
+  /**
+   * Final transfers whose manifest only a previous key opens (`transfers.final.previous`): once
+   * that key is dropped, the completed ones cannot be cancelled and the tracker cannot index
+   * their serials again (a rebuild). Not counted in previous_key_needed.
+   */
+  final_transfers_needing_previous_key: number;
   /** What the counts mean for the operator, one sentence each (empty when all is current). */
   findings: string[];
 }
+
+/** How many manifests the check reads at once. */
+const MANIFEST_READS = 8;
 
 /** The rotation's admin operations, as intake's routes use them. */
 export interface SecretKeyAdmin {
@@ -53,6 +61,8 @@ export interface SecretKeyAdmin {
 export interface SecretKeyRotationParts {
   readonly box: SecretBox;
   readonly registry: Pick<InstanceRegistry, 'reseal' | 'keyUsage'>;
+  /** Told of each record a re-seal could not read: its kind and id, and why (never its content). */
+  readonly onUnreadable?: (record: { kind: 'instance' | 'data_key'; id: string; reason: string }) => void;
   readonly dataKeys: Pick<DataKeyStore, 'reseal' | 'keyUsage'>;
   readonly transfers: Pick<TransferStore, 'get'>;
   /** Every transfer id with a record (TransferStore's KV keys). */
@@ -68,26 +78,48 @@ export interface SecretKeyRotationParts {
 export class SecretKeyRotation implements SecretKeyAdmin {
   constructor(private readonly parts: SecretKeyRotationParts) {}
 
-  /** Data keys first, then the instances; idempotent (a second run re-seals nothing). */
+  #status: Promise<SecretKeyStatus> | undefined;
+
+  /**
+   * Data keys first, then the instances; idempotent (a second run re-seals nothing). A record
+   * that cannot be read is counted `unreadable` (and told to `onUnreadable`); the others are
+   * still re-sealed.
+   */
   async reseal(): Promise<ResealResult> {
-    const dataKeys = await this.parts.dataKeys.reseal();
-    const instances = await this.parts.registry.reseal();
+    const { onUnreadable } = this.parts;
+    const dataKeys = await this.parts.dataKeys.reseal({
+      onUnreadable: (id, reason) => onUnreadable?.({ kind: 'data_key', id, reason }),
+    });
+    const instances = await this.parts.registry.reseal({
+      onUnreadable: (id, reason) => onUnreadable?.({ kind: 'instance', id, reason }),
+    });
     return { instances, data_keys: dataKeys };
   }
 
-  async status(): Promise<SecretKeyStatus> {
+  /** The check; calls made while one runs share its answer (one scan of the transfers at a time). */
+  status(): Promise<SecretKeyStatus> {
+    this.#status ??= this.#check().finally(() => {
+      this.#status = undefined;
+    });
+    return this.#status;
+  }
+
+  async #check(): Promise<SecretKeyStatus> {
     const { box } = this.parts;
     const instances = await this.parts.registry.keyUsage();
     const dataKeys = await this.parts.dataKeys.keyUsage();
     const transfers = await this.#transferUsage();
-    const previousKeyNeeded = instances.previous + dataKeys.previous + transfers.active.previous > 0;
+    const needed =
+      instances.previous + dataKeys.previous + transfers.active.previous > 0 ||
+      instances.unreadable + dataKeys.unreadable + transfers.active.unreadable > 0;
     return {
       current_key: box.fingerprint,
       previous_keys: [...box.previousFingerprints],
       instances,
       data_keys: dataKeys,
       transfers,
-      previous_key_needed: previousKeyNeeded,
+      previous_key_needed: needed,
+      final_transfers_needing_previous_key: transfers.final.previous,
       findings: findings(instances, dataKeys, transfers),
     };
   }
@@ -95,20 +127,27 @@ export class SecretKeyRotation implements SecretKeyAdmin {
   async #transferUsage(): Promise<{ active: KeyUsage; final: KeyUsage }> {
     const active = emptyKeyUsage();
     const final = emptyKeyUsage();
-    for await (const id of await this.parts.transferIds()) {
-      const record = (await this.parts.transfers.get(id))?.record;
-      if (record === undefined) continue;
-      let key: Awaited<ReturnType<ManifestStore['sealingKey']>>;
-      try {
-        key = await this.parts.manifests.sealingKey(record.manifest.ref, id);
-      } catch (error) {
-        // A manifest that is gone needs no key.
-        if (error instanceof StoreError) continue;
-        throw error;
+    const ids: string[] = [];
+    for await (const id of await this.parts.transferIds()) ids.push(id);
+    let next = 0;
+    const worker = async () => {
+      while (next < ids.length) {
+        const id = ids[next++] as string;
+        const record = (await this.parts.transfers.get(id))?.record;
+        if (record === undefined) continue;
+        let key: Awaited<ReturnType<ManifestStore['sealingKey']>>;
+        try {
+          key = await this.parts.manifests.sealingKey(record.manifest.ref, id);
+        } catch (error) {
+          // A manifest that is gone needs no key.
+          if (error instanceof StoreError) continue;
+          throw error;
+        }
+        const isFinal = record.status === 'completed' || record.status === 'cancelled';
+        countKeyUsage(isFinal ? final : active, key);
       }
-      const isFinal = record.status === 'completed' || record.status === 'cancelled';
-      countKeyUsage(isFinal ? final : active, key);
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(MANIFEST_READS, ids.length) }, worker));
     return { active, final };
   }
 }
@@ -136,6 +175,13 @@ function findings(
   if (transfers.final.previous > 0) {
     out.push(
       `${transfers.final.previous} final transfer(s) (completed or cancelled) have a manifest only a previous key opens: once that key is dropped, a completed one can no longer be cancelled, and the tracker can no longer show their serials nor index them again in a rebuild (their events and read model stay)`,
+    );
+  }
+  const unreadable =
+    instances.unreadable + dataKeys.unreadable + transfers.active.unreadable + transfers.final.unreadable;
+  if (unreadable > 0) {
+    out.push(
+      `${unreadable} record(s) cannot be read (${instances.unreadable} instance(s), ${dataKeys.unreadable} data key(s), ${transfers.active.unreadable} active and ${transfers.final.unreadable} final transfer manifest(s)): not JSON, not a valid record or not a sealed value; intake's log names them (a re-seal leaves them as they are). Repair or remove them: until then the previous key is kept as needed`,
     );
   }
   const unknown = instances.unknown + dataKeys.unknown + transfers.active.unknown + transfers.final.unknown;

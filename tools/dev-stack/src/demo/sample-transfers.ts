@@ -1,5 +1,5 @@
 import { type TransferRequest, validateTransferRequest } from '@interco/contracts';
-import { DEMO_COMPANY_A, DEMO_COMPANY_B, DEMO_SUPPLIER } from '@interco/erpnext-sim';
+import { DEMO_COMPANY_B, DEMO_TRANSFER_PARTIES as PARTIES } from '@interco/erpnext-sim';
 
 /**
  * The demo's three sample transfers between the simulator's demo sites. Every run has its own id,
@@ -34,17 +34,6 @@ export function demoRunId(now: Date = new Date(), random: () => number = Math.ra
     .padStart(2, '0');
   return `${now.getTime().toString(36)}${suffix}`.toUpperCase();
 }
-
-const PARTIES = {
-  company_a_instance_id: 'company-a',
-  company_b_instance_id: 'company-b',
-  supplier: DEMO_SUPPLIER,
-  company_a_name: DEMO_COMPANY_A,
-  company_b_customer_name: DEMO_COMPANY_B,
-  company_a_supplier_name: DEMO_COMPANY_A,
-  company_a_warehouse: 'Stores - CA',
-  company_b_warehouse: 'Stores - CB',
-} as const;
 
 /** The serials of one item in one sample: `DEMO-<run>-<sample letter><item letter>-0001`, ... */
 function serials(run: string, sample: string, item: string, count: number): string[] {
