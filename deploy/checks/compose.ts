@@ -8,7 +8,11 @@ export interface ComposeService {
   readonly build?: { readonly context?: string; readonly dockerfile?: string; readonly target?: string };
   readonly command?: string | readonly string[];
   readonly environment?: Readonly<Record<string, unknown>> | readonly string[];
-  readonly ports?: readonly (string | number | { readonly target?: number; readonly published?: unknown })[];
+  readonly ports?: readonly (
+    | string
+    | number
+    | { readonly target?: number; readonly published?: unknown; readonly host_ip?: string }
+  )[];
   readonly healthcheck?: { readonly test?: string | readonly string[] };
   readonly depends_on?: readonly string[] | Readonly<Record<string, { readonly condition?: string }>>;
   readonly restart?: string;
@@ -66,6 +70,41 @@ export function containerPorts(service: ComposeService): number[] {
     const text = String(port).replace(/\/(tcp|udp)$/, '');
     return Number(text.split(':').at(-1));
   });
+}
+
+/** A published port: the host address it listens on (undefined: every interface), the container port. */
+export interface PublishedPort {
+  readonly hostIp: string | undefined;
+  readonly target: number;
+}
+
+/** The ports a service publishes, in the short (`[IP:][HOST:]CONTAINER[/proto]`) or long syntax. */
+export function publishedPorts(service: ComposeService): PublishedPort[] {
+  return (service.ports ?? []).map((port) => {
+    if (typeof port === 'object') {
+      const hostIp = port.host_ip === undefined || port.host_ip === '' ? undefined : port.host_ip;
+      return { hostIp, target: Number(port.target) };
+    }
+    const text = String(port).replace(/\/(tcp|udp|sctp)$/, '');
+    // An IPv6 address in brackets, else an IPv4 address or a name before the two port parts.
+    const match = /^(?:(\[[^\]]+\]|[^:]+):)?(?:([^:]*):)?([^:]+)$/.exec(text);
+    if (match === null) throw new Error(`not a port mapping: ${port}`);
+    const [, first, second, target = ''] = match;
+    // "HOST:CONTAINER": the first part is the host port; "IP:HOST:CONTAINER": an address.
+    const hostIp = second === undefined ? undefined : first === '' ? undefined : first;
+    return { hostIp, target: Number(target) };
+  });
+}
+
+/** Whether an address is the loopback interface (127.0.0.0/8 or ::1). */
+export function isLoopback(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  return (
+    /^127\.\d+\.\d+\.\d+$/.test(address) ||
+    address === '[::1]' ||
+    address === '::1' ||
+    address === 'localhost'
+  );
 }
 
 export function commandArgs(service: ComposeService): string[] {

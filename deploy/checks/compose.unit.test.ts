@@ -1,6 +1,7 @@
 import { isSecretVariable } from '@interco/service';
 import { describe, expect, it } from 'vitest';
 import {
+  type ComposeService,
   commandArgs,
   composeEnvironment,
   containerPorts,
@@ -8,7 +9,9 @@ import {
   durationSeconds,
   healthcheckCommand,
   healthcheckUrl,
+  isLoopback,
   loadCompose,
+  publishedPorts,
 } from './compose.js';
 import { loadDockerfile } from './dockerfile.js';
 import { effectivePort, envProblems } from './environment.js';
@@ -95,9 +98,49 @@ describe('docker-compose.yml: the services of the code', () => {
     expect(durationSeconds('45')).toBeNaN();
   });
 
-  it('publishes the two APIs: intake on 8080, the tracker on 8085', () => {
-    expect(compose.services.intake?.ports).toContain('8080:8080');
-    expect(compose.services.tracker?.ports).toContain('8085:8085');
+  it('publishes the two APIs on the loopback interface: intake on 8080, the tracker on 8085', () => {
+    expect(compose.services.intake?.ports).toContain('127.0.0.1:8080:8080');
+    expect(compose.services.tracker?.ports).toContain('127.0.0.1:8085:8085');
+  });
+
+  // NATS and MongoDB have no authentication here, the simulator's keys are in its logs, and the
+  // APIs speak plain HTTP with bearer tokens: none is published beyond this machine
+  // (deploy/README.md, "Ports"). Other machines reach the APIs through a TLS proxy.
+  it.each(Object.keys(compose.services))('publishes %s on the loopback interface only', (name) => {
+    for (const port of publishedPorts(compose.services[name] ?? {})) {
+      expect(isLoopback(port.hostIp), `${name}: ${port.target} on ${port.hostIp ?? 'every interface'}`).toBe(
+        true,
+      );
+    }
+  });
+
+  it('publishes NATS and MongoDB, if at all, on the loopback interface', () => {
+    for (const name of INFRA) {
+      for (const port of publishedPorts(compose.services[name] ?? {})) expect(port.hostIp).toBe('127.0.0.1');
+    }
+  });
+
+  it('reads the host address of the port syntaxes of compose', () => {
+    const ports = (...list: NonNullable<ComposeService['ports']>) => publishedPorts({ ports: list });
+    expect(ports('4222:4222', 4222, '4222', '8222/tcp')).toEqual([
+      { hostIp: undefined, target: 4222 },
+      { hostIp: undefined, target: 4222 },
+      { hostIp: undefined, target: 4222 },
+      { hostIp: undefined, target: 8222 },
+    ]);
+    expect(ports('127.0.0.1:4222:4222', '0.0.0.0:27017:27017', '[::1]:80:8080', '127.0.0.1::9000')).toEqual([
+      { hostIp: '127.0.0.1', target: 4222 },
+      { hostIp: '0.0.0.0', target: 27017 },
+      { hostIp: '[::1]', target: 8080 },
+      { hostIp: '127.0.0.1', target: 9000 },
+    ]);
+    expect(ports({ target: 27017, published: 27017 }, { target: 1, host_ip: '127.0.0.1' })).toEqual([
+      { hostIp: undefined, target: 27017 },
+      { hostIp: '127.0.0.1', target: 1 },
+    ]);
+    expect(isLoopback('0.0.0.0')).toBe(false);
+    expect(isLoopback(undefined)).toBe(false);
+    expect(isLoopback('127.0.0.1')).toBe(true);
   });
 });
 

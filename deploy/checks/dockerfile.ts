@@ -84,3 +84,24 @@ export function baseImage(dockerfile: Dockerfile, name: string): string {
   const from = stageChain(dockerfile, name).at(-1)?.from ?? '';
   return from.replace(/\$\{?(\w+)\}?/g, (_, arg: string) => dockerfile.globalArgs.get(arg) ?? `\${${arg}}`);
 }
+
+/**
+ * The packages the build stage puts under /out/<name> with `pnpm deploy`: the words of its
+ * `for package in ...; do` loop, when the loop's body deploys `@interco/${package}` to
+ * `/out/${package}` (empty when there is no such loop).
+ */
+export function deployedPackages(dockerfile: Dockerfile, stage = 'build'): string[] {
+  const runs = (dockerfile.stages.find((candidate) => candidate.name === stage)?.instructions ?? [])
+    .filter((instruction) => instruction.keyword === 'RUN')
+    .map((instruction) => instruction.args);
+  return runs.flatMap((run) =>
+    [...run.matchAll(/for (\w+) in ([^;]*); do (.*?)(?:; )?done/g)].flatMap((loop) => {
+      const [, variable = '', words = '', body = ''] = loop;
+      const deploys =
+        body.includes(`--filter "@interco/\${${variable}}"`) &&
+        /--prod deploy\b/.test(body) &&
+        body.includes(`"/out/\${${variable}}"`);
+      return deploys ? words.trim().split(/\s+/) : [];
+    }),
+  );
+}

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { healthcheckUrl } from './compose.js';
-import { baseImage, effective, loadDockerfile, parseDockerfile, stageChain } from './dockerfile.js';
+import {
+  baseImage,
+  deployedPackages,
+  effective,
+  loadDockerfile,
+  parseDockerfile,
+  stageChain,
+} from './dockerfile.js';
 import { readRepoFile } from './repo.js';
 import { SERVICES } from './services.js';
 
@@ -31,7 +38,8 @@ describe('deploy/Dockerfile', () => {
       );
     });
 
-    it('copies only the pruned folder of its own package', () => {
+    it('copies only the pruned folder of its own package, which the build stage deploys', () => {
+      expect(deployedPackages(dockerfile)).toContain(name);
       const copies = stageChain(dockerfile, name)
         .flatMap((stage) => stage.instructions)
         .filter((instruction) => instruction.keyword === 'COPY');
@@ -66,9 +74,7 @@ describe('deploy/Dockerfile', () => {
   it.each(['erpnext-sim', 'cli'])(
     'target %s: its own pruned package, non-root, its entry point a bin of it',
     (name) => {
-      const build = dockerfile.stages.find((stage) => stage.name === 'build');
-      const run = build?.instructions.find((instruction) => instruction.keyword === 'RUN')?.args ?? '';
-      expect(run).toMatch(new RegExp(`for package in [^;]*\\b${name}\\b`));
+      expect(deployedPackages(dockerfile)).toContain(name);
       const copies = stageChain(dockerfile, name)
         .flatMap((stage) => stage.instructions)
         .filter((instruction) => instruction.keyword === 'COPY');
@@ -89,6 +95,16 @@ describe('deploy/Dockerfile', () => {
     for (const entry of ['**/node_modules', '**/dist', '.git', '.interco', '.env']) {
       expect(ignored).toContain(entry);
     }
+  });
+
+  it('reads the packages the build stage deploys to /out from its loop only', () => {
+    const build = (loop: string) => parseDockerfile(`FROM node AS build\nRUN pnpm build && ${loop}\n`);
+    const p = `\${p}`;
+    const deploy = `do pnpm --filter "@interco/${p}" --prod deploy --legacy "/out/${p}" || exit 1; done`;
+    expect(deployedPackages(build(`for p in intake cli; ${deploy}`))).toEqual(['intake', 'cli']);
+    expect(deployedPackages(build(`for p in intake cli; do echo "/out/${p}"; done`))).toEqual([]);
+    expect(deployedPackages(build(`for q in intake; ${deploy}`))).toEqual([]);
+    expect(deployedPackages(loadDockerfile()).length).toBeGreaterThanOrEqual(SERVICES.length);
   });
 
   it('parses continuation lines, comments and stage bases', () => {

@@ -9,12 +9,18 @@ import { literalProblems, requiredVariables, unknownVariables } from './schema-f
 export type EnvValue =
   /** Written in the file. */
   | { readonly kind: 'literal'; readonly value: string }
-  /** Given by whoever runs it; `fallback` is used when they give none. */
+  /**
+   * Given by whoever runs it. `mandatory`: it refuses to start when the value is missing or empty
+   * (compose's `${VAR:?message}`, a Secret key not optional). `fallback`: used when they give none,
+   * and also when they give an empty value unless `emptyPasses` (compose's `${VAR-default}` and
+   * `${VAR?message}`, without the colon, let an empty value through).
+   */
   | {
       readonly kind: 'external';
       readonly from: string;
       readonly fallback?: string;
       readonly mandatory: boolean;
+      readonly emptyPasses?: boolean;
     };
 
 export type EnvSettings = ReadonlyMap<string, EnvValue>;
@@ -30,8 +36,29 @@ export function composeValue(raw: unknown): EnvValue {
     return { kind: 'literal', value: text };
   }
   const [, from = '', operator, rest] = match;
-  if (operator?.endsWith('-')) return { kind: 'external', from, fallback: rest ?? '', mandatory: false };
-  return { kind: 'external', from, mandatory: operator?.endsWith('?') ?? false };
+  switch (operator) {
+    case ':-':
+      return { kind: 'external', from, fallback: rest ?? '', mandatory: false };
+    case '-':
+      return { kind: 'external', from, fallback: rest ?? '', mandatory: false, emptyPasses: true };
+    case ':?':
+      return { kind: 'external', from, mandatory: true };
+    case '?':
+      return { kind: 'external', from, mandatory: false, emptyPasses: true };
+    default:
+      return { kind: 'external', from, mandatory: false };
+  }
+}
+
+/**
+ * Whether a required variable set this way can be missing or empty when the service starts (an
+ * empty value counts as unset there): only a non-empty literal, a mandatory external value or one
+ * with a non-empty fallback that also covers an empty value are sure to give it a value.
+ */
+export function maybeMissing(value: EnvValue): boolean {
+  if (value.kind === 'literal') return value.value === '';
+  if (value.mandatory) return false;
+  return value.fallback === undefined || value.fallback === '' || value.emptyPasses === true;
 }
 
 /** What is wrong with these settings for a service with this schema (empty: nothing). */
@@ -43,8 +70,10 @@ export function envProblems(schema: TObject, settings: EnvSettings): string[] {
   for (const name of requiredVariables(schema)) {
     const value = settings.get(name);
     if (value === undefined) problems.push(`${name} is required and not set`);
-    else if (value.kind === 'external' && !value.mandatory && value.fallback === undefined) {
-      problems.push(`${name} is required: its value must not be allowed to be missing`);
+    else if (maybeMissing(value)) {
+      problems.push(
+        `${name} is required: its value must not be allowed to be missing or empty (a non-empty literal, \${VAR:?message} or a non-empty \${VAR:-default})`,
+      );
     }
   }
   const literals: Record<string, string> = {};

@@ -5,7 +5,8 @@
  * Kubernetes API schemas of kubernetes-models.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { REPO_ROOT } from './repo.js';
@@ -71,6 +72,7 @@ interface Kustomization {
   configMapGenerator?: { name: string; behavior?: string; envs?: string[]; literals?: string[] }[];
   images?: { name: string; newName?: string; newTag?: string }[];
   replicas?: { name: string; count: number }[];
+  patches?: { target?: PatchTarget; patch?: string; path?: string }[];
 }
 
 /** The files a kustomization uses, its bases' included (to check none is left out or missing). */
@@ -87,12 +89,15 @@ export function kustomizationFiles(dir: string): string[] {
 
 /**
  * The objects a kustomization makes, built here for the fields deploy/k8s uses (resources,
- * components, configMapGenerator with envs/literals and behavior merge, namespace, images,
- * replicas). Generated ConfigMaps keep their plain names (kustomize adds a hash suffix and
- * rewrites the references: the same thing under another name). Other fields are refused, so
- * that a kustomization this cannot build is noticed rather than half-checked.
+ * components, configMapGenerator with envs/literals and behavior merge, patches of JSON 6902
+ * operations on a target, namespace, labels, images, replicas). As kustomize does, a component
+ * works on the objects of the kustomization that lists it (`inherited`): its patches and
+ * transformers reach the base's objects too, and the including kustomization's transformers reach
+ * the component's objects. Generated ConfigMaps keep their plain names (kustomize adds a hash
+ * suffix and rewrites the references: the same thing under another name). Other fields are
+ * refused, so that a kustomization this cannot build is noticed rather than half-checked.
  */
-export function buildKustomization(dir: string): Manifest[] {
+export function buildKustomization(dir: string, inherited: readonly Manifest[] = []): Manifest[] {
   const kustomization = documents(join(dir, 'kustomization.yaml'))[0] as Kustomization &
     Record<string, unknown>;
   const known = new Set([
@@ -103,17 +108,19 @@ export function buildKustomization(dir: string): Manifest[] {
     'resources',
     'components',
     'configMapGenerator',
+    'patches',
     'images',
     'replicas',
   ]);
   const unknown = Object.keys(kustomization).filter((field) => !known.has(field));
   if (unknown.length > 0) throw new Error(`${relativePath(dir)}: cannot build ${unknown.join(', ')} here`);
-  const objects: Manifest[] = [];
-  for (const entry of [...(kustomization.resources ?? []), ...(kustomization.components ?? [])]) {
+  let objects: Manifest[] = [...inherited];
+  for (const entry of kustomization.resources ?? []) {
     const path = join(dir, entry);
     if (statSync(path).isDirectory()) objects.push(...buildKustomization(path));
     else objects.push(...documents(path).filter(isManifest));
   }
+  for (const entry of kustomization.components ?? []) objects = buildKustomization(join(dir, entry), objects);
   for (const generator of kustomization.configMapGenerator ?? []) {
     const data: Record<string, string> = {};
     for (const file of generator.envs ?? [])
@@ -134,7 +141,81 @@ export function buildKustomization(dir: string): Manifest[] {
       objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: generator.name }, data });
     }
   }
+  for (const patch of kustomization.patches ?? []) {
+    if (patch.patch === undefined || patch.path !== undefined)
+      throw new Error(`${relativePath(dir)}: only inline patches are built here`);
+    const operations = parseYamlDocuments(patch.patch, `${relativePath(dir)} patch`)[0];
+    if (!Array.isArray(operations))
+      throw new Error(`${relativePath(dir)}: only JSON 6902 patches (a list of operations) are built here`);
+    const targets = objects.filter((object) => matchesTarget(object, patch.target));
+    if (targets.length === 0) throw new Error(`${relativePath(dir)}: a patch matches no object`);
+    objects = objects.map((object) =>
+      targets.includes(object) ? applyJsonPatch(object, operations as JsonPatchOperation[]) : object,
+    );
+  }
   return objects.map((object) => transform(object, kustomization));
+}
+
+interface PatchTarget {
+  readonly group?: string;
+  readonly version?: string;
+  readonly kind?: string;
+  readonly name?: string;
+  readonly namespace?: string;
+}
+
+function matchesTarget(object: Manifest, target: PatchTarget | undefined): boolean {
+  if (target === undefined) return false;
+  const [group, version] = object.apiVersion.includes('/')
+    ? (object.apiVersion.split('/') as [string, string])
+    : ['', object.apiVersion];
+  return (
+    (target.group === undefined || target.group === group) &&
+    (target.version === undefined || target.version === version) &&
+    (target.kind === undefined || target.kind === object.kind) &&
+    (target.name === undefined || target.name === object.metadata.name) &&
+    (target.namespace === undefined || target.namespace === object.metadata.namespace)
+  );
+}
+
+export interface JsonPatchOperation {
+  readonly op: string;
+  readonly path: string;
+  readonly value?: unknown;
+}
+
+/** JSON 6902's add, replace and remove on a copy of the object; other operations are refused. */
+export function applyJsonPatch(object: Manifest, operations: readonly JsonPatchOperation[]): Manifest {
+  const result = structuredClone(object) as unknown as Record<string, unknown>;
+  for (const { op, path, value } of operations) {
+    const keys = path
+      .split('/')
+      .slice(1)
+      .map((key) => key.replaceAll('~1', '/').replaceAll('~0', '~'));
+    const last = keys.pop();
+    if (last === undefined) throw new Error(`patch path ${path}: the whole object`);
+    let parent: unknown = result;
+    for (const key of keys) {
+      parent = (parent as Record<string, unknown> | undefined)?.[key];
+      if (typeof parent !== 'object' || parent === null)
+        throw new Error(`patch path ${path}: no ${key} in ${object.kind} ${object.metadata.name}`);
+    }
+    const container = parent as Record<string, unknown>;
+    const index = Array.isArray(container) ? (last === '-' ? container.length : Number(last)) : undefined;
+    if (op === 'remove' || op === 'replace') {
+      if (!(last in container))
+        throw new Error(`patch ${op} ${path}: nothing there in ${object.kind} ${object.metadata.name}`);
+    }
+    if (op === 'remove') {
+      if (Array.isArray(container) && index !== undefined) container.splice(index, 1);
+      else delete container[last];
+    } else if (op === 'add' && Array.isArray(container) && index !== undefined) {
+      container.splice(index, 0, value);
+    } else if (op === 'add' || op === 'replace') {
+      container[last] = value;
+    } else throw new Error(`patch operation ${op}: not built here`);
+  }
+  return result as unknown as Manifest;
 }
 
 function transform(object: Manifest, kustomization: Kustomization): Manifest {
@@ -201,6 +282,43 @@ export function kustomizationDirs(): string[] {
     .filter((path) => (documents(path)[0] as { kind?: string }).kind === 'Kustomization')
     .map((path) => dirname(path));
 }
+
+/** The folders of deploy/k8s/components. */
+export function componentDirs(): string[] {
+  const dir = join(K8S_DIR, 'components');
+  return readdirSync(dir)
+    .map((entry) => join(dir, entry))
+    .filter((path) => existsSync(join(path, 'kustomization.yaml')))
+    .sort();
+}
+
+/**
+ * A kustomization of these folders (resources, components) written to a new temporary folder, for
+ * the checks to build combinations no overlay makes. Answers the folder: remove it afterwards.
+ */
+export function writeKustomization(resources: readonly string[], components: readonly string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'interco-kustomization-'));
+  const list = (paths: readonly string[]) => paths.map((path) => `  - ${relative(dir, path)}`).join('\n');
+  writeFileSync(
+    join(dir, 'kustomization.yaml'),
+    `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${list(resources)}\ncomponents:\n${list(components)}\n`,
+  );
+  return dir;
+}
+
+/** Kinds whose objects have no namespace. */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'PersistentVolume',
+  'StorageClass',
+  'PriorityClass',
+  'IngressClass',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+]);
 
 type ModelClass = new (data: unknown) => { validate(): void };
 

@@ -4,7 +4,20 @@
  * body carries a transfer id, a serial, a document name, a token or a credential.
  */
 import { STEPS, type Step, TransferStatus } from '@interco/contracts';
-import { CATALOGUE, findSamples, parseExposition, type Sample } from '@interco/metrics';
+import {
+  BREAKER_STATE_VALUES,
+  CATALOGUE,
+  ERPNEXT_ERROR_KINDS,
+  ERPNEXT_ERROR_REASONS,
+  ERPNEXT_METHODS,
+  ERPNEXT_OPERATIONS,
+  findSamples,
+  isErpnextStatusLabel,
+  parseExposition,
+  type Sample,
+  STEP_OUTCOMES,
+  SUBMIT_OUTCOMES,
+} from '@interco/metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Pipeline, startPipeline } from './harness/pipeline.js';
 import { demoTransfer } from './harness/requests.js';
@@ -199,24 +212,45 @@ describe('/metrics on every service after a transfer', () => {
     for (const scraped of all) {
       for (const secret of secrets) expect(scraped.text, `${scraped.service} /metrics`).not.toContain(secret);
     }
-    // Label values only from bounded sets.
-    const allowed: Record<string, (value: string) => boolean> = {
-      service: (v) => [...services.values()].includes(v),
-      step: (v) => (STEPS as readonly string[]).includes(v),
-      instance: (v) => v === 'company-a' || v === 'company-b',
-      consumer: (v) => ['intake_lifecycle', 'tracker', ...STEPS.map((s) => `step_${s}`)].includes(v),
-      method: (v) => v === 'GET' || v === 'POST',
-      status: (v) => /^(\d{3}|network|timeout|breaker_open|client_error)$/.test(v) || v in byStatus,
+    // Every label of every interco_* series takes its values from a bounded set (those of
+    // @interco/metrics, the steps, the statuses, the instances of this pipeline): a label with no
+    // set here fails, so a new label must come with its bound.
+    const among =
+      (values: readonly string[]) =>
+      (v: string): boolean =>
+        values.includes(v);
+    const transferStatuses = TransferStatus.anyOf.map((literal) => literal.const as string);
+    const isBreakerState = (v: number) => (Object.values(BREAKER_STATE_VALUES) as number[]).includes(v);
+    const allowed: Record<string, (value: string, name: string) => boolean> = {
+      service: among([...services.values()]),
+      version: (v, name) => name === 'interco_build_info' && v.length > 0,
+      step: among(STEPS),
+      instance: among(['company-a', 'company-b']),
+      consumer: among(['intake_lifecycle', 'tracker', ...STEPS.map((s) => `step_${s}`)]),
+      method: among(ERPNEXT_METHODS),
+      operation: among(ERPNEXT_OPERATIONS),
+      kind: among(ERPNEXT_ERROR_KINDS),
+      reason: among(ERPNEXT_ERROR_REASONS),
+      outcome: (v, name) =>
+        among(name === 'interco_transfers_submitted_total' ? SUBMIT_OUTCOMES : STEP_OUTCOMES)(v),
+      status: (v, name) =>
+        name === 'interco_transfers' ? transferStatuses.includes(v) : isErpnextStatusLabel(v),
+      le: (v, name) => name.endsWith('_bucket') && (v === '+Inf' || Number.isFinite(Number(v))),
     };
+    let checked = 0;
     for (const scraped of all) {
       for (const sample of scraped.samples) {
         if (!sample.name.startsWith('interco_')) continue;
         for (const [label, labelValue] of Object.entries(sample.labels)) {
+          const where = `${scraped.service}: ${sample.name}{${label}="${labelValue}"}`;
           const check = allowed[label];
-          if (check !== undefined)
-            expect(check(labelValue), `${sample.name}{${label}="${labelValue}"}`).toBe(true);
+          expect(check, `${where}: a label without a bounded set`).toBeDefined();
+          expect(check?.(labelValue, sample.name), where).toBe(true);
+          checked++;
         }
+        if (sample.name === 'interco_erpnext_breaker_state') expect(isBreakerState(sample.value)).toBe(true);
       }
     }
+    expect(checked).toBeGreaterThan(100);
   });
 });

@@ -198,20 +198,20 @@ export const CATALOGUE = {
   erpnextRequestDuration: define({
     name: 'interco_erpnext_request_duration_seconds',
     type: 'histogram',
-    help: 'ERPNext requests (each attempt) by instance, HTTP method, operation and status (the HTTP status, or network, timeout, breaker_open, client_error).',
+    help: 'ERPNext requests (each attempt that reached the transport) by instance, HTTP method, operation and status (the HTTP status, or network, timeout, client_error).',
     labels: ['instance', 'method', 'operation', 'status'],
     buckets: ERPNEXT_BUCKETS,
   }),
   erpnextRequestErrors: define({
     name: 'interco_erpnext_request_errors_total',
     type: 'counter',
-    help: 'Failed ERPNext requests (each attempt) by instance, status, kind (transient, conflict, permanent, auth) and reason.',
+    help: 'Failed ERPNext requests (each attempt, a refusal by the open breaker included: status breaker_open) by instance, status, kind (transient, conflict, permanent, auth) and reason.',
     labels: ['instance', 'status', 'kind', 'reason'],
   }),
   erpnextBreakerState: define({
     name: 'interco_erpnext_breaker_state',
     type: 'gauge',
-    help: 'The circuit breaker of each ERPNext instance: 0 closed, 1 half-open, 2 open.',
+    help: 'The circuit breaker of each ERPNext instance a step service holds a client for: 0 closed, 1 half-open, 2 open.',
     labels: ['instance'],
   }),
   consumerPending: define({

@@ -19,6 +19,8 @@ export interface LocalFerretDbOptions {
   logLevel?: string;
   /** Run it in its own process group: a terminal's Ctrl-C does not reach it (the caller stops it). */
   detached?: boolean;
+  /** Also append its stdout and stderr to this file as they come (`output()` keeps the recent tail). */
+  outputFile?: string;
 }
 
 const HOST = '127.0.0.1';
@@ -73,6 +75,7 @@ export class LocalFerretDb extends LocalServer {
     const args = ['-listen-addr', `${HOST}:${this.port}`, '-data-dir', this.dataDir];
     return ServerProcess.spawn(this.bin, [...args, '-log-level', this.#options.logLevel ?? 'warn'], {
       detached: this.#options.detached,
+      outputFile: this.#options.outputFile,
     });
   }
 

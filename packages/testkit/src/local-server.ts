@@ -37,6 +37,11 @@ export abstract class LocalServer {
   /** Resolves once the server is ready; rejects, with its output, when it is not. */
   protected abstract waitUntilReady(process: ServerProcess): Promise<void>;
 
+  /** The server process's pid while it runs (undefined before it starts and after it ends). */
+  get pid(): number | undefined {
+    return this.running ? this.#process?.pid : undefined;
+  }
+
   get running(): boolean {
     return this.#process !== undefined && this.#process.exit === undefined;
   }

@@ -1,4 +1,7 @@
 import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,5 +60,29 @@ describe('LocalNatsServer', () => {
     await other.dispose();
     expect(existsSync(other.storeDir)).toBe(false);
     await expect(connect({ servers: other.url, timeout: 1_000, reconnect: false })).rejects.toThrow();
+  });
+
+  it('streams its output to outputFile while it runs, and answers its pid while it runs', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'testkit-nats-log-'));
+    const outputFile = join(dir, 'nats.log');
+    const other = await LocalNatsServer.start({ outputFile });
+    try {
+      const pid = other.pid;
+      expect(pid).toBeGreaterThan(0);
+      expect(() => process.kill(pid ?? 0, 0)).not.toThrow();
+      // Written as it comes, not at stop: the startup banner arrives while the server runs.
+      let text = '';
+      for (let tries = 0; tries < 50 && !text.includes('Server is ready'); tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        text = await readFile(outputFile, 'utf8').catch(() => '');
+      }
+      expect(text).toContain('Server is ready');
+      expect(other.running).toBe(true);
+      expect(other.output()).toContain('Server is ready');
+    } finally {
+      await other.dispose();
+      await rm(dir, { recursive: true, force: true });
+    }
+    expect(other.pid).toBeUndefined();
   });
 });

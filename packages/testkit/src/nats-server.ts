@@ -22,6 +22,8 @@ export interface LocalNatsServerOptions {
   args?: readonly string[];
   /** Run it in its own process group: a terminal's Ctrl-C does not reach it (the caller stops it). */
   detached?: boolean;
+  /** Also append its stdout and stderr to this file as they come (`output()` keeps the recent tail). */
+  outputFile?: string;
 }
 
 const HOST = '127.0.0.1';
@@ -91,7 +93,10 @@ export class LocalNatsServer extends LocalServer {
       ...['-js', '-sd', this.storeDir, '-n', `testkit_${this.port}`],
       ...(this.#options.args ?? []),
     ];
-    return ServerProcess.spawn(this.bin, args, { detached: this.#options.detached });
+    return ServerProcess.spawn(this.bin, args, {
+      detached: this.#options.detached,
+      outputFile: this.#options.outputFile,
+    });
   }
 
   protected async waitUntilReady(process: ServerProcess): Promise<void> {

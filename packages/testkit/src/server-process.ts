@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { killAtExit } from './exit-cleanup.js';
 import { OutputTail } from './output-tail.js';
 
@@ -27,8 +28,11 @@ export class ServerProcess {
   readonly #child: ChildProcess;
   readonly #onOutput = new Set<() => void>();
 
-  private constructor(child: ChildProcess) {
+  private constructor(child: ChildProcess, outputFile: WriteStream | undefined) {
     this.#child = child;
+    // Errors writing the copy (a full disk) must not take the caller down; the tail still has it.
+    outputFile?.on('error', () => undefined);
+    child.once('close', () => outputFile?.end());
     const forget = killAtExit(child);
     this.exited = new Promise((resolve) => {
       const finish = (exit: ProcessExit) => {
@@ -44,6 +48,7 @@ export class ServerProcess {
     for (const stream of [child.stdout, child.stderr]) {
       stream?.on('data', (chunk: Buffer) => {
         this.output.append(chunk);
+        outputFile?.write(chunk);
         this.#notify();
       });
     }
@@ -53,11 +58,12 @@ export class ServerProcess {
   /**
    * `detached`: the process gets its own process group, so a terminal's Ctrl-C (SIGINT to the
    * foreground group) reaches only the caller, which stops it when and how it chooses.
+   * `outputFile`: its output is also appended to this file as it comes (created 0600 if missing).
    */
   static spawn(
     command: string,
     args: readonly string[],
-    options: { detached?: boolean | undefined } = {},
+    options: { detached?: boolean | undefined; outputFile?: string | undefined } = {},
   ): ServerProcess {
     const child = spawn(command, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -67,7 +73,11 @@ export class ServerProcess {
     for (const stream of [child.stdout, child.stderr]) {
       if (stream !== null && 'unref' in stream && typeof stream.unref === 'function') stream.unref();
     }
-    return new ServerProcess(child);
+    const outputFile =
+      options.outputFile === undefined
+        ? undefined
+        : createWriteStream(options.outputFile, { flags: 'a', mode: 0o600 });
+    return new ServerProcess(child, outputFile);
   }
 
   get pid(): number | undefined {

@@ -59,4 +59,37 @@ describe('intake’s /metrics', () => {
     expect(text).not.toContain(key);
     for (const serial of serialsOf(body)) expect(text).not.toContain(serial);
   });
+
+  it('records the admin calls’ ERPNext requests by registered instance, and no breaker state', async () => {
+    // erp-a's base URL answers nothing: each test is one failed ping (network).
+    for (let i = 0; i < 2; i++) {
+      const tested = await t.call('POST', '/v1/admin/instances/erp-a/test');
+      expect(tested.status).toBe(200);
+      expect(tested.body.ok).toBe(false);
+    }
+    // An id that is not registered builds no client: no series carries it.
+    expect((await t.call('POST', '/v1/admin/instances/not-registered-x/test')).status).toBe(404);
+    expect((await t.call('POST', '/v1/admin/instances/not-registered-x/prepare')).status).toBe(404);
+
+    const { text, samples } = await scrape();
+    expect(
+      findSamples(samples, 'interco_erpnext_request_errors_total', {
+        instance: 'erp-a',
+        status: 'network',
+        kind: 'transient',
+        reason: 'network',
+      })[0]?.value,
+    ).toBe(2);
+    expect(
+      findSamples(samples, 'interco_erpnext_request_duration_seconds_count', {
+        instance: 'erp-a',
+        method: 'GET',
+        operation: 'ping',
+        status: 'network',
+      })[0]?.value,
+    ).toBe(2);
+    // A client made for one admin call does not report a breaker (it would reset the gauge).
+    expect(text).not.toContain('interco_erpnext_breaker_state');
+    expect(text).not.toContain('not-registered-x');
+  });
 });

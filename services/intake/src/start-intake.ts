@@ -32,6 +32,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import type { FastifyInstance } from 'fastify';
 import { buildIntakeApp } from './app.js';
 import type { IntakeDeps } from './deps.js';
+import { evidenceOfStoredKey } from './secret-key/prior-use.js';
 import { SecretKeyRotation } from './secret-key/secret-key-rotation.js';
 import { holderStateOf } from './transfers/holder-state.js';
 import { type LifecycleRetryOptions, startLifecycleConsumer } from './transfers/lifecycle-consumer.js';
@@ -124,10 +125,13 @@ export async function startIntake(options: StartIntakeOptions): Promise<RunningI
     const reservations = await SerialReservations.open(nc, names, {
       holderState: async (transferId) => holderStateOf((await transfers.get(transferId))?.record, new Date()),
     });
-    // The stored serial digest key (the same whatever INTERCO_SECRET_KEY is): a ring that cannot
-    // open it fails the start here, with what to do.
+    // The stored serial digest key (the same whatever INTERCO_SECRET_KEY is), created here, by
+    // intake only, unless this deployment already ran with one (then it was lost: restore it). A
+    // ring that cannot open it fails the start here, with what to do.
     const dataKeys = await DataKeyStore.open(nc, names, options.box);
-    const digester = SerialDigester.fromKey(await dataKeys.serialDigestKey());
+    const digester = SerialDigester.fromKey(
+      await dataKeys.createSerialDigestKey({ priorUse: () => evidenceOfStoredKey({ registry, manifests }) }),
+    );
     const publisher = new EventPublisher(js, names);
     const limits = options.chunking ?? resolveChunkingLimits({});
 
@@ -170,6 +174,8 @@ export async function startIntake(options: StartIntakeOptions): Promise<RunningI
         lifecycle_consumer: lifecycle.running(),
         not_draining: !draining,
       }),
+      // One client per admin call, for a registered instance (the routes read its config from the
+      // registry): its requests and failures in the metrics, never a breaker state of its own.
       erpnextClient:
         options.erpnextClient ??
         ((config) => new ErpnextClient(config, { logger, metrics, retry: { maxAttempts: 1 } })),
@@ -177,6 +183,8 @@ export async function startIntake(options: StartIntakeOptions): Promise<RunningI
       secretKey: new SecretKeyRotation({
         box: options.box,
         registry,
+        onUnreadable: (record) =>
+          logger.warn(record, 'secret-key re-seal: a record cannot be read, left as it is'),
         dataKeys,
         transfers,
         transferIds: () => transfers.kv.keys(),

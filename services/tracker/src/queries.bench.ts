@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import {
   busNames,
   connectNats,
+  DataKeyStore,
   EventPublisher,
   ensureStream,
   ManifestStore,
@@ -121,6 +122,8 @@ async function projectorRate(transfers: number, interleaved: boolean): Promise<s
   const names = busNames(`bench_${interleaved ? 'live' : 'backlog'}`);
   const jsm = await jetstreamManager(nc);
   await ensureStream(jsm, names);
+  // as intake's first start does (the tracker only reads the serial digest key)
+  await (await DataKeyStore.open(nc, names, box)).createSerialDigestKey();
   const manifests = await ManifestStore.open(nc, names, box);
   const publisher = new EventPublisher(jetstream(nc), names);
   const histories: IntercoEvent[][] = [];

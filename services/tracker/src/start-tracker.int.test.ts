@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mintBootstrapToken } from '@interco/auth';
-import { busNames, connectNats, EventPublisher, ManifestStore } from '@interco/bus';
+import { busNames, connectNats, DataKeyStore, EventPublisher, ManifestStore } from '@interco/bus';
 import { sampleRequest } from '@interco/bus/test-support';
 import { newTransferId } from '@interco/contracts';
 import { SecretBox } from '@interco/erpnext';
@@ -41,6 +41,9 @@ async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20
 }
 
 beforeAll(async () => {
+  nc = await connectNats({ url: natsUrl(), name: 'tracker-start-test' });
+  // intake's first start creates the serial digest key (the tracker only reads it)
+  await (await DataKeyStore.open(nc, names, box)).createSerialDigestKey();
   tracker = await startTracker({
     natsUrl: natsUrl(),
     namespace: ns.subjectPrefix,
@@ -50,7 +53,6 @@ beforeAll(async () => {
     bootstrapHash: bootstrap.hash,
     projectorTuning: { fetchExpiresMs: 1000 },
   });
-  nc = await connectNats({ url: natsUrl(), name: 'tracker-start-test' });
 });
 
 afterAll(async () => {

@@ -7,6 +7,7 @@ import {
   ensureStream,
   loadSerialDigester,
   ManifestStore,
+  type SerialDigestKeyWait,
   type StreamOptions,
   trackConnection,
 } from '@interco/bus';
@@ -51,6 +52,11 @@ export interface StartTrackerOptions {
   readonly stream?: StreamOptions;
   /** How often the stuck count is logged (default 60 s). */
   readonly stuckLogIntervalMs?: number;
+  /**
+   * How long to wait for the serial digest key while intake has not created it (default
+   * DEFAULT_KEY_WAIT_MS of @interco/bus; tests shorten it).
+   */
+  readonly serialDigestKeyWait?: Pick<SerialDigestKeyWait, 'timeoutMs' | 'intervalMs'>;
   /** Heartbeat of /v1/live (default 15 s). */
   readonly heartbeatMs?: number;
   /** TRACKER_MAX_LIVE_STREAMS: most /v1/live streams open at once (default 100). */
@@ -133,9 +139,14 @@ export async function startTracker(options: StartTrackerOptions): Promise<Runnin
     });
     cleanup.push(() => tokens.close());
     const manifests = await ManifestStore.open(nc, names, options.box);
-    // The stored serial digest key (as intake's, whatever INTERCO_SECRET_KEY is): a ring that
-    // cannot open it fails the start here, with what to do.
-    const digester = await loadSerialDigester(nc, names, options.box);
+    // The stored serial digest key (as intake's, whatever INTERCO_SECRET_KEY is). Only intake
+    // creates it: until it is there the tracker waits (not listening yet, so not ready), logging
+    // why, then fails the start; a ring that cannot open it fails the start at once, saying what
+    // to do.
+    const digester = await loadSerialDigester(nc, names, options.box, {
+      ...options.serialDigestKeyWait,
+      onWaiting: (message) => logger.warn(message),
+    });
 
     let projector: Projector | undefined;
     if (options.projector ?? true) {
@@ -164,7 +175,7 @@ export async function startTracker(options: StartTrackerOptions): Promise<Runnin
     });
     cleanup.push(stopStuckLog);
     const stopCounting = reportTransferCounts(metrics, {
-      count: async () => (await reader.counts()).by_status,
+      count: async (limit) => (await reader.counts(limit)).by_status,
       ...(options.transferCountIntervalMs === undefined
         ? {}
         : { intervalMs: options.transferCountIntervalMs }),

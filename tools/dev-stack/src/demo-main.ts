@@ -4,9 +4,11 @@ import { CLI_ENTRY, cliEnv, cliRunner } from './demo/cli-runner.js';
 import { runDemo, type SampleOutcome, summaryTable } from './demo/run-demo.js';
 import { demoRunId } from './demo/sample-transfers.js';
 import { displayPath, stackLayout } from './layout.js';
+import { clearStaleStack } from './leftovers.js';
 import { portPlan } from './ports.js';
+import { onStopSignals } from './signals.js';
 import { LocalStack, REPO_ROOT } from './stack.js';
-import { readStackFile } from './stack-file.js';
+import { readStackFile, removeStackFile } from './stack-file.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const complain = (line: string) => process.stderr.write(`demo: ${line}\n`);
@@ -28,8 +30,7 @@ async function run(args: DemoArgs, env: Environment): Promise<number> {
     complain(`${signal}: stopping${own === undefined ? '' : ' the stack started for this run'}`);
     void (own?.stop() ?? Promise.resolve()).then(() => process.exit(130));
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  onStopSignals(onSignal);
 
   let cliConfig: string;
   let sites: Record<string, string>;
@@ -38,6 +39,11 @@ async function run(args: DemoArgs, env: Environment): Promise<number> {
     cliConfig = found.stack.cli_config;
     sites = found.stack.sites;
   } else {
+    if (found.kind === 'stale') {
+      say(`The last stack on ${displayPath(layout.dir)} (pid ${found.stack.pid}) did not stop cleanly.`);
+      await clearStaleStack(found.stack, { say: (line) => say(`dev-stack: ${line}`), complain });
+    }
+    if (found.kind === 'stale' || found.kind === 'invalid') await removeStackFile(layout.stackFile);
     say(`No stack runs on ${layout.dir}: starting one for this run (stopped at the end, its data kept).`);
     own = new LocalStack({
       layout,

@@ -2,9 +2,11 @@ import { rm } from 'node:fs/promises';
 import { DEV_USAGE, type DevArgs, type Environment, parseDevArgs } from './args.js';
 import { StackStartError } from './checks.js';
 import { displayPath, logFile, type StackLayout, stackLayout } from './layout.js';
+import { clearStaleStack } from './leftovers.js';
 import { portPlan } from './ports.js';
+import { onStopSignals } from './signals.js';
 import { LocalStack } from './stack.js';
-import { isProcessAlive, readStackFile, removeStackFile, type StackFile } from './stack-file.js';
+import { readStackFile, removeStackFile, type StackFile } from './stack-file.js';
 
 const say = (line: string) => process.stdout.write(`dev-stack: ${line}\n`);
 const complain = (line: string) => process.stderr.write(`dev-stack: ${line}\n`);
@@ -53,13 +55,7 @@ async function run(args: DevArgs, env: Environment): Promise<number> {
     say(
       `the last stack on ${displayPath(layout.dir)} (pid ${existing.stack.pid}) did not stop cleanly; starting anew`,
     );
-    const left = existing.stack.processes.filter(({ pid }) => isProcessAlive(pid));
-    if (left.length > 0) {
-      complain(
-        `its children may still run: ${left.map(({ name, pid }) => `${name} (pid ${pid})`).join(', ')}; ` +
-          `stop them with kill ${left.map(({ pid }) => pid).join(' ')}`,
-      );
-    }
+    await clearStaleStack(existing.stack, { say, complain });
     await removeStackFile(layout.stackFile);
   }
   if (existing.kind === 'invalid') await removeStackFile(layout.stackFile);
@@ -90,8 +86,7 @@ async function run(args: DevArgs, env: Environment): Promise<number> {
       void stack.stop();
     };
   });
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  onStopSignals(onSignal);
 
   try {
     const info = await stack.start();

@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashToken, parseToken } from '@interco/auth';
 import { SecretBox } from '@interco/erpnext';
 import { afterAll, describe, expect, it } from 'vitest';
+import { StackStartError } from './checks.js';
 import { cliConfig } from './cli-config.js';
 import { stackLayout } from './layout.js';
 import { ensureSecrets } from './secrets.js';
@@ -42,6 +44,37 @@ describe('ensureSecrets', async () => {
     const key = SecretBox.generateKeyText();
     await writeFile(other.secretKey, `${key}\n\n`);
     expect((await ensureSecrets(other)).secretKey).toBe(key);
+  });
+
+  it('refuses to make a key or token anew next to NATS or Mongo data, and never overwrites', async () => {
+    const other = stackLayout(join(dir, 'with-data'));
+    await mkdir(other.dir, { recursive: true });
+    const first = await ensureSecrets(other);
+    await mkdir(join(other.natsDir, 'jetstream'), { recursive: true });
+    await rm(other.secretKey);
+    await expect(ensureSecrets(other)).rejects.toThrow(StackStartError);
+    await expect(ensureSecrets(other)).rejects.toThrow(
+      /secret-key is missing or empty, but .*nats holds data .*Restore .*secret-key.*--reset/,
+    );
+    expect(existsSync(other.secretKey)).toBe(false);
+
+    await writeFile(other.secretKey, '\n');
+    await rm(other.natsDir, { recursive: true });
+    await mkdir(other.mongoDir);
+    await writeFile(join(other.mongoDir, 'data.sqlite'), 'x');
+    await writeFile(other.adminToken, '');
+    await expect(ensureSecrets(other)).rejects.toThrow(
+      /secret-key and .*admin-token are missing or empty, but .*mongo holds data/,
+    );
+    expect(await readFile(other.secretKey, 'utf8')).toBe('\n');
+    expect(await readFile(other.adminToken, 'utf8')).toBe('');
+
+    // Without data (an empty store folder counts as none), empty files are filled.
+    await rm(join(other.mongoDir, 'data.sqlite'));
+    const again = await ensureSecrets(other);
+    expect(again.created).toEqual(['secret-key', 'admin-token']);
+    expect(again.secretKey).not.toBe(first.secretKey);
+    expect((await readFile(other.secretKey, 'utf8')).trim()).toBe(again.secretKey);
   });
 });
 

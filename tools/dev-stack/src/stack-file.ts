@@ -2,6 +2,9 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { registerFormats } from '@interco/contracts';
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { isProcessAlive, ProcessIdentity, processStatus } from './process-identity.js';
+
+export { isProcessAlive };
 
 /** `.interco/stack.json`: written once the stack is up, removed when it stops; how `pnpm demo` finds it. */
 export const StackFile = Type.Object(
@@ -9,8 +12,9 @@ export const StackFile = Type.Object(
     version: Type.Literal(1),
     pid: Type.Integer({
       minimum: 1,
-      description: 'the `pnpm dev` process (node tools/dev-stack/dist/dev.js)',
+      description: 'the supervisor: `pnpm dev` (node tools/dev-stack/dist/dev.js) or `pnpm demo`',
     }),
+    identity: Type.Optional(ProcessIdentity),
     started_at: Type.String({ format: 'date-time' }),
     dir: Type.String({ description: 'the data folder, absolute' }),
     port_base: Type.Integer(),
@@ -23,10 +27,10 @@ export const StackFile = Type.Object(
     sites: Type.Record(Type.String(), Type.String({ description: 'the simulator site URL' })),
     processes: Type.Array(
       Type.Object(
-        { name: Type.String(), pid: Type.Integer({ minimum: 1 }) },
+        { name: Type.String(), pid: Type.Integer({ minimum: 1 }), identity: Type.Optional(ProcessIdentity) },
         { additionalProperties: false },
       ),
-      { description: 'the children the stack supervises' },
+      { description: 'the children the stack supervises, nats and mongo included (unless external)' },
     ),
   },
   { additionalProperties: false },
@@ -41,14 +45,9 @@ export type StackFileState =
   | { kind: 'stale'; stack: StackFile }
   | { kind: 'invalid'; message: string };
 
-/** Whether a process with this pid exists (a process of another user counts). */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** A supervisor's command line when stack.json recorded none: node running our dev or demo script. */
+export function isSupervisorCommand(cmdline: readonly string[]): boolean {
+  return cmdline.some((arg) => /dev-stack[\\/]dist[\\/](dev|demo)\.js$/.test(arg));
 }
 
 /** Parses a stack file's text; the message names the first problem's path. */
@@ -69,10 +68,15 @@ export function parseStackFile(
   };
 }
 
-/** What the stack file at `path` says: no stack, a running one (its pid is alive), a stale one, or garbage. */
+/**
+ * What the stack file at `path` says: no stack, a running one, a stale one, or garbage. Running
+ * means its supervisor's pid is alive and still the same process (its start time and command line
+ * in /proc match the recorded ones; a pid reused after a reboot does not count). Without /proc
+ * (not Linux), a live pid is taken as running.
+ */
 export async function readStackFile(
   path: string,
-  alive: (pid: number) => boolean = isProcessAlive,
+  options: { alive?: (pid: number) => boolean; procRoot?: string } = {},
 ): Promise<StackFileState> {
   let text: string;
   try {
@@ -83,7 +87,12 @@ export async function readStackFile(
   }
   const parsed = parseStackFile(text);
   if (!parsed.ok) return { kind: 'invalid', message: `${path} ${parsed.message}` };
-  return { kind: alive(parsed.stack.pid) ? 'running' : 'stale', stack: parsed.stack };
+  const { stack } = parsed;
+  const status = await processStatus(stack.pid, stack.identity, {
+    ...options,
+    fallback: isSupervisorCommand,
+  });
+  return { kind: status === 'ours' || status === 'unverified' ? 'running' : 'stale', stack };
 }
 
 /** Writes the stack file atomically (a temporary file, then a rename). */

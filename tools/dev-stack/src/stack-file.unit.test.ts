@@ -12,6 +12,7 @@ import {
   type StackFile,
   writeStackFile,
 } from './stack-file.js';
+import { fakeProc } from './test-support/fake-proc.js';
 
 const stack: StackFile = {
   version: 1,
@@ -54,11 +55,43 @@ describe('the stack file on disk', async () => {
     expect(await readStackFile(path)).toEqual({ kind: 'none' });
     await writeStackFile(path, stack);
     expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(stack);
-    expect(await readStackFile(path, () => true)).toEqual({ kind: 'running', stack });
-    expect(await readStackFile(path, () => false)).toEqual({ kind: 'stale', stack });
+    // No /proc (not Linux): a live pid is all there is to go by.
+    const noProc = join(dir, 'no-proc');
+    expect(await readStackFile(path, { alive: () => true, procRoot: noProc })).toEqual({
+      kind: 'running',
+      stack,
+    });
+    expect(await readStackFile(path, { alive: () => false })).toEqual({ kind: 'stale', stack });
     await removeStackFile(path);
     await expect(stat(path)).rejects.toThrow(/ENOENT/);
     await removeStackFile(path);
+  });
+
+  it('is stale when its pid now belongs to another program (reused after a reboot)', async () => {
+    const proc = await fakeProc(dir, {
+      4242: { startTicks: 900, cmdline: ['node', '/repo/tools/dev-stack/dist/dev.js'] },
+    });
+    const alive = () => true;
+    const recorded = { start_ticks: 900, cmdline: ['node', '/repo/tools/dev-stack/dist/dev.js'] };
+    await writeStackFile(path, { ...stack, identity: recorded });
+    expect((await readStackFile(path, { alive, procRoot: proc })).kind).toBe('running');
+    await writeStackFile(path, { ...stack, identity: { ...recorded, start_ticks: 12 } });
+    expect((await readStackFile(path, { alive, procRoot: proc })).kind).toBe('stale');
+
+    // An older file without the identity: the command line must be our dev or demo script.
+    await writeStackFile(path, stack);
+    expect((await readStackFile(path, { alive, procRoot: proc })).kind).toBe('running');
+    const other = await fakeProc(join(dir, 'other'), {
+      4242: { startTicks: 5, cmdline: ['/usr/sbin/sshd', '-D'] },
+    });
+    expect((await readStackFile(path, { alive, procRoot: other })).kind).toBe('stale');
+    // A zombie, or an entry gone meanwhile, is not running either.
+    const zombie = await fakeProc(join(dir, 'zombie'), {
+      4242: { startTicks: 900, cmdline: [], state: 'Z' },
+    });
+    expect((await readStackFile(path, { alive, procRoot: zombie })).kind).toBe('stale');
+    const empty = await fakeProc(join(dir, 'empty'), {});
+    expect((await readStackFile(path, { alive, procRoot: empty })).kind).toBe('stale');
   });
 
   it('reports a file that is not a stack file', async () => {

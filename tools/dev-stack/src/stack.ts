@@ -1,4 +1,4 @@
-import { appendFile, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { LogLevel } from '@interco/service';
 import { LocalFerretDb, LocalNatsServer } from '@interco/testkit';
@@ -8,6 +8,7 @@ import { cliConfig, writeCliConfig } from './cli-config.js';
 import { registerInstance } from './instances.js';
 import { logFile, type StackLayout } from './layout.js';
 import { type PortPlan, plannedPorts, SERVICE_NAMES, type ServiceName } from './ports.js';
+import { ownIdentity } from './process-identity.js';
 import { waitForReady } from './readiness.js';
 import { ensureSecrets } from './secrets.js';
 import { INHERITED_VARIABLES, serviceCommand, serviceEnv, serviceUrl } from './service-env.js';
@@ -180,9 +181,26 @@ export class LocalStack {
     }
     this.#checkNotStopping();
 
+    const recorded = async (name: string, pid: number) => {
+      const identity = await ownIdentity(pid);
+      return identity === undefined ? { name, pid } : { name, pid, identity };
+    };
+    const processes = [
+      ...this.#children().flatMap((child) =>
+        child.pid === undefined ? [] : [[child.name, child.pid] as const],
+      ),
+      ...(
+        [
+          ['mongo', this.#mongo?.pid],
+          ['nats', this.#nats?.pid],
+        ] as const
+      ).flatMap(([name, pid]) => (pid === undefined ? [] : [[name, pid] as const])),
+    ];
+    const identity = await ownIdentity(process.pid);
     this.#info = {
       version: 1,
       pid: process.pid,
+      ...(identity === undefined ? {} : { identity }),
       started_at: new Date().toISOString(),
       dir: layout.dir,
       port_base: this.#options.portBase,
@@ -193,9 +211,7 @@ export class LocalStack {
       nats_url: natsUrl,
       mongo_url: mongoUrl.replace(/\/\/[^@/]*@/, '//'),
       sites: Object.fromEntries(this.#sites.map((site) => [site.site, site.url])),
-      processes: this.#children().flatMap((child) =>
-        child.pid === undefined ? [] : [{ name: child.name, pid: child.pid }],
-      ),
+      processes: await Promise.all(processes.map(([name, pid]) => recorded(name, pid))),
     };
     await writeStackFile(layout.stackFile, this.#info);
     this.#watchChildren();
@@ -225,6 +241,7 @@ export class LocalStack {
       monitorPort: plan.natsMonitor,
       storeDir: layout.natsDir,
       detached: true,
+      outputFile: logFile(layout, 'nats'),
     });
     return this.#nats.url;
   }
@@ -232,7 +249,12 @@ export class LocalStack {
   async #startMongo(): Promise<string> {
     const { plan, layout, say } = this.#options;
     say(`starting the MongoDB-wire server (FerretDB, data in ${layout.mongoDir}) on ${plan.mongo}`);
-    this.#mongo = await LocalFerretDb.start({ port: plan.mongo, dataDir: layout.mongoDir, detached: true });
+    this.#mongo = await LocalFerretDb.start({
+      port: plan.mongo,
+      dataDir: layout.mongoDir,
+      detached: true,
+      outputFile: logFile(layout, 'mongo'),
+    });
     return this.#mongo.url;
   }
 
@@ -278,15 +300,9 @@ export class LocalStack {
     };
     await Promise.all([...this.#services.values()].map(report));
     if (this.#sim !== undefined) await report(this.#sim);
-    for (const [name, server] of [
-      ['mongo', this.#mongo],
-      ['nats', this.#nats],
-    ] as const) {
-      if (server === undefined) continue;
-      await server.stop();
-      // testkit keeps the servers' output in memory: it goes to the log when they stop.
-      await appendFile(logFile(layout, name), server.output()).catch(() => undefined);
-    }
+    // Their output went to logs/mongo.log and logs/nats.log as it came.
+    await this.#mongo?.stop();
+    await this.#nats?.stop();
     if (this.#info !== undefined) await removeStackFile(layout.stackFile);
   }
 }

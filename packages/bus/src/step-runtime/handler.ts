@@ -265,8 +265,7 @@ async function work(
       const outcome = await runCompensation({ ...run, client: own.client });
       if (outcome.kind === 'stopped') {
         logger.info({ reason: outcome.reason }, 'compensation stopped');
-        ack(rt, msg);
-        return 'stopped';
+        return ackStopped(rt, msg);
       }
       const now = rt.now();
       await publish(
@@ -305,8 +304,7 @@ async function work(
     const outcome = await runForward({ ...run, firstDelivery: decision.firstDelivery, clients, now: rt.now });
     if (outcome.kind === 'stopped') {
       logger.info({ reason: outcome.reason }, 'forward work stopped');
-      ack(rt, msg);
-      return 'stopped';
+      return ackStopped(rt, msg);
     }
     const duration = Math.max(0, rt.now().getTime() - started.getTime());
     await publish(
@@ -354,7 +352,8 @@ async function onFailure(
   held: ReadonlyMap<'a' | 'b', HeldClient>,
   logger: Logger,
 ): Promise<StepOutcome> {
-  if (rt.killed()) return 'stopped';
+  // Killed mid-work: nothing is acked or nak'ed, the message comes back after ack_wait.
+  if (rt.killed()) return 'abandoned';
   const { definition } = rt;
   const attempt = msg.info.deliveryCount;
   const halfOpenAt = held.get(definition.instance)?.client.health().breaker.halfOpenAt;
@@ -578,8 +577,14 @@ async function publish(rt: StepRuntime, event: IntercoEvent, logger: Logger): Pr
   );
 }
 
-function ack(rt: StepRuntime, msg: InputMessage): void {
-  if (!rt.killed()) msg.ack();
+/**
+ * The work stopped because the transfer changed under it: acked (`stopped`), unless the worker
+ * was killed meanwhile (`abandoned`: not acked, the message comes back after ack_wait).
+ */
+function ackStopped(rt: StepRuntime, msg: InputMessage): StepOutcome {
+  if (rt.killed()) return 'abandoned';
+  msg.ack();
+  return 'stopped';
 }
 
 /**

@@ -314,9 +314,27 @@ describe('handleMessage', () => {
       }),
     };
     const msg = new FakeMessage(encodeEvent(requestedFor(record)));
-    await handleMessage(rt, msg);
+    expect(await handleMessage(rt, msg)).toBe('stopped');
     expect(published).toEqual([]);
     expect(msg.calls).toEqual(['ack']);
+  });
+
+  it('abandons, without an ack, work that stops once the worker was killed', async () => {
+    const record = sampleRecord();
+    let reads = 0;
+    const setup: Setup = { record };
+    const { rt, published } = runtime(setup);
+    rt.transfers = {
+      get: async () => {
+        if (reads++ === 0) return { record };
+        setup.killed = true;
+        return { record: { ...record, status: 'cancelling', generation: 2 } };
+      },
+    };
+    const msg = new FakeMessage(encodeEvent(requestedFor(record)));
+    expect(await handleMessage(rt, msg)).toBe('abandoned');
+    expect(published).toEqual([]);
+    expect(msg.calls).toEqual([]);
   });
 
   it('does nothing more once the worker was stopped abruptly', async () => {
@@ -331,7 +349,8 @@ describe('handleMessage', () => {
       },
     });
     const msg = new FakeMessage(encodeEvent(requestedFor(record)));
-    await handleMessage(rt, msg);
+    // Neither acked nor nak'ed: `abandoned` (the message comes back after ack_wait), not `stopped`.
+    expect(await handleMessage(rt, msg)).toBe('abandoned');
     expect(msg.calls).toEqual([]);
     expect(published).toEqual([]);
     expect(leases).not.toContain('release');
@@ -669,7 +688,7 @@ describe('handleMessage: a cancel during the last write', () => {
     const { rt, published, log } = runtime({ record, manifest: async () => manifest, definition: builds });
     rt.transfers = { get: async () => ({ record: inserted < 2 ? record : cancelled }) };
     const msg = new FakeMessage(encodeEvent(requestedFor(record)));
-    await handleMessage(rt, msg);
+    expect(await handleMessage(rt, msg)).toBe('stopped');
     expect(inserted).toBe(2);
     expect(published).toEqual([]);
     expect(msg.calls).toEqual(['ack']);

@@ -96,7 +96,7 @@ export async function startStepWorker(options: StepWorkerOptions): Promise<StepW
       bucket: names.buckets.instances,
       box,
       logger,
-      ...(options.metrics === undefined ? {} : { clientOptions: { metrics: options.metrics } }),
+      ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
     }),
   ]);
   const publisher = new EventPublisher(js, names);

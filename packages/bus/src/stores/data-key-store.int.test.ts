@@ -40,7 +40,7 @@ describe('DataKeyStore (JetStream KV): the serial digest key', () => {
         const store = await DataKeyStore.open(await connection(), names, box, {
           now: () => new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
         });
-        return store.serialDigestKey();
+        return store.createSerialDigestKey();
       }),
     );
     for (const key of starts) expect(key.equals(starts[0] ?? Buffer.alloc(0))).toBe(true);
@@ -52,7 +52,7 @@ describe('DataKeyStore (JetStream KV): the serial digest key', () => {
   it('is, when created, the key HKDF-derived from the current key: the digests of before do not change', async () => {
     const names = freshNames();
     const box = SecretBox.fromKeyText(SecretBox.generateKeyText());
-    const key = await (await DataKeyStore.open(nc, names, box)).serialDigestKey();
+    const key = await (await DataKeyStore.open(nc, names, box)).createSerialDigestKey();
     expect(key.equals(box.deriveKey(SERIAL_DIGEST_PURPOSE))).toBe(true);
     const loaded = await loadSerialDigester(nc, names, box);
     expect(loaded.digest('SN-001')).toBe(SerialDigester.fromSecretBox(box).digest('SN-001'));
@@ -68,15 +68,28 @@ describe('DataKeyStore (JetStream KV): the serial digest key', () => {
     const names = freshNames();
     const k1 = SecretBox.generateKeyText();
     const k2 = SecretBox.generateKeyText();
+    await (await DataKeyStore.open(nc, names, SecretBox.fromKeyText(k1))).createSerialDigestKey();
     const before = await loadSerialDigester(nc, names, SecretBox.fromKeyText(k1));
 
     const ring = SecretBox.fromKeyText(k2).withPrevious(k1);
     const rotated = await DataKeyStore.open(nc, names, ring);
     expect((await loadSerialDigester(nc, names, ring)).digest('sn-9')).toBe(before.digest('SN-9'));
-    expect(await rotated.keyUsage()).toEqual({ total: 1, current: 0, previous: 1, unknown: 0 });
-    expect(await rotated.reseal()).toEqual({ resealed: 1, unchanged: 0 });
-    expect(await rotated.reseal()).toEqual({ resealed: 0, unchanged: 1 });
-    expect(await rotated.keyUsage()).toEqual({ total: 1, current: 1, previous: 0, unknown: 0 });
+    expect(await rotated.keyUsage()).toEqual({
+      total: 1,
+      current: 0,
+      previous: 1,
+      unknown: 0,
+      unreadable: 0,
+    });
+    expect(await rotated.reseal()).toEqual({ resealed: 1, unchanged: 0, unreadable: 0 });
+    expect(await rotated.reseal()).toEqual({ resealed: 0, unchanged: 1, unreadable: 0 });
+    expect(await rotated.keyUsage()).toEqual({
+      total: 1,
+      current: 1,
+      previous: 0,
+      unknown: 0,
+      unreadable: 0,
+    });
 
     const after = await loadSerialDigester(nc, names, SecretBox.fromKeyText(k2));
     expect(after.digest('SN-9')).toBe(before.digest('SN-9'));
@@ -95,20 +108,118 @@ describe('DataKeyStore (JetStream KV): the serial digest key', () => {
   it('is not created by a ring with previous keys (an upgrade and a rotation at once): the start fails', async () => {
     const names = freshNames();
     const ring = SecretBox.fromKeyText(SecretBox.generateKeyText()).withPrevious(SecretBox.generateKeyText());
-    await expect(loadSerialDigester(nc, names, ring)).rejects.toMatchObject({ kind: 'missing' });
-    expect(await (await DataKeyStore.open(nc, names, ring)).kv.get(SERIAL_DIGEST_KEY_ENTRY)).toBeNull();
+    const store = await DataKeyStore.open(nc, names, ring);
+    await expect(store.createSerialDigestKey()).rejects.toMatchObject({ kind: 'missing' });
+    expect(await store.kv.get(SERIAL_DIGEST_KEY_ENTRY)).toBeNull();
   });
 
   it('is not made again once deleted (it could differ from the one the digests are keyed by): the start fails', async () => {
     const names = freshNames();
     const box = SecretBox.fromKeyText(SecretBox.generateKeyText());
     const store = await DataKeyStore.open(nc, names, box);
-    await store.serialDigestKey();
+    await store.createSerialDigestKey();
     await store.kv.delete(SERIAL_DIGEST_KEY_ENTRY);
-    await expect(loadSerialDigester(nc, names, box)).rejects.toMatchObject({
+    await expect(store.createSerialDigestKey()).rejects.toMatchObject({
       name: 'StoreError',
       kind: 'missing',
       message: expect.stringContaining('the serial digest key was deleted'),
     });
+  });
+
+  it('is never created by the services that only read it (the tracker): they wait, then fail saying to start intake', async () => {
+    const names = freshNames();
+    // even a reader whose key differs from intake's would have made its own
+    const reader = SecretBox.fromKeyText(SecretBox.generateKeyText());
+    const waits: string[] = [];
+    const error = await loadSerialDigester(nc, names, reader, {
+      timeoutMs: 600,
+      intervalMs: 50,
+      onWaiting: (message) => waits.push(message),
+    }).then(
+      () => new Error('loaded'),
+      (thrown: unknown) => thrown as Error,
+    );
+    expect(error).toMatchObject({ name: 'StoreError', kind: 'missing' });
+    expect(error.message).toContain('intake creates it at its first start');
+    expect(error.message).toContain('Backing up the key entry');
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toContain(`KV ${names.buckets.keys}, key ${SERIAL_DIGEST_KEY_ENTRY}`);
+    expect(await (await DataKeyStore.open(nc, names, reader)).kv.get(SERIAL_DIGEST_KEY_ENTRY)).toBeNull();
+  });
+
+  it('is read by a waiting service as soon as intake creates it', async () => {
+    const names = freshNames();
+    const box = SecretBox.fromKeyText(SecretBox.generateKeyText());
+    const waiting = loadSerialDigester(nc, names, box, { timeoutMs: 20_000, intervalMs: 50 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const created = await (await DataKeyStore.open(nc, names, box)).createSerialDigestKey();
+    expect((await waiting).digest('SN-7')).toBe(SerialDigester.fromKey(created).digest('SN-7'));
+  });
+
+  it('is not made again when lost while there is evidence it existed: intake fails saying to restore it, and a restored entry is used', async () => {
+    const names = freshNames();
+    const k1 = SecretBox.generateKeyText();
+    const first = await DataKeyStore.open(nc, names, SecretBox.fromKeyText(k1));
+    const original = await first.createSerialDigestKey();
+    // the operator's backup of the entry (`nats kv get --raw`), then the bucket is lost
+    const backup = (await first.kv.get(SERIAL_DIGEST_KEY_ENTRY))?.string() ?? '';
+    await first.kv.destroy();
+
+    // a rotation finished meanwhile: K2 alone, whose derived key differs from the one in use
+    const k2 = SecretBox.fromKeyText(SecretBox.generateKeyText());
+    const store = await DataKeyStore.open(nc, names, k2);
+    const error = await store
+      .createSerialDigestKey({ priorUse: async () => '2 instance record(s) sealed in the v2 format' })
+      .then(
+        () => new Error('created'),
+        (thrown: unknown) => thrown as Error,
+      );
+    expect(error).toMatchObject({ name: 'StoreError', kind: 'missing' });
+    expect(error.message).toContain('although this deployment already ran with it (2 instance record(s)');
+    expect(error.message).toContain('restore the entry from its backup');
+    expect(await store.kv.get(SERIAL_DIGEST_KEY_ENTRY)).toBeNull();
+
+    // restored (`nats kv put`), it opens with a ring holding the key it was sealed with
+    await store.kv.put(SERIAL_DIGEST_KEY_ENTRY, backup);
+    const ring = SecretBox.fromKeyText(SecretBox.generateKeyText()).withPrevious(k1);
+    const restored = await (await DataKeyStore.open(nc, names, ring)).createSerialDigestKey({
+      priorUse: async () => 'evidence',
+    });
+    expect(restored.equals(original)).toBe(true);
+  });
+
+  it('is created, derived, on a deployment without evidence of it (new, or older than key rings)', async () => {
+    const names = freshNames();
+    const box = SecretBox.fromKeyText(SecretBox.generateKeyText());
+    const key = await (await DataKeyStore.open(nc, names, box)).createSerialDigestKey({
+      priorUse: async () => undefined,
+    });
+    expect(key.equals(box.deriveKey(SERIAL_DIGEST_PURPOSE))).toBe(true);
+  });
+
+  it('re-seals and counts the data keys it can read, and counts as unreadable (by name) those it cannot', async () => {
+    const names = freshNames();
+    const k1 = SecretBox.generateKeyText();
+    await (await DataKeyStore.open(nc, names, SecretBox.fromKeyText(k1))).createSerialDigestKey();
+    const ring = SecretBox.fromKeyText(SecretBox.generateKeyText()).withPrevious(k1);
+    const store = await DataKeyStore.open(nc, names, ring);
+    await store.kv.put('a-broken-one', 'not json');
+    await store.kv.put(
+      'b-sealed-elsewhere',
+      JSON.stringify({
+        key_sealed: SecretBox.fromKeyText(SecretBox.generateKeyText()).seal('x', 'b-sealed-elsewhere'),
+        created_at: '2026-01-01T00:00:00.000Z',
+        updated_at: '2026-01-01T00:00:00.000Z',
+      }),
+    );
+    expect(await store.keyUsage()).toEqual({ total: 3, current: 0, previous: 1, unknown: 1, unreadable: 1 });
+    const unreadable: string[] = [];
+    expect(await store.reseal({ onUnreadable: (name) => unreadable.push(name) })).toEqual({
+      resealed: 1,
+      unchanged: 0,
+      unreadable: 2,
+    });
+    expect(unreadable.sort()).toEqual(['a-broken-one', 'b-sealed-elsewhere']);
+    expect(await store.keyUsage()).toMatchObject({ current: 1, previous: 0 });
   });
 });

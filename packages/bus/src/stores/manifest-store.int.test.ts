@@ -92,6 +92,46 @@ describe('ManifestStore (JetStream Object Store)', () => {
     });
   });
 
+  it('tells the key a manifest needs from its start alone (v2, nothing decrypted), opening a v1 one whole', async () => {
+    const own = busNames(`${names.subjectPrefix}_heads`);
+    const oldKey = SecretBox.generateKeyText();
+    const old = await ManifestStore.open(nc, own, SecretBox.fromKeyText(oldKey));
+    const ring = SecretBox.fromKeyText(SecretBox.generateKeyText()).withPrevious(oldKey);
+    const store = await ManifestStore.open(nc, own, ring);
+    const stored = async (id: string, text: string) => {
+      await store.store.putBlob({ name: id }, new TextEncoder().encode(text));
+      return `${own.buckets.manifests}/${id}`;
+    };
+    try {
+      expect(await store.someSealedInV2()).toBe(false);
+      // a manifest older than key rings (v1: the v2 parts without the fingerprint) is opened to tell
+      const v1Id = newTransferId();
+      const v1 = ['v1', ...SecretBox.fromKeyText(oldKey).seal('{}', v1Id).split(':').slice(2)].join(':');
+      expect(await store.sealingKey(await stored(v1Id, v1), v1Id)).toBe('previous');
+      expect(await store.someSealedInV2()).toBe(false);
+
+      // v2: the fingerprint at its start tells, the body is not read nor decrypted (so an altered
+      // body is not noticed here: the steps' reads are what check it)
+      const bigId = newTransferId();
+      const big = ring.seal('x'.repeat(400_000), bigId);
+      expect(await store.sealingKey(await stored(bigId, `${big.slice(0, -8)}AAAAAAAA`), bigId)).toBe(
+        'current',
+      );
+      const oldId = newTransferId();
+      expect(await store.sealingKey((await old.put(oldId, sampleRequest(2))).ref, oldId)).toBe('previous');
+      const strangerId = newTransferId();
+      const stranger = await ManifestStore.open(nc, own, SecretBox.fromKeyText(SecretBox.generateKeyText()));
+      expect(await store.sealingKey((await stranger.put(strangerId, sampleRequest(1))).ref, strangerId)).toBe(
+        undefined,
+      );
+      const junkId = newTransferId();
+      expect(await store.sealingKey(await stored(junkId, 'not sealed at all'), junkId)).toBe('unreadable');
+      expect(await store.someSealedInV2()).toBe(true);
+    } finally {
+      await store.store.destroy().catch(() => undefined);
+    }
+  });
+
   it('deletes a manifest, and a missing one is fine', async () => {
     const transferId = newTransferId();
     const { ref, digest } = await manifests.put(transferId, sampleRequest(3));

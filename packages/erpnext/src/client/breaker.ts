@@ -61,7 +61,7 @@ export class InstanceBreaker {
   #opened = 0;
   #refused = 0;
 
-  /** `onState` is told every change of state (and `closed` at once): the breaker state gauge. */
+  /** `onState` is told every change of state, and `closed` at once (ErpnextClientOptions.onBreakerState). */
   constructor(
     instanceId: string,
     options: Partial<BreakerOptions>,

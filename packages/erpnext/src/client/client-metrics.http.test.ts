@@ -8,7 +8,8 @@ import { ErpnextClient, type ErpnextClientOptions } from './erpnext-client.js';
 import { operationLabel } from './metrics.js';
 
 // What the client records in the metrics against a simulated site: every request with its
-// duration, method, operation and status; every failure by kind and reason; the breaker's state.
+// duration, method, operation and status; every failure by kind and reason; the breaker's state
+// only through onBreakerState (given by whoever keeps the client, never by a one-call client).
 
 const rejection = (promise: Promise<unknown>) => rejectionOf(promise, ErpnextError);
 
@@ -69,12 +70,24 @@ describe('ErpnextClient metrics', () => {
     expect(body).not.toContain('Proveedor');
     expect(body).not.toContain('Supplier');
     expect(body).not.toContain('PIN-SECRET-1');
-    expect(body).toContain('interco_erpnext_breaker_state{instance="company-a"} 0');
+    // No onBreakerState: no breaker series (a client made for one call does not report it).
+    expect(body).not.toContain('interco_erpnext_breaker_state');
   });
 
   it('records a network failure by reason, and the breaker opening, refusing and closing', async () => {
     const breaker = { volumeThreshold: 3, errorThresholdPercentage: 50, resetTimeout: 400 };
-    const client = make({ id: 'company-b' }, { breaker });
+    const states: string[] = [];
+    const client = make(
+      { id: 'company-b' },
+      {
+        breaker,
+        onBreakerState: (state) => {
+          states.push(state);
+          metrics.breakerState('company-b', state);
+        },
+      },
+    );
+    expect(states).toEqual(['closed']);
     await site.setFaults({ rules: [{ error_rates: { '503': 1 } }] });
     for (let i = 0; i < 3; i++) await rejection(client.ping());
     expect(client.health().breaker.state).toBe('open');
@@ -82,12 +95,12 @@ describe('ErpnextClient metrics', () => {
     expect(findSamples(all, 'interco_erpnext_breaker_state', { instance: 'company-b' })[0]?.value).toBe(2);
     expect((await rejection(client.ping())).reason).toBe('breaker_open');
     all = await samples();
+    // A refusal never reached the site: a failure, but no request duration (not a 0 s sample).
     expect(
-      findSamples(all, 'interco_erpnext_request_duration_seconds_count', {
-        instance: 'company-b',
-        status: 'breaker_open',
-      })[0]?.value,
-    ).toBe(1);
+      findSamples(all, 'interco_erpnext_request_duration_seconds_count', { instance: 'company-b' }).map(
+        (sample) => [sample.labels.status, sample.value],
+      ),
+    ).toEqual([['503', 3]]);
     expect(
       findSamples(all, 'interco_erpnext_request_errors_total', {
         status: '503',
@@ -112,6 +125,7 @@ describe('ErpnextClient metrics', () => {
     expect(
       findSamples(await samples(), 'interco_erpnext_breaker_state', { instance: 'company-b' })[0]?.value,
     ).toBe(0);
+    expect(states).toEqual(['closed', 'open', 'half-open', 'closed']);
 
     const down = make({ id: 'down', base_url: `http://127.0.0.1:${await freePort()}` });
     expect((await rejection(down.ping())).reason).toBe('network');

@@ -25,7 +25,7 @@
 import { type ClassifyContext, classify } from '../errors/classify.js';
 import { ErpnextError, type MarkerField } from '../errors/erpnext-error.js';
 import type { InstanceConfig } from '../instances/instance-config.schema.js';
-import { type BreakerHealth, type BreakerOptions, InstanceBreaker } from './breaker.js';
+import { type BreakerHealth, type BreakerOptions, type BreakerState, InstanceBreaker } from './breaker.js';
 import { InFlightLimiter, type InFlightStats } from './in-flight-limiter.js';
 import { resolveInstance } from './instance-settings.js';
 import {
@@ -35,7 +35,7 @@ import {
   listResourcePath,
 } from './list-request.js';
 import { type Logger, silentLogger } from './logger.js';
-import { type ErpnextMetrics, operationLabel } from './metrics.js';
+import { type ErpnextMetrics, operationLabel, statusLabel } from './metrics.js';
 import { DEFAULT_READ_RETRY, type RetryPolicy, withRetry } from './retry-policy.js';
 import { type HttpMethod, HttpTransport } from './transport.js';
 
@@ -61,10 +61,17 @@ export interface ErpnextClientOptions {
   /** Source of jitter, [0, 1). Default Math.random. */
   random?: () => number;
   /**
-   * Where every request (each attempt, a refusal by the open breaker included) is recorded, with
-   * its duration, status and error kind, and the breaker's state (a ServiceMetrics fits).
+   * Where every request (each attempt) is recorded, with its duration and status, and every
+   * failure by status, kind and reason (a refusal by the open breaker is a failure with status
+   * `breaker_open`, and no duration: it never reached the site). A ServiceMetrics fits.
    */
   metrics?: ErpnextMetrics;
+  /**
+   * Told every change of the breaker's state, and `closed` at once. Only for a client kept for
+   * the life of the process (the step services' one client per instance: StepClients reports it
+   * as `interco_erpnext_breaker_state`); a client made for one call leaves it out.
+   */
+  onBreakerState?: (state: BreakerState) => void;
 }
 
 export interface InsertOptions {
@@ -136,12 +143,11 @@ export class ErpnextClient {
     }
     this.#limiter = new InFlightLimiter(settings.limits.maxInFlight);
     this.#metrics = options.metrics;
-    const metrics = this.#metrics;
     this.#breaker = new InstanceBreaker(
       settings.instanceId,
       options.breaker ?? {},
       this.#logger,
-      metrics === undefined ? undefined : (state) => metrics.breakerState(settings.instanceId, state),
+      options.onBreakerState,
     );
     this.#transport = new HttpTransport({
       origin: settings.origin,
@@ -301,8 +307,10 @@ export class ErpnextClient {
       if (this.#breaker.refusing) throw this.#breaker.openError(spec.operation);
       return await this.#limiter.run(() => this.#breaker.run(spec.operation, () => this.#exchange(spec)));
     } catch (error) {
-      // A call the breaker refused never reached #exchange: recorded here, with no duration.
-      if (error instanceof ErpnextError && error.reason === 'breaker_open') this.#record(spec, 0, error);
+      // A call the breaker refused never reached #exchange: counted as a failure, not timed.
+      if (error instanceof ErpnextError && error.reason === 'breaker_open') {
+        this.#record(spec, undefined, error);
+      }
       throw error;
     }
   }
@@ -344,19 +352,29 @@ export class ErpnextClient {
   /**
    * One request in the metrics: `status` is the HTTP status when there was an answer, else the
    * error's reason (network, timeout, breaker_open, client_error); a failure is also counted by
-   * kind and reason. Labels are bounded: the instance id, the method and the operation's verb.
+   * kind and reason. Timed (`seconds`) only when it reached the transport: a refusal by the open
+   * breaker is a failure without a duration, which would only crowd the lowest bucket. Labels are
+   * bounded: the instance id, the method and the operation's verb.
    */
-  #record(spec: RequestSpec, seconds: number, error: ErpnextError | undefined, httpStatus?: number): void {
+  #record(
+    spec: RequestSpec,
+    seconds: number | undefined,
+    error: ErpnextError | undefined,
+    httpStatus?: number,
+  ): void {
     const metrics = this.#metrics;
     if (metrics === undefined) return;
-    const status = httpStatus === undefined ? (error?.reason ?? 'unknown') : String(httpStatus);
+    const status = statusLabel(httpStatus, error);
     const instance = this.instanceId;
-    metrics.erpnextRequest(
-      { instance, method: spec.method, operation: operationLabel(spec.operation), status },
-      seconds,
-    );
-    if (error !== undefined)
+    if (seconds !== undefined) {
+      metrics.erpnextRequest(
+        { instance, method: spec.method, operation: operationLabel(spec.operation), status },
+        seconds,
+      );
+    }
+    if (error !== undefined) {
       metrics.erpnextError({ instance, status, kind: error.kind, reason: error.reason });
+    }
   }
 
   #context(spec: RequestSpec): ClassifyContext {

@@ -53,20 +53,32 @@ describe('InstanceRegistry across a rotation of INTERCO_SECRET_KEY', () => {
     expect((await rotated.config('erp-b')).api_secret).toBe('secret-erp-b-do-not-leak');
     // a new instance is sealed with the new key
     await rotated.add(instance('erp-c'));
-    expect(await rotated.keyUsage()).toEqual({ total: 3, current: 1, previous: 2, unknown: 0 });
+    expect(await rotated.keyUsage()).toEqual({
+      total: 3,
+      current: 1,
+      previous: 2,
+      unknown: 0,
+      unreadable: 0,
+    });
 
     // a step's cache sees no change in a re-seal: its clients (and breakers) stay
     const cache = await InstanceCache.start(rotated);
     const changes: string[] = [];
     cache.onChange((id) => changes.push(id));
-    expect(await rotated.reseal()).toEqual({ resealed: 2, unchanged: 1 });
+    expect(await rotated.reseal()).toEqual({ resealed: 2, unchanged: 1, unreadable: 0 });
     await rotated.update('erp-c', { name: 'ERP C renamed' });
     await expect.poll(() => changes, { timeout: 5000 }).toEqual(['erp-c']);
     expect(cache.get('erp-b')?.api_secret).toBe('secret-erp-b-do-not-leak');
     cache.stop();
 
-    expect(await rotated.reseal()).toEqual({ resealed: 0, unchanged: 3 });
-    expect(await rotated.keyUsage()).toEqual({ total: 3, current: 3, previous: 0, unknown: 0 });
+    expect(await rotated.reseal()).toEqual({ resealed: 0, unchanged: 3, unreadable: 0 });
+    expect(await rotated.keyUsage()).toEqual({
+      total: 3,
+      current: 3,
+      previous: 0,
+      unknown: 0,
+      unreadable: 0,
+    });
     // nothing but the sealing changed
     expect((await rotated.list()).filter((s) => s.id !== 'erp-c')).toEqual(summariesBefore);
 
@@ -81,6 +93,58 @@ describe('InstanceRegistry across a rotation of INTERCO_SECRET_KEY', () => {
     expect((error as Error).message).toContain('does not open with INTERCO_SECRET_KEY');
     expect((error as Error).message).not.toContain(k1);
     expect((error as Error).message).not.toContain(k2);
-    expect(await oldOnly.keyUsage()).toEqual({ total: 3, current: 0, previous: 0, unknown: 3 });
+    expect(await oldOnly.keyUsage()).toEqual({
+      total: 3,
+      current: 0,
+      previous: 0,
+      unknown: 3,
+      unreadable: 0,
+    });
+  });
+
+  it('re-seals every record it can read: one it cannot is counted (its id told, not its content) and the rest go on', async () => {
+    const own = `${bucket}_unreadable`;
+    const before = await InstanceRegistry.open(nc, SecretBox.fromKeyText(k1), { bucket: own });
+    try {
+      for (const id of ['erp-a', 'erp-c', 'erp-e']) await before.add(instance(id));
+      // 'erp-b': not JSON; 'erp-d': credentials sealed with a key no ring holds
+      await before.kv.put('erp-b', 'secret-content-not-json');
+      const stranger = await InstanceRegistry.open(nc, SecretBox.fromKeyText(SecretBox.generateKeyText()), {
+        bucket: own,
+      });
+      await stranger.add(instance('erp-d'));
+      expect(await before.sealedInV2()).toBe(4);
+
+      const rotated = await InstanceRegistry.open(nc, SecretBox.fromKeyText(k2).withPrevious(k1), {
+        bucket: own,
+      });
+      expect(await rotated.keyUsage()).toEqual({
+        total: 5,
+        current: 0,
+        previous: 3,
+        unknown: 1,
+        unreadable: 1,
+      });
+      const told: [string, string][] = [];
+      expect(await rotated.reseal({ onUnreadable: (id, reason) => told.push([id, reason]) })).toEqual({
+        resealed: 3,
+        unchanged: 0,
+        unreadable: 2,
+      });
+      expect(told.map(([id]) => id).sort()).toEqual(['erp-b', 'erp-d']);
+      expect(told.join(' ')).not.toContain('secret-content');
+      expect(told.join(' ')).not.toContain('do-not-leak');
+      // a second run: the readable ones are done, the others still counted
+      expect(await rotated.reseal()).toEqual({ resealed: 0, unchanged: 3, unreadable: 2 });
+      expect(
+        (
+          await InstanceRegistry.open(nc, SecretBox.fromKeyText(k2), { bucket: own }).then((r) =>
+            r.config('erp-e'),
+          )
+        ).api_key,
+      ).toBe('key-erp-e-0123456789');
+    } finally {
+      await before.kv.destroy().catch(() => undefined);
+    }
   });
 });

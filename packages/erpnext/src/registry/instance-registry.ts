@@ -155,9 +155,7 @@ export class InstanceRegistry {
    * `onUnreadable` (its id and why, never its content) and left as it is; the others are still
    * re-sealed. Counts only; RegistryError `conflict` when a record keeps changing.
    */
-  async reseal(
-    options: { onUnreadable?: (id: string, reason: string) => void } = {},
-  ): Promise<ResealCounts> {
+  async reseal(options: { onUnreadable?: (id: string, reason: string) => void } = {}): Promise<ResealCounts> {
     const counts: ResealCounts = { resealed: 0, unchanged: 0, unreadable: 0 };
     for (const id of await this.#ids()) {
       for (let attempt = 1; ; attempt++) {

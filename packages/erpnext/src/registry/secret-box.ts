@@ -57,7 +57,10 @@ export const SEALED_HEAD_LENGTH = 20;
  * which key of the ring has that fingerprint, undefined when none); a v1 value has to be opened
  * to tell; anything else is not a sealed value.
  */
-export type SealedHead = { format: 'v2'; key: SealingKey | undefined } | { format: 'v1' } | { format: 'invalid' };
+export type SealedHead =
+  | { format: 'v2'; key: SealingKey | undefined }
+  | { format: 'v1' }
+  | { format: 'invalid' };
 
 interface RingKey {
   readonly key: Buffer;

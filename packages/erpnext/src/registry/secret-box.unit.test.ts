@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { sealV1 } from '../test-support/sealed-v1.js';
-import { SECRET_KEY_ENV, SECRET_KEY_PREVIOUS_ENV, SecretBox } from './secret-box.js';
+import { SEALED_HEAD_LENGTH, SECRET_KEY_ENV, SECRET_KEY_PREVIOUS_ENV, SecretBox } from './secret-box.js';
 
 describe('SecretBox', () => {
   const box = SecretBox.fromKeyText(SecretBox.generateKeyText());
@@ -170,5 +170,22 @@ describe('SecretBox as a key ring (current + previous keys)', () => {
     }
     expect(message).toContain('is the same as key 1');
     expect(message).not.toContain(k1);
+  });
+
+  it('tells the key of a sealed value from its start alone (v2), without opening it', () => {
+    const k0 = SecretBox.generateKeyText();
+    const ring = SecretBox.fromKeyText(SecretBox.generateKeyText()).withPrevious(k0);
+    const head = (sealed: string) => sealed.slice(0, SEALED_HEAD_LENGTH);
+    expect(ring.headOf(head(ring.seal('x', 'r')))).toEqual({ format: 'v2', key: 'current' });
+    expect(ring.headOf(head(SecretBox.fromKeyText(k0).seal('x', 'r')))).toEqual({
+      format: 'v2',
+      key: 'previous',
+    });
+    expect(ring.headOf(head(SecretBox.fromKeyText(SecretBox.generateKeyText()).seal('x', 'r')))).toEqual({
+      format: 'v2',
+      key: undefined,
+    });
+    expect(ring.headOf(head(sealV1(k0, 'x', 'r')))).toEqual({ format: 'v1' });
+    expect(ring.headOf('not sealed')).toEqual({ format: 'invalid' });
   });
 });

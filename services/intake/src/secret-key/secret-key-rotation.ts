@@ -9,7 +9,6 @@ import {
   type SecretBox,
 } from '@interco/erpnext';
 
-
 /** What POST /v1/admin/secret-key/reseal did. */
 export interface ResealResult {
   instances: ResealCounts;

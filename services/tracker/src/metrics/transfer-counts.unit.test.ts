@@ -75,4 +75,45 @@ describe('reportTransferCounts', () => {
     clock += TRANSFER_COUNT_INTERVAL_MS;
     expect((await byStatus(metrics)).completed).toBe(7);
   });
+
+  it('gives up a count that hangs: the last counts stay, the next scrape counts again', async () => {
+    const errors: unknown[] = [];
+    // The scrape would wait 5 s for a refresher: the count is given up well before.
+    const metrics = new ServiceMetrics({
+      service: 'tracker',
+      defaultMetrics: false,
+      refreshTimeoutMs: 5_000,
+      onRefreshError: (error) => errors.push(error),
+    });
+    const limits: number[] = [];
+    const late: ((value: Record<string, number>) => void)[] = [];
+    let hang = false;
+    reportTransferCounts(metrics, {
+      intervalMs: 0,
+      timeoutMs: 50,
+      count: async ({ maxTimeMs }) => {
+        limits.push(maxTimeMs);
+        if (!hang) return { completed: limits.length };
+        return new Promise((resolve) => late.push(resolve));
+      },
+    });
+    expect((await byStatus(metrics)).completed).toBe(1);
+    hang = true;
+    const started = performance.now();
+    expect((await byStatus(metrics)).completed).toBe(1);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(String(errors[0])).toContain('given up');
+    // Not stuck behind the hung count: the next scrape starts another.
+    expect((await byStatus(metrics)).completed).toBe(1);
+    expect(limits).toEqual([50, 50, 50]);
+    hang = false;
+    expect((await byStatus(metrics)).completed).toBe(4);
+    // A count given up that answers after all is dropped: it is older than the last counts.
+    for (const resolve of late) resolve({ completed: 99 });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // (the registry as it is, without a scrape's count)
+    expect(await metrics.registry.getSingleMetricAsString('interco_transfers')).toContain(
+      'interco_transfers{status="completed"} 4',
+    );
+  });
 });

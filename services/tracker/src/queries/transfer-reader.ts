@@ -125,10 +125,19 @@ export class TransferReader {
       .slice(0, limit + 1);
   }
 
-  /** How many per status, and how many stuck (one pass over two small fields). */
-  async counts(): Promise<TransferCounts> {
+  /**
+   * How many per status, and how many stuck (one pass over two small fields); `maxTimeMs` bounds
+   * the query on the server (it fails with MongoDB's MaxTimeMSExpired beyond).
+   */
+  async counts(limit: { readonly maxTimeMs?: number } = {}): Promise<TransferCounts> {
     const rows = await this.collections.transfers
-      .find<CountRow>({ status: { $ne: null } }, { projection: { _id: 0, status: 1, updated_at: 1 } })
+      .find<CountRow>(
+        { status: { $ne: null } },
+        {
+          projection: { _id: 0, status: 1, updated_at: 1 },
+          ...(limit.maxTimeMs === undefined ? {} : { maxTimeMS: limit.maxTimeMs }),
+        },
+      )
       .toArray();
     return countTransfers(rows, this.clock());
   }

@@ -10,7 +10,12 @@ export async function replayWriter(
   const manifests = await ManifestStore.open(options.nc, options.names, options.box);
   return {
     store: options.store,
-    serials: new ManifestSerials(manifests, await loadSerialDigester(options.nc, options.names, options.box)),
+    serials: new ManifestSerials(
+      manifests,
+      await loadSerialDigester(options.nc, options.names, options.box, {
+        onWaiting: (message) => options.logger.warn(message),
+      }),
+    ),
     logger: options.logger,
   };
 }

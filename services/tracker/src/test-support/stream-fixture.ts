@@ -6,6 +6,7 @@ import {
   type BusNames,
   busNames,
   connectNats,
+  DataKeyStore,
   EventPublisher,
   ensureStream,
   ManifestStore,
@@ -45,6 +46,8 @@ export async function openStreamFixture(): Promise<StreamFixture> {
   await ensureStream(jsm, names);
   const box = SecretBox.fromKeyText(SecretBox.generateKeyText());
   const manifests = await ManifestStore.open(nc, names, box);
+  // The serial digest key, as intake creates it at its first start (the tracker only reads it).
+  await (await DataKeyStore.open(nc, names, box)).createSerialDigestKey();
   const mongo = await new MongoClient(mongoUrl()).connect();
   const databases = new Set<string>();
   return {

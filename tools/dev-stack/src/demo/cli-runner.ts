@@ -4,19 +4,31 @@ import type { Environment } from '../args.js';
 /** The CLI as the demo runs it, relative to the repository root. */
 export const CLI_ENTRY = 'packages/cli/bin/interco.js';
 
-/** Variables that would win over the config file's profile (docs/running.md): never passed on. */
-export const CLI_OVERRIDES = [
+/**
+ * The variables that configure the CLI (packages/cli/src/config/resolve-config.ts): which config
+ * file and profile, and the URLs and token that win over the profile's. A caller's
+ * `INTERCO_PROFILE=prod` or `INTERCO_TOKEN` must not steer the demo's CLI, so none is passed on
+ * (nor any other `INTERCO_*` variable: the demo's CLI needs only the INTERCO_CONFIG it is given).
+ */
+export const CLI_CONFIG_VARIABLES = [
+  'INTERCO_CONFIG',
+  'INTERCO_PROFILE',
   'INTERCO_INTAKE_URL',
   'INTERCO_TRACKER_URL',
   'INTERCO_TOKEN',
   'INTERCO_TOKEN_FILE',
+  'XDG_CONFIG_HOME',
 ] as const;
 
-/** The CLI's environment: the caller's, without the overrides, with INTERCO_CONFIG set to the stack's config. */
+function configuresCli(name: string): boolean {
+  return name.startsWith('INTERCO_') || (CLI_CONFIG_VARIABLES as readonly string[]).includes(name);
+}
+
+/** The CLI's environment: the caller's without any CLI-configuring variable, with INTERCO_CONFIG set to the stack's config. */
 export function cliEnv(env: Environment, configPath: string): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
-    if (value !== undefined && !(CLI_OVERRIDES as readonly string[]).includes(name)) result[name] = value;
+    if (value !== undefined && !configuresCli(name)) result[name] = value;
   }
   result.INTERCO_CONFIG = configPath;
   return result;

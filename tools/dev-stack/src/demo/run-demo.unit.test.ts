@@ -48,12 +48,24 @@ describe('cliEnv', () => {
     const env = cliEnv(
       {
         PATH: '/bin',
+        HOME: '/home/u',
         INTERCO_TOKEN: 'x',
         INTERCO_INTAKE_URL: 'http://elsewhere',
+        INTERCO_TRACKER_URL: 'http://elsewhere',
+        INTERCO_TOKEN_FILE: '/tmp/token',
+        INTERCO_PROFILE: 'prod',
         INTERCO_CONFIG: '/other.json',
+        INTERCO_SOME_LATER_SETTING: '1',
+        XDG_CONFIG_HOME: '/xdg',
+        NO_COLOR: '1',
       },
       '/repo/.interco/cli.json',
     );
-    expect(env).toEqual({ PATH: '/bin', INTERCO_CONFIG: '/repo/.interco/cli.json' });
+    expect(env).toEqual({
+      PATH: '/bin',
+      HOME: '/home/u',
+      NO_COLOR: '1',
+      INTERCO_CONFIG: '/repo/.interco/cli.json',
+    });
   });
 });
