@@ -140,3 +140,16 @@ export function quantity(text: string | undefined): number {
   const factor = { m: 0.001, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 }[match[2] ?? ''] ?? 1;
   return Number(match[1]) * factor;
 }
+
+/** The HorizontalPodAutoscaler managing a Deployment (same namespace, its scaleTargetRef), if any. */
+export function autoscalerOf(objects: readonly Manifest[], deployment: Manifest): Manifest | undefined {
+  return objects.find((object) => {
+    if (object.kind !== 'HorizontalPodAutoscaler') return false;
+    const target = (object.spec as { scaleTargetRef?: { kind?: string; name?: string } }).scaleTargetRef;
+    return (
+      target?.kind === deployment.kind &&
+      target.name === deployment.metadata.name &&
+      object.metadata.namespace === deployment.metadata.namespace
+    );
+  });
+}

@@ -1,8 +1,8 @@
 /**
  * deploy/k8s as the checks read it: every YAML document of every file, the kustomizations (built
- * here for what the base uses: resources, configMapGenerator, namespace, images, replicas; or by
- * `kubectl kustomize` when kubectl is installed), and each manifest validated against the
- * Kubernetes API schemas of kubernetes-models.
+ * here for what deploy/k8s uses: resources, components, configMapGenerator, patches, namespace,
+ * labels, images, replicas; or by `kubectl kustomize` when kubectl is installed), and each manifest
+ * validated against the Kubernetes API schemas of kubernetes-models.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';

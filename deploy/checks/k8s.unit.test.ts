@@ -1,11 +1,14 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { isSecretVariable } from '@interco/service';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadCompose } from './compose.js';
 import { type EnvValue, effectivePort, envProblems } from './environment.js';
 import {
   buildKustomization,
+  CLUSTER_SCOPED_KINDS,
+  componentDirs,
   documents,
   isKustomization,
   isManifest,
@@ -17,9 +20,11 @@ import {
   parseEnvFile,
   relativePath,
   validateBuiltIn,
+  writeKustomization,
   yamlFiles,
 } from './k8s.js';
 import {
+  autoscalerOf,
   containerEnvironment,
   deploymentSpec,
   find,
@@ -27,6 +32,7 @@ import {
   resolvePort,
   secretReferences,
 } from './k8s-workloads.js';
+import { admits, type LabelSelector, type Pod, selects } from './network-policy.js';
 import { readRepoFile } from './repo.js';
 import { SERVICES } from './services.js';
 
@@ -90,15 +96,38 @@ describe('deploy/k8s: every manifest', () => {
   });
 });
 
-const builds: [string, () => Manifest[] | undefined][] = kustomizationDirs().flatMap((dir) => [
-  [`${relativePath(dir)} (built here)`, () => buildKustomization(dir)],
-  [`${relativePath(dir)} (kubectl kustomize)`, () => kubectlKustomize(dir)],
-]);
+// The base with every component and no overlay: the components' objects must carry their namespace
+// themselves (the base's `namespace:` does not reach what a component adds to a kustomization).
+const everyComponent = writeKustomization([join(K8S_DIR, 'base')], componentDirs());
+afterAll(() => rmSync(everyComponent, { recursive: true, force: true }));
+
+const EVERY_COMPONENT = 'deploy/k8s/base with every component, no overlay';
+const composedBuilds: [string, () => Manifest[] | undefined][] = [
+  [`${EVERY_COMPONENT} (built here)`, () => buildKustomization(everyComponent)],
+  [`${EVERY_COMPONENT} (kubectl kustomize)`, () => kubectlKustomize(everyComponent)],
+];
+
+const builds: [string, () => Manifest[] | undefined][] = [
+  ...kustomizationDirs().flatMap((dir): [string, () => Manifest[] | undefined][] => [
+    [`${relativePath(dir)} (built here)`, () => buildKustomization(dir)],
+    [`${relativePath(dir)} (kubectl kustomize)`, () => kubectlKustomize(dir)],
+  ]),
+  ...composedBuilds,
+];
 
 describe.each(builds)('%s', (_, build) => {
   const objects = build();
   // kubectl is not installed: the same checks ran on the build made here.
   const run = objects === undefined ? it.skip : it;
+
+  run('puts every object in the namespace interco (cluster-scoped kinds have none)', () => {
+    expect(objects?.length).toBeGreaterThan(0);
+    for (const object of objects ?? []) {
+      const namespace = object.metadata.namespace;
+      if (CLUSTER_SCOPED_KINDS.has(object.kind)) expect(namespace, object.kind).toBeUndefined();
+      else expect(namespace, `${object.kind} ${object.metadata.name}`).toBe('interco');
+    }
+  });
 
   run('validates against the Kubernetes schemas', async () => {
     for (const object of objects ?? []) {
@@ -187,7 +216,13 @@ describe.each(builds)('%s', (_, build) => {
     });
 
     run('runs at least two replicas, a disruption budget keeping one, with requests and limits', () => {
-      expect(spec?.replicas ?? 1).toBeGreaterThanOrEqual(2);
+      // With an autoscaler, its minimum (the Deployment leaves replicas to it); else spec.replicas.
+      const autoscaler = deployment === undefined ? undefined : autoscalerOf(objects ?? [], deployment);
+      const replicas =
+        autoscaler === undefined
+          ? (spec?.replicas ?? 1)
+          : ((autoscaler.spec as { minReplicas?: number }).minReplicas ?? 1);
+      expect(replicas).toBeGreaterThanOrEqual(2);
       const pdb = find(objects ?? [], 'PodDisruptionBudget', name)?.spec as
         | {
             minAvailable?: number;
@@ -198,7 +233,7 @@ describe.each(builds)('%s', (_, build) => {
       if (service.isStep) expect(pdb).toBeDefined();
       if (pdb !== undefined) {
         expect(pdb.selector.matchLabels).toEqual(spec?.selector.matchLabels);
-        expect(pdb.minAvailable ?? 0).toBeLessThan(spec?.replicas ?? 1);
+        expect(pdb.minAvailable ?? 0).toBeLessThan(replicas);
       }
       for (const kind of ['requests', 'limits'] as const) {
         for (const resource of ['cpu', 'memory']) {
@@ -226,28 +261,50 @@ describe.each(builds)('%s', (_, build) => {
     });
   });
 
-  run('scales with autoscalers that target its Deployments and keep two replicas', () => {
-    for (const hpa of (objects ?? []).filter((object) => object.kind === 'HorizontalPodAutoscaler')) {
-      const spec = hpa.spec as { scaleTargetRef: { kind: string; name: string }; minReplicas?: number };
-      expect(
-        find(objects ?? [], spec.scaleTargetRef.kind, spec.scaleTargetRef.name),
-        hpa.metadata.name,
-      ).toBeDefined();
-      expect(spec.minReplicas ?? 1).toBeGreaterThanOrEqual(2);
-    }
-  });
+  run(
+    'scales with autoscalers targeting Deployments of their namespace, which leave replicas to them',
+    () => {
+      for (const hpa of (objects ?? []).filter((object) => object.kind === 'HorizontalPodAutoscaler')) {
+        const spec = hpa.spec as {
+          scaleTargetRef: { apiVersion: string; kind: string; name: string };
+          minReplicas?: number;
+        };
+        expect(spec.scaleTargetRef).toMatchObject({ apiVersion: 'apps/v1', kind: 'Deployment' });
+        const target = (objects ?? []).find(
+          (object) =>
+            object.kind === 'Deployment' &&
+            object.metadata.name === spec.scaleTargetRef.name &&
+            object.metadata.namespace === hpa.metadata.namespace,
+        );
+        expect(
+          target,
+          `${hpa.metadata.name}: no Deployment ${spec.scaleTargetRef.name} in its namespace`,
+        ).toBeDefined();
+        // Every apply would set the count back, undoing what the autoscaler chose.
+        expect(
+          target === undefined ? undefined : deploymentSpec(target).replicas,
+          `${spec.scaleTargetRef.name}: spec.replicas while an HPA manages it`,
+        ).toBeUndefined();
+        expect(spec.minReplicas ?? 1).toBeGreaterThanOrEqual(2);
+      }
+    },
+  );
 
-  run('opens with its network policies the port every service listens on', () => {
+  run('opens with its network policies, on the pods of each service, the port it listens on', () => {
     for (const policy of (objects ?? []).filter((object) => object.kind === 'NetworkPolicy')) {
-      const spec = policy.spec as { ingress?: { ports?: { port: string | number }[] }[] };
-      for (const rule of spec.ingress ?? []) {
-        for (const { port } of rule.ports ?? []) {
-          for (const service of SERVICES) {
-            const container = find(objects ?? [], 'Deployment', service.name);
-            const pod =
-              container === undefined ? undefined : deploymentSpec(container).template.spec.containers[0];
+      const spec = policy.spec as {
+        podSelector: LabelSelector;
+        ingress?: { ports?: { port: string | number }[] }[];
+      };
+      for (const service of SERVICES) {
+        const deployment = find(objects ?? [], 'Deployment', service.name);
+        const template = deployment === undefined ? undefined : deploymentSpec(deployment).template;
+        if (!selects(spec.podSelector, template?.metadata?.labels ?? {})) continue;
+        for (const rule of spec.ingress ?? []) {
+          for (const { port } of rule.ports ?? []) {
+            const container = template?.spec.containers[0];
             expect(
-              pod === undefined ? undefined : resolvePort(pod, port),
+              container === undefined ? undefined : resolvePort(container, port),
               `${policy.metadata.name} ${service.name}`,
             ).toBe(service.port);
           }
@@ -344,5 +401,160 @@ describe('deploy/k8s/infra: NATS and MongoDB from their official charts', () => 
     for (const value of Object.values((exampleSecret?.stringData ?? {}) as Record<string, string>)) {
       expect(value).toMatch(/^<.*>$/);
     }
+  });
+});
+
+/**
+ * The pods of the charts, with the labels their templates give them (read from the charts'
+ * sources at the versions infra/ pins, deploy/k8s/README.md "Network policies"):
+ * - nats 2.14.2, helm/charts/nats/templates/_helpers.tpl: `nats.selectorLabels` (name: the chart's
+ *   name `nats`, instance: the release, component: nats) on the StatefulSet's pods,
+ *   `natsBox.selectorLabels` (component: nats-box) on nats-box's;
+ * - mongodb-kubernetes 1.10.0: the replica set's pods are labelled `app: <ServiceName()>`,
+ *   `<metadata.name>-svc` (mongodb-community-operator/controllers/construct/mongodbstatefulset.go,
+ *   api/v1/mongodbcommunity_types.go); the operator's pods (helm_chart/templates/operator.yaml)
+ *   `app.kubernetes.io/name` and `instance`: `operator.name` (values.yaml: mongodb-kubernetes-operator).
+ */
+describe.each(composedBuilds)('%s: NATS and MongoDB admit only their clients', (_, build) => {
+  const objects = build();
+  const run = objects === undefined ? it.skip : it;
+  const policies = (objects ?? []).filter((object) => object.kind === 'NetworkPolicy');
+  const readme = readRepoFile('deploy/k8s/README.md');
+  const natsRelease = /helm upgrade --install (\S+) nats\/nats /.exec(readme)?.[1] ?? '';
+  const natsChartVersion = /nats\/nats --version (\S+)/.exec(readme)?.[1] ?? '';
+  const natsValues = parse(readRepoFile('deploy/k8s/infra/nats-values.yaml')) as {
+    nameOverride?: string;
+    config: { cluster: { port?: number }; monitor: { port: number } };
+  };
+  const operatorValues = parse(readRepoFile('deploy/k8s/infra/mongodb-kubernetes-values.yaml')) as {
+    operator: { name?: string };
+  };
+  const chartLabels = (component: string) => ({
+    'app.kubernetes.io/name': natsValues.nameOverride ?? 'nats',
+    'app.kubernetes.io/instance': natsRelease,
+    'app.kubernetes.io/component': component,
+    'app.kubernetes.io/version': natsChartVersion,
+    'app.kubernetes.io/managed-by': 'Helm',
+    'helm.sh/chart': `nats-${natsChartVersion}`,
+  });
+  const pod = (labels: Record<string, string>, namespace = 'interco'): Pod => ({ namespace, labels });
+  const natsServer = pod(chartLabels('nats'));
+  const natsBox = pod(chartLabels('nats-box'));
+  const mongodbName = mongodb?.metadata.name ?? '';
+  const mongodbServiceName = (mongodb?.spec as { statefulSet?: { spec?: { serviceName?: string } } })
+    ?.statefulSet?.spec?.serviceName;
+  const mongodbMember = pod({ app: mongodbServiceName ?? `${mongodbName}-svc` });
+  const operatorName = operatorValues.operator.name ?? 'mongodb-kubernetes-operator';
+  const operator = pod({
+    'app.kubernetes.io/component': 'controller',
+    'app.kubernetes.io/name': operatorName,
+    'app.kubernetes.io/instance': operatorName,
+  });
+  const servicePod = (name: string) => {
+    const deployment = find(objects ?? [], 'Deployment', name);
+    return pod({ ...(deployment === undefined ? {} : deploymentSpec(deployment).template.metadata?.labels) });
+  };
+  const natsPort = Number(
+    new URL(parseEnvFile(readRepoFile('deploy/k8s/base/config/common.env')).NATS_URL ?? '').port,
+  );
+  const routesPort = natsValues.config.cluster.port ?? 6222;
+  const strangers = [
+    pod({ app: 'something-else' }),
+    pod({ 'app.kubernetes.io/part-of': 'interco' }, 'another-namespace'),
+    pod({ 'app.kubernetes.io/component': 'nats-box' }),
+  ];
+
+  run('knows where NATS and MongoDB listen', () => {
+    expect(natsRelease).toBe('nats');
+    expect(natsPort).toBe(4222);
+    expect(natsValues.config.monitor.port).toBe(8222);
+    expect(mongodbName).toBe('interco-mongodb');
+  });
+
+  run("admits to the NATS servers' clients port only Interco's pods, nats-box and the servers", () => {
+    for (const service of SERVICES) {
+      const client = servicePod(service.name);
+      expect(client.labels['app.kubernetes.io/part-of'], service.name).toBe('interco');
+      expect(admits(policies, client, natsServer, natsPort), service.name).toBe(true);
+      expect(admits(policies, client, natsServer, routesPort), service.name).toBe(false);
+    }
+    expect(admits(policies, natsBox, natsServer, natsPort)).toBe(true);
+    expect(admits(policies, natsServer, natsServer, natsPort)).toBe(true);
+    expect(admits(policies, natsServer, natsServer, routesPort)).toBe(true);
+    for (const stranger of strangers) {
+      for (const port of [natsPort, routesPort, natsValues.config.monitor.port]) {
+        expect(admits(policies, stranger, natsServer, port), `${JSON.stringify(stranger)} ${port}`).toBe(
+          false,
+        );
+      }
+    }
+  });
+
+  run("admits to MongoDB's members only the tracker, the other members and the operator", () => {
+    for (const service of SERVICES) {
+      expect(admits(policies, servicePod(service.name), mongodbMember, 27017), service.name).toBe(
+        service.usesMongo,
+      );
+    }
+    expect(SERVICES.filter((service) => service.usesMongo).map((service) => service.name)).toEqual([
+      'tracker',
+    ]);
+    expect(admits(policies, mongodbMember, mongodbMember, 27017)).toBe(true);
+    expect(admits(policies, operator, mongodbMember, 27017)).toBe(true);
+    for (const stranger of [...strangers, natsServer, natsBox]) {
+      expect(admits(policies, stranger, mongodbMember, 27017), JSON.stringify(stranger)).toBe(false);
+    }
+  });
+
+  run('admits no source to NATS or MongoDB from an address block or from everywhere', () => {
+    for (const policy of policies) {
+      const spec = policy.spec as {
+        podSelector: LabelSelector;
+        ingress?: { from?: { ipBlock?: unknown }[] }[];
+      };
+      if (!selects(spec.podSelector, natsServer.labels) && !selects(spec.podSelector, mongodbMember.labels))
+        continue;
+      for (const rule of spec.ingress ?? []) {
+        expect(rule.from?.length ?? 0, policy.metadata.name).toBeGreaterThan(0);
+        for (const peer of rule.from ?? []) expect(peer.ipBlock, policy.metadata.name).toBeUndefined();
+      }
+    }
+  });
+});
+
+describe('network-policy: what a NetworkPolicy admits', () => {
+  const policy = (spec: object): Manifest => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'p', namespace: 'ns' },
+    spec,
+  });
+  const target: Pod = { namespace: 'ns', labels: { app: 'db' }, namedPorts: { db: 5432 } };
+  const client: Pod = { namespace: 'ns', labels: { app: 'client' } };
+  const elsewhere: Pod = { namespace: 'other', labels: { app: 'client' } };
+
+  it('admits everything to a pod no policy selects, nothing a selecting policy leaves out', () => {
+    expect(admits([], client, target, 5432)).toBe(true);
+    const deny = policy({ podSelector: { matchLabels: { app: 'db' } }, policyTypes: ['Ingress'] });
+    expect(admits([deny], client, target, 5432)).toBe(false);
+    expect(admits([deny], client, { ...target, labels: { app: 'web' } }, 5432)).toBe(true);
+  });
+
+  it('matches peers by pod labels in the policy namespace, by namespace labels, and ports', () => {
+    const allow = policy({
+      podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['db'] }] },
+      ingress: [
+        { from: [{ podSelector: { matchLabels: { app: 'client' } } }], ports: [{ port: 'db' }] },
+        {
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'other' } } }],
+          ports: [{ port: 9 }],
+        },
+      ],
+    });
+    expect(admits([allow], client, target, 5432)).toBe(true);
+    expect(admits([allow], client, target, 9)).toBe(false);
+    expect(admits([allow], elsewhere, target, 5432)).toBe(false);
+    expect(admits([allow], elsewhere, target, 9)).toBe(true);
+    expect(admits([policy({ podSelector: {}, ingress: [{}] })], elsewhere, target, 1)).toBe(true);
   });
 });

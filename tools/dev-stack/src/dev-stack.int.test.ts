@@ -1,12 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { portInUse } from './checks.js';
 import { stackLayout } from './layout.js';
 import { plannedPorts, portPlan } from './ports.js';
+import { processStatus } from './process-identity.js';
 import { REPO_ROOT } from './stack.js';
 import { isProcessAlive, readStackFile, type StackFile } from './stack-file.js';
 
@@ -47,10 +48,10 @@ interface Running {
   exited: Promise<number | null>;
 }
 
-function run(script: string, args: string[]): Running {
+function run(script: string, args: string[], extraEnv: Record<string, string> = {}): Running {
   const child = spawn(process.execPath, [script, ...args], {
     cwd: REPO_ROOT,
-    env: childEnv(),
+    env: { ...childEnv(), ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -121,10 +122,10 @@ describe('pnpm dev and pnpm demo', () => {
     return within(ready, 120_000, () => `dev did not get ready:\n${started.output()}`);
   }
 
-  async function stopDev(stack: StackFile): Promise<void> {
+  async function stopDev(stack: StackFile, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const running = dev;
     if (running === undefined) throw new Error('dev is not running');
-    running.child.kill('SIGTERM');
+    running.child.kill(signal);
     const code = await within(running.exited, 60_000, () => `dev did not stop:\n${running.output()}`);
     expect(code, running.output()).toBe(0);
     expect(running.output()).toContain('dev-stack: stopped');
@@ -178,7 +179,19 @@ describe('pnpm dev and pnpm demo', () => {
     });
     expect((await readFile(layout().cliConfig, 'utf8')).includes(`http://127.0.0.1:${base}`)).toBe(true);
 
-    const demo = run('tools/dev-stack/dist/demo.js', ['--dir', dir]);
+    // Streamed as they come, not written at the stop.
+    expect(await readFile(join(layout().logsDir, 'nats.log'), 'utf8')).toMatch(/Server is ready/);
+    expect(first.processes.map(({ name }) => name).sort()).toEqual(
+      ['dn-a', 'intake', 'mongo', 'nats', 'po-a', 'pr-a', 'pr-b', 'sim', 'tracker'].sort(),
+    );
+    expect(first.identity?.cmdline.some((arg) => arg.endsWith('dev-stack/dist/dev.js'))).toBe(true);
+
+    // The caller's CLI settings (a production profile, a token) must not reach the demo's CLI.
+    const demo = run('tools/dev-stack/dist/demo.js', ['--dir', dir], {
+      INTERCO_PROFILE: 'prod',
+      INTERCO_TOKEN: 'itk_not_this_stack',
+      INTERCO_INTAKE_URL: 'http://127.0.0.1:9',
+    });
     const demoCode = await within(demo.exited, 180_000, () => `the demo did not end:\n${demo.output()}`);
     expect(demoCode, demo.output()).toBe(0);
     expect(demo.output()).toContain('Using the stack running on');
@@ -198,6 +211,41 @@ describe('pnpm dev and pnpm demo', () => {
       ['company-a', `http://127.0.0.1:${base + 20}`],
       ['company-b', `http://127.0.0.1:${base + 21}`],
     ]);
-    await stopDev(second);
+    // Closing the terminal (SIGHUP) stops it as gracefully as SIGTERM: nothing stays behind.
+    await stopDev(second, 'SIGHUP');
   }, 420_000);
+
+  it('stops the children a killed supervisor left behind, then starts', async () => {
+    const killed = await startDev();
+    const running = dev;
+    running?.child.kill('SIGKILL');
+    await running?.exited;
+    const left = killed.processes.filter(({ pid }) => isProcessAlive(pid));
+    expect(left.map(({ name }) => name)).toContain('nats');
+
+    const again = await startDev();
+    const said = dev?.output() ?? '';
+    expect(said).toContain('did not stop cleanly');
+    expect(said).toMatch(/its children still run: .*nats \(pid \d+\).*stopping them/);
+    expect(said).toContain('the leftover children are stopped');
+    for (const { name, pid } of killed.processes) {
+      // Gone, or a zombie its adopter has not reaped yet.
+      expect(await processStatus(pid, undefined), `${name} (pid ${pid})`).toBe('gone');
+    }
+    await stopDev(again);
+  }, 300_000);
+
+  it('refuses to start when secret-key is gone but the data is there', async () => {
+    const key = await readFile(layout().secretKey, 'utf8');
+    await rm(layout().secretKey);
+    try {
+      const refused = run('tools/dev-stack/dist/dev.js', ['--dir', dir, '--port-base', String(base)]);
+      const code = await within(refused.exited, 60_000, () => `dev did not end:\n${refused.output()}`);
+      expect(code, refused.output()).toBe(1);
+      expect(refused.output()).toMatch(/secret-key is missing or empty.*Restore .*--reset/);
+      expect(existsSync(layout().secretKey)).toBe(false);
+    } finally {
+      await writeFile(layout().secretKey, key, { mode: 0o600 });
+    }
+  }, 120_000);
 });

@@ -1,4 +1,4 @@
-import { isProcessAlive, processStatus } from './process-identity.js';
+import { processStatus } from './process-identity.js';
 import type { StackFile } from './stack-file.js';
 
 /** A child named in a stale stack.json whose pid is still alive. */
@@ -33,12 +33,17 @@ async function terminate(pids: readonly number[], graceMs: number): Promise<numb
       // Gone meanwhile.
     }
   };
+  // A zombie (ended, not yet reaped by whoever adopted it) counts as gone.
+  const stillRunning = async (candidates: readonly number[]) => {
+    const statuses = await Promise.all(candidates.map((pid) => processStatus(pid, undefined)));
+    return candidates.filter((_, i) => statuses[i] !== 'gone');
+  };
   for (const pid of pids) signal(pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
-  let left = pids.filter(isProcessAlive);
+  let left = await stillRunning(pids);
   while (left.length > 0 && Date.now() < deadline) {
     await sleep(100);
-    left = left.filter(isProcessAlive);
+    left = await stillRunning(left);
   }
   for (const pid of left) signal(pid, 'SIGKILL');
   return left;

@@ -6,7 +6,10 @@ export async function fakeProc(
   root: string,
   pids: Record<number, { startTicks: number; cmdline: string[]; state?: string }>,
 ): Promise<string> {
-  const entries = { ...pids, self: { startTicks: 1, cmdline: ['node'] } };
+  const entries: Record<string, { startTicks: number; cmdline: string[]; state?: string }> = {
+    ...pids,
+    self: { startTicks: 1, cmdline: ['node'] },
+  };
   for (const [pid, { startTicks, cmdline, state }] of Object.entries(entries)) {
     await mkdir(join(root, pid), { recursive: true });
     const fields = [
