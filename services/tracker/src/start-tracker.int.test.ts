@@ -1,34 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { mintBootstrapToken } from '@interco/auth';
-import { busNames, connectNats, DataKeyStore, EventPublisher, ManifestStore } from '@interco/bus';
+import { type BusNames, EventPublisher, ManifestStore } from '@interco/bus';
 import { sampleRequest } from '@interco/bus/test-support';
 import { newTransferId } from '@interco/contracts';
 import { SecretBox } from '@interco/erpnext';
 import { findSamples, parseExposition } from '@interco/metrics';
-import { mongoUrl, natsUrl, testNamespace } from '@interco/testkit/vitest';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { MongoClient } from 'mongodb';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TransferCounts, TransferList, TransferView } from './http/schemas.js';
 import { TRANSFER_STATUSES } from './queries/counts.js';
-import { type RunningTracker, startTracker } from './start-tracker.js';
+import type { RunningTracker } from './start-tracker.js';
 import { transferEvents } from './test-support/query-fixtures.js';
+import { openTrackerDeployment, type TrackerDeployment } from './test-support/tracker-deployment.js';
 
-const ns = testNamespace();
-const names = busNames(ns.subjectPrefix);
-const bootstrap = mintBootstrapToken();
 const box = SecretBox.fromKeyText(randomBytes(32).toString('base64'));
+let deployment: TrackerDeployment;
 let tracker: RunningTracker;
 let nc: NatsConnection;
-
-async function get<T>(path: string): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${tracker.url}${path}`, {
-    headers: { authorization: `Bearer ${bootstrap.token}` },
-  });
-  return { status: response.status, body: (await response.json()) as T };
-}
+let names: BusNames;
+const get = <T>(path: string) => deployment.get<T>(path);
 
 async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -41,27 +32,14 @@ async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20
 }
 
 beforeAll(async () => {
-  nc = await connectNats({ url: natsUrl(), name: 'tracker-start-test' });
-  // intake's first start creates the serial digest key (the tracker only reads it)
-  await (await DataKeyStore.open(nc, names, box)).createSerialDigestKey();
-  tracker = await startTracker({
-    natsUrl: natsUrl(),
-    namespace: ns.subjectPrefix,
-    mongoUrl: mongoUrl(),
-    mongoDb: ns.dbName,
-    box,
-    bootstrapHash: bootstrap.hash,
-    projectorTuning: { fetchExpiresMs: 1000 },
-  });
+  deployment = await openTrackerDeployment('tracker-start-test');
+  ({ nc, names } = deployment);
+  await deployment.createSerialDigestKey(box);
+  tracker = await deployment.start({ box, projectorTuning: { fetchExpiresMs: 1000 } });
 });
 
 afterAll(async () => {
-  await tracker?.close();
-  const client = await new MongoClient(mongoUrl()).connect();
-  await client.db(ns.dbName).dropDatabase();
-  await client.close();
-  await (await jetstreamManager(nc)).streams.delete(names.stream).catch(() => false);
-  await nc?.drain();
+  await deployment?.close();
 });
 
 describe('startTracker', () => {
