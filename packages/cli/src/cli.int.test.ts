@@ -15,6 +15,7 @@ import { mintBootstrapToken } from '@interco/auth';
 import { type Pipeline, startPipeline } from '@interco/e2e/src/harness/pipeline.js';
 import { demoTransfer } from '@interco/e2e/src/harness/requests.js';
 import { SecretBox } from '@interco/erpnext';
+import { DEMO_COMPANY_B } from '@interco/erpnext-sim';
 import { createLogger } from '@interco/service';
 import { mongoUrl, natsUrl } from '@interco/testkit/vitest';
 import { type RunningTracker, startTracker } from '@interco/tracker';
@@ -255,7 +256,7 @@ describe('transfers', () => {
       });
       expect(dropped).toBe(true);
       expect(run.code, run.stderr).toBe(0);
-      expect(run.stderr).toMatch(/^the live stream (dropped \(.+\)|ended): resuming it$/m);
+      expect(run.stderr).toMatch(/^the live stream (dropped \(.+\)|ended): resuming it in \d+ms$/m);
       expect(framesOf(run.stdout).at(-1)).toMatch(/completed in /);
     } finally {
       await pipeline.b.setRules([]);
@@ -292,6 +293,37 @@ describe('transfers', () => {
     const again = await cli(['transfer', 'cancel', id]);
     expect(again.code).toBe(5);
     expect(again.stderr).toMatch(/^error: .+\(HTTP 409 /);
+  });
+
+  it('retry --watch follows the new generation to its end: failed on a missing warehouse, fixed, retried, completed (0)', async () => {
+    const warehouse = `CLI Retry ${Date.now()}`;
+    const body = demoTransfer({ more: { company_b_warehouse: `${warehouse} - CB` } });
+    const failed = await cli(['transfer', 'submit', await requestFile(body), '--watch']);
+    expect(failed.code, failed.stdout + failed.stderr).toBe(1);
+    expect(framesOf(failed.stdout).at(-1)).toContain(`Warehouse "${warehouse} - CB" does not exist`);
+    const id = /accepted (tr_\S+)/.exec(failed.stdout)?.[1] ?? '';
+
+    await pipeline.b.insertRecords([
+      {
+        doctype: 'Warehouse',
+        warehouse_name: warehouse,
+        company: DEMO_COMPANY_B,
+        parent_warehouse: 'All Warehouses - CB',
+      },
+    ]);
+    const retried = await cli(['transfer', 'retry', id, '--reason', 'warehouse added', '--watch']);
+    expect(retried.code, retried.stdout + retried.stderr).toBe(0);
+    expect(retried.stdout).toMatch(new RegExp(`^retry requested for ${id} \\(generation 2\\)`));
+    const last = framesOf(retried.stdout).at(-1) ?? '';
+    // The watch ends on generation 2's completion, not on generation 1's failure.
+    expect(last).toMatch(new RegExp(`^transfer ${id} {2}completed`));
+    expect(last).toContain('generation 2');
+    for (const step of ['po_a', 'pr_a', 'dn_a', 'pr_b']) expect(last).toMatch(new RegExp(`${step} done `));
+    const view = JSON.parse((await cli(['transfer', 'get', id, '--json'])).stdout) as {
+      status: string;
+      generation: number;
+    };
+    expect(view).toMatchObject({ status: 'completed', generation: 2 });
   });
 
   it('refuses retry of a completed transfer (409: exit 5), an unknown transfer is exit 4, an invalid request exit 5 with paths', async () => {

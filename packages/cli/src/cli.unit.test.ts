@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from './cli.js';
 
 /** runCli without any service: help, usage and configuration errors only. */
-async function cli(argv: string[], env: Record<string, string> = {}) {
+async function cli(argv: string[], env: Record<string, string> = {}, stdinIsTTY = false) {
   let stdout = '';
   let stderr = '';
   const code = await runCli(argv, {
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
     stdin: (async function* () {})(),
+    stdinIsTTY,
     env,
     cwd: '/nowhere',
     homeDir: '/nowhere',
@@ -69,6 +70,37 @@ describe('runCli', () => {
     const none = await cli(['transfer', 'list']);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('no API token: set INTERCO_TOKEN');
+  });
+
+  it('a token a header cannot carry is a configuration error (2) naming its source, not its value', async () => {
+    const run = await cli(['transfer', 'list'], { INTERCO_TOKEN: 'ick_first\nick_second' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: the token in INTERCO_TOKEN is not valid: /);
+    expect(run.stderr).not.toContain('ick_');
+  });
+
+  it('--api-secret-stdin refuses a terminal (the secret would be echoed) and says what to do', async () => {
+    const argv = [
+      'instances',
+      'add',
+      'company-c',
+      '--name',
+      'C',
+      '--base-url',
+      'http://erp',
+      '--api-key',
+      'k',
+    ];
+    const run = await cli([...argv, '--api-secret-stdin'], { INTERCO_TOKEN: 'ick_x' }, true);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--api-secret-stdin reads a pipe, not a terminal');
+    expect(run.stderr).toContain('--api-secret-file F');
+  });
+
+  it('refuses a flag given twice (exit 2), naming it', async () => {
+    const run = await cli(['--intake-url', 'http://a:1', 'transfer', 'list', '--intake-url', 'http://b:1']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: --intake-url is given more than once/);
   });
 
   it('with --json, a failure is also a JSON error body on stdout', async () => {

@@ -64,7 +64,8 @@ describe('errorFailure', () => {
   it('says when an error has no error body, and passes Retry-After on', () => {
     const failure = errorFailure('tracker', 503, '<html>bad gateway</html>', '30');
     expect(failure.kind).toBe('unreachable');
-    expect(failure.message).toBe('tracker answered HTTP 503 without an error body (try again in 30 s)');
+    expect(failure.message).toBe('tracker answered without an error body (try again in 30 s)');
+    expect(failure.details.status).toBe(503);
   });
 
   it('names a network error by its code and cause', () => {

@@ -37,6 +37,8 @@ export interface CliIo {
   readonly stderr: OutStream;
   /** Read by `transfer submit -` and `--api-secret-stdin`. */
   readonly stdin: AsyncIterable<Buffer | string>;
+  /** stdin is a terminal (a secret typed there would be echoed: --api-secret-stdin refuses it). */
+  readonly stdinIsTTY?: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   readonly homeDir: string;

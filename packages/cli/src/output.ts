@@ -1,6 +1,7 @@
 /** Writing to stdout and stderr: text lines, JSON, tables, and failures with their problems. */
 import type { CliFailure } from './failure.js';
 import type { CliIo } from './io.js';
+import { terminalSafe } from './plain-text.js';
 import { type Paint, paintFor, wantsColour } from './watch/paint.js';
 
 export class Output {
@@ -16,12 +17,14 @@ export class Output {
     return this.io.stdout;
   }
 
+  // Text lines may hold what an API or ERPNext said: control characters (escape sequences) are
+  // dropped, the CLI's own colours kept. JSON needs nothing: it escapes them.
   line(text = ''): void {
-    this.io.stdout.write(`${text}\n`);
+    this.io.stdout.write(`${terminalSafe(text)}\n`);
   }
 
   lines(lines: readonly string[]): void {
-    if (lines.length > 0) this.io.stdout.write(`${lines.join('\n')}\n`);
+    if (lines.length > 0) this.io.stdout.write(`${terminalSafe(lines.join('\n'))}\n`);
   }
 
   /** A value as indented JSON (one document), or on one line (`compact`: a stream of documents). */
@@ -31,7 +34,7 @@ export class Output {
 
   /** A line on stderr (notes, warnings, progress): never part of what a script reads. */
   note(text: string): void {
-    this.io.stderr.write(`${text}\n`);
+    this.io.stderr.write(`${terminalSafe(text)}\n`);
   }
 
   /**
@@ -51,7 +54,7 @@ export class Output {
     }
     if (details.hint !== undefined) lines.push(details.hint);
     if (details.usage !== undefined) lines.push(details.usage);
-    this.io.stderr.write(`${lines.join('\n')}\n`);
+    this.io.stderr.write(`${terminalSafe(lines.join('\n'))}\n`);
   }
 }
 

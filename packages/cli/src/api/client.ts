@@ -218,7 +218,8 @@ export function errorFailure(
       body,
     });
   }
-  return new CliFailure(kind, `${service} answered HTTP ${status} without an error body${retry}`, { status });
+  // The status is printed after the message (with the API's code when there is one), not in it.
+  return new CliFailure(kind, `${service} answered without an error body${retry}`, { status });
 }
 
 /** The network error's cause in a few words (code and message; undici nests the real one). */

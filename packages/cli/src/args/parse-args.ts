@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { CliFailure } from '../failure.js';
+import { looksLikeToken, shownArgument } from '../token-shape.js';
 import { type CommandSpec, type FlagSpec, GLOBAL_FLAGS } from './command-spec.js';
 import { usageLine } from './help.js';
 
@@ -48,30 +49,57 @@ function optionsOf(flags: Readonly<Record<string, FlagSpec>>) {
   );
 }
 
-function reasonOf(error: unknown): string {
+function reasonOf(error: unknown, argv: readonly string[]): string {
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : String(error);
   const option = /'(-[^' ]+)/.exec(message)?.[1];
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined) return `unknown flag ${option}`;
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option !== undefined) {
-    return /argument missing/.test(message) ? `${option} needs a value` : `${option} takes no value`;
+    if (/argument missing/.test(message)) return `${option} needs a value`;
+    // `--reason -x`: the next argument starts with '-', so node:util does not take it as the value.
+    if (/argument is ambiguous/.test(message)) {
+      const long = /use '(--[^=' ]+)=/.exec(message)?.[1] ?? option;
+      const next = argv[argv.indexOf(option) + 1];
+      const example = next === undefined || looksLikeToken(next) ? '-...' : next;
+      return `${long} needs a value; for one starting with '-' write ${long}=${example}`;
+    }
+    return `${option} takes no value`;
   }
   return message.split('\n')[0] ?? message;
 }
 
+/** A flag that is not `multiple` given twice: refused rather than the last one silently winning. */
+function refuseRepeated(
+  tokens: readonly { kind: string; name?: string; rawName?: string }[],
+  flags: Readonly<Record<string, FlagSpec>>,
+  usage: string,
+): void {
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.name === undefined) continue;
+    if (flags[token.name]?.multiple === true) continue;
+    if (seen.has(token.name))
+      throw new CliFailure('usage', `--${token.name} is given more than once: give it once`, { usage });
+    seen.add(token.name);
+  }
+}
+
 export function parseCommand(spec: CommandSpec, argv: readonly string[]): ParsedCommand {
   const usage = `Usage: ${usageLine(spec)}`;
+  const flags = { ...GLOBAL_FLAGS, ...spec.flags };
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
       args: [...argv],
-      options: optionsOf({ ...GLOBAL_FLAGS, ...spec.flags }),
+      options: optionsOf(flags),
       allowPositionals: true,
       strict: true,
+      tokens: true,
     });
   } catch (error) {
-    throw new CliFailure('usage', reasonOf(error), { usage });
+    throw new CliFailure('usage', reasonOf(error, argv), { usage });
   }
+  refuseRepeated(parsed.tokens ?? [], flags, usage);
   const positionals = parsed.positionals;
   const args: Record<string, string> = {};
   spec.args.forEach((arg, i) => {
@@ -83,9 +111,13 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
     args[arg.name] = value;
   });
   if (positionals.length > spec.args.length) {
-    throw new CliFailure('usage', `unexpected argument ${JSON.stringify(positionals[spec.args.length])}`, {
-      usage,
-    });
+    throw new CliFailure(
+      'usage',
+      `unexpected argument ${shownArgument(positionals[spec.args.length] ?? '')}`,
+      {
+        usage,
+      },
+    );
   }
   for (const [name, flag] of Object.entries(spec.flags)) {
     const value = parsed.values[name];

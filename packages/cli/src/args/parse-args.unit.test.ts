@@ -59,6 +59,32 @@ describe('parseCommand', () => {
       [['transfer', 'list'], ['--status'], '--status needs a value'],
       [['transfer', 'get'], ['tr_1', '--json=yes'], '--json takes no value'],
       [['transfer', 'list'], ['--status', ''], '--status needs a value'],
+      [
+        ['transfer', 'retry'],
+        ['tr_1', '--reason', '-x'],
+        "--reason needs a value; for one starting with '-' write --reason=-x",
+      ],
+      [
+        ['transfer', 'cancel'],
+        ['tr_1', '--reason', '--watch'],
+        "--reason needs a value; for one starting with '-' write --reason=--watch",
+      ],
+      [
+        ['transfer', 'list'],
+        ['--status', 'failed', '--status=completed'],
+        '--status is given more than once: give it once',
+      ],
+      [['transfer', 'get'], ['tr_1', '--json', '--json'], '--json is given more than once: give it once'],
+      [
+        ['transfer', 'list'],
+        ['--config', 'a.json', '--config', 'b.json'],
+        '--config is given more than once: give it once',
+      ],
+      [
+        ['transfer', 'get'],
+        ['tr_1', 'ick_abcdefghijkl_secret'],
+        'unexpected argument (not shown: it looks like an API token)',
+      ],
     ];
     for (const [path, argv, reason] of cases) {
       const error = failure(() => parseCommand(spec(...path), argv));
@@ -67,6 +93,10 @@ describe('parseCommand', () => {
       expect(error.message).toBe(reason);
       expect(error.details.usage).toBe(`Usage: ${usageLine(spec(...path))}`);
     }
+  });
+
+  it('takes a value starting with - when written --flag=-value', () => {
+    expect(parseCommand(spec('transfer', 'retry'), ['tr_1', '--reason=-x']).flags.reason).toBe('-x');
   });
 
   it('takes an argument after -- as a positional, even when it looks like a flag', () => {

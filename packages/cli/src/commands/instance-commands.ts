@@ -40,6 +40,14 @@ async function apiSecret(context: CommandContext): Promise<string> {
       },
     );
   }
+  if (fromStdin && context.io.stdinIsTTY === true) {
+    // Typed at a terminal, the secret would be echoed on screen (and kept in its scrollback).
+    throw new CliFailure(
+      'usage',
+      '--api-secret-stdin reads a pipe, not a terminal: pipe the secret in (printf %s "$SECRET" | interco ...) or use --api-secret-file F',
+      { usage: context.usage },
+    );
+  }
   let text: string;
   if (file !== undefined) {
     try {

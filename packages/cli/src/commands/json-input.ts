@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { CliFailure } from '../failure.js';
 import { readAll } from '../io.js';
+import { parseJsonText } from '../json-text.js';
 import type { CommandContext } from './command.js';
 
 /**
@@ -21,18 +22,5 @@ export async function readJsonInput(context: CommandContext, source: string): Pr
       code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : String(code ?? error);
     throw new CliFailure('usage', `${name} cannot be read: ${why}`, { usage: context.usage });
   }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    const where = /position (\d+)(?: \(line (\d+) column (\d+)\))?/.exec(String((error as Error).message));
-    const at =
-      where === null
-        ? text.trim() === ''
-          ? ': it is empty'
-          : ''
-        : where[2] === undefined
-          ? ` at position ${where[1]}`
-          : ` at line ${where[2]}, column ${where[3]}`;
-    throw new CliFailure('usage', `${name} is not JSON${at}`, { usage: context.usage });
-  }
+  return parseJsonText(text, name, { usage: context.usage });
 }

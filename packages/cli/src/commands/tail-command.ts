@@ -6,6 +6,7 @@ import { readSse } from '../api/sse.js';
 import { CliFailure } from '../failure.js';
 import { sleep } from '../io.js';
 import { formatDuration } from '../watch/format.js';
+import { ReopenBackoff } from '../watch/reopen-backoff.js';
 import { type Command, stringFlag } from './command.js';
 
 /** How long reconnecting may fail in a row before tail gives up (exit 6). */
@@ -31,6 +32,16 @@ export const tail: Command = {
     let failingSince: number | undefined;
     let connected = false;
     const aborted = () => signal?.aborted === true;
+    const { pollMs, liveRetryMs } = context.timing;
+    /** The pause before reopening a stream that ended (it grows while they keep ending at once). */
+    const backoff = new ReopenBackoff(pollMs, Math.max(pollMs, liveRetryMs), context.now);
+    /** Waits before the next open; one note each time the pause grows, not one per reopen. */
+    const pauseBeforeReopening = async (lost: string) => {
+      const pause = backoff.ended();
+      if (pause.longer)
+        out.note(out.errPaint.dim(`${lost}: resuming it in ${formatDuration(pause.delayMs)}`));
+      await sleep(pause.delayMs, signal).catch(() => undefined);
+    };
     while (!aborted()) {
       let stream: StreamResponse | undefined;
       try {
@@ -40,6 +51,7 @@ export const tail: Command = {
           ...(signal === undefined ? {} : { signal }),
         });
         failingSince = undefined;
+        backoff.opened();
         if (!connected)
           out.note(out.errPaint.dim(`following ${transferId ?? 'every transfer'} (Ctrl-C ends)`));
         connected = true;
@@ -61,7 +73,10 @@ export const tail: Command = {
               `${event.time}  ${event.transfer_id}  ${event.type.padEnd(26)} gen ${event.generation}  #${event.seq}`,
             );
         }
-        if (!aborted()) out.note(out.errPaint.dim('the live stream ended: resuming it'));
+        if (aborted()) break;
+        // Never reopened at once: a stream that ends right after its headers would be a tight loop.
+        stream.close();
+        await pauseBeforeReopening('the live stream ended');
       } catch (error) {
         if (aborted()) break;
         const retryable = !(error instanceof CliFailure) || error.kind === 'unreachable';
@@ -69,12 +84,10 @@ export const tail: Command = {
         const now = context.now();
         failingSince ??= now;
         if (now - failingSince > GIVE_UP_AFTER_MS) throw error;
-        out.note(
-          out.errPaint.dim(
-            `the live stream dropped (${error instanceof Error ? error.message : String(error)}): resuming in ${formatDuration(context.timing.pollMs)}`,
-          ),
+        stream?.close();
+        await pauseBeforeReopening(
+          `the live stream dropped (${error instanceof Error ? error.message : String(error)})`,
         );
-        await sleep(context.timing.pollMs, signal).catch(() => undefined);
       } finally {
         stream?.close();
       }

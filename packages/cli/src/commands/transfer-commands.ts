@@ -9,7 +9,7 @@ import {
   TransferSerialsPage,
   TransferView,
 } from '../api/schemas.js';
-import { CliFailure } from '../failure.js';
+import { CliFailure, INTERRUPTED_EXIT_CODE } from '../failure.js';
 import { table } from '../output.js';
 import { formatDuration, since } from '../watch/format.js';
 import { isStep, renderFrame, stepState } from '../watch/render-frame.js';
@@ -62,11 +62,15 @@ const submit: Command = {
         })
       ).body;
     } catch (error) {
+      const hint = `the request may have been accepted: repeat it with --idempotency-key ${key} to be sure it is made once`;
+      // Ctrl-C while the request was out: intake may have it, and the key is the only way to know.
+      if (context.io.signal?.aborted === true) {
+        context.out.note('interrupted');
+        context.out.note(hint);
+        return INTERRUPTED_EXIT_CODE;
+      }
       if (error instanceof CliFailure && (error.kind === 'unreachable' || error.kind === 'unexpected')) {
-        throw new CliFailure(error.kind, error.message, {
-          ...error.details,
-          hint: `the request may have been accepted: repeat it with --idempotency-key ${key} to be sure it is made once`,
-        });
+        throw new CliFailure(error.kind, error.message, { ...error.details, hint });
       }
       throw error;
     }

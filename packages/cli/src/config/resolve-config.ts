@@ -7,6 +7,8 @@
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { answerProblems, fits } from '../api/check-answer.js';
 import { CliFailure } from '../failure.js';
+import { parseJsonText } from '../json-text.js';
+import { looksLikeToken } from '../token-shape.js';
 import { ConfigFile, type Profile } from './config-file.js';
 
 export const DEFAULT_INTAKE_URL = 'http://127.0.0.1:8080';
@@ -77,12 +79,7 @@ async function readConfigFile(
     const why = isMissing(error) ? 'it does not exist' : String((error as Error).message ?? error);
     throw new CliFailure('usage', `the config file ${path} cannot be read: ${why}`);
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new CliFailure('usage', `the config file ${path} is not JSON: ${(error as Error).message}`);
-  }
+  const value = parseJsonText(text, `the config file ${path}`);
   if (!fits(ConfigFile, value)) {
     throw new CliFailure(
       'usage',
@@ -97,10 +94,20 @@ function checkUrl(value: string, from: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new CliFailure('usage', `${from} is not a URL: ${JSON.stringify(value)}`);
+    // Quoted unless it may hold credentials (`user:password@`).
+    const shown = value.includes('@') ? '' : `: ${JSON.stringify(value)}`;
+    throw new CliFailure('usage', `${from} is not a URL${shown}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new CliFailure('usage', `${from} must be an http:// or https:// URL, not ${url.protocol}`);
+  }
+  // Credentials in a URL would be echoed in every message that names the service: refused, and
+  // never quoted (the token is how the CLI authenticates).
+  if (url.username !== '' || url.password !== '') {
+    throw new CliFailure(
+      'usage',
+      `${from} has a user name or password in it: give the URL without them, and authenticate with the API token (INTERCO_TOKEN, INTERCO_TOKEN_FILE or --token-file)`,
+    );
   }
   return value.replace(/\/+$/, '');
 }
@@ -182,16 +189,36 @@ export async function readToken(
   readFile: (path: string) => Promise<string>,
 ): Promise<string> {
   if (token.kind === 'none') throw new CliFailure('usage', NO_TOKEN_MESSAGE);
-  if (token.kind === 'env') return (env.INTERCO_TOKEN ?? '').trim();
+  if (token.kind === 'env') return checkedToken((env.INTERCO_TOKEN ?? '').trim(), token.name);
+  // A token given by mistake as the file's name is not echoed.
+  const file = `the token file ${looksLikeToken(token.path) ? '(its name looks like an API token: not shown)' : token.path} (from ${token.from})`;
   let text: string;
   try {
     text = await readFile(token.path);
   } catch (error) {
-    const why = isMissing(error) ? 'it does not exist' : ((error as Error).message ?? String(error));
-    throw new CliFailure('usage', `the token file ${token.path} (from ${token.from}) cannot be read: ${why}`);
+    const code = (error as { code?: unknown } | null)?.code;
+    const why = isMissing(error)
+      ? 'it does not exist'
+      : typeof code === 'string'
+        ? code
+        : 'it cannot be opened';
+    throw new CliFailure('usage', `${file} cannot be read: ${why}`);
   }
   const value = (text.split(/\r?\n/).find((line) => line.trim() !== '') ?? '').trim();
-  if (value === '')
-    throw new CliFailure('usage', `the token file ${token.path} (from ${token.from}) is empty`);
+  if (value === '') throw new CliFailure('usage', `${file} is empty`);
+  return checkedToken(value, file);
+}
+
+/** Visible ASCII only (what an Authorization header can carry; every Interco token is). */
+const TOKEN_CHARACTERS = /^[\x21-\x7e]+$/;
+
+/** The token, if it can be sent; else a usage failure naming where it came from, never the value. */
+function checkedToken(value: string, source: string): string {
+  if (!TOKEN_CHARACTERS.test(value)) {
+    throw new CliFailure(
+      'usage',
+      `the token in ${source} is not valid: it has characters other than visible ASCII (a space, a control character or a line break inside it?)`,
+    );
+  }
   return value;
 }

@@ -116,7 +116,11 @@ describe('resolveConfig', () => {
         { flags: { config: 'nope.json' } },
         'the config file /work/nope.json cannot be read: it does not exist',
       ],
-      [{ '/work/c.json': '{' }, { flags: { config: 'c.json' } }, 'the config file /work/c.json is not JSON'],
+      [
+        { '/work/c.json': '{"profiles": {\n  "dev": x' },
+        { flags: { config: 'c.json' } },
+        'the config file /work/c.json is not JSON at line 2, column 10',
+      ],
       [
         { '/work/c.json': JSON.stringify({ profiles: { dev: { intake: 'x' } } }) },
         { flags: { config: 'c.json' } },
@@ -136,6 +140,43 @@ describe('resolveConfig', () => {
       expect(error.kind).toBe('usage');
       expect(error.message).toContain(message);
     }
+  });
+
+  it('never quotes a file that is not JSON (a token file given as --config)', async () => {
+    const token = 'ick_abcdefghijkl_not-a-real-secret-not-a-real-secret-0123456';
+    for (const text of [`${token}\n`, `{"a": ${token}}`]) {
+      const error = await failure(() =>
+        resolveConfig(
+          sources({ '/work/.interco/admin-token': text }, { flags: { config: '.interco/admin-token' } }),
+        ),
+      );
+      expect(error.kind).toBe('usage');
+      expect(error.message).toMatch(/^the config file \/work\/.interco\/admin-token is not JSON/);
+      expect(error.message).not.toContain(token.slice(0, 3));
+      expect(error.message).not.toContain('"');
+    }
+  });
+
+  it('refuses a URL with a user name or password (exit 2), never quoting it', async () => {
+    const cases: [Partial<Pick<ConfigSources, 'flags' | 'env'>>, string][] = [
+      [{ flags: { intakeUrl: 'http://ana:s3cret-pw@intake:8080' } }, '--intake-url'],
+      [{ env: { INTERCO_TRACKER_URL: 'https://ana@tracker.example' } }, 'INTERCO_TRACKER_URL'],
+      [{ env: { INTERCO_TRACKER_URL: 'https://:s3cret-pw@tracker.example/' } }, 'INTERCO_TRACKER_URL'],
+      [
+        { env: { INTERCO_TRACKER_URL: 'http://ana:s3cret@tracker:99999' } },
+        'INTERCO_TRACKER_URL is not a URL',
+      ],
+    ];
+    for (const [more, from] of cases) {
+      const error = await failure(() => resolveConfig(sources({}, more)));
+      expect(error.exitCode).toBe(2);
+      expect(error.message).toContain(from);
+      expect(error.message).not.toMatch(/s3cret|ana/);
+    }
+    const refused = await failure(() =>
+      resolveConfig(sources({}, { flags: { intakeUrl: 'http://ana:s3cret-pw@intake:8080' } })),
+    );
+    expect(refused.message).toContain('authenticate with the API token');
   });
 });
 
@@ -166,5 +207,29 @@ describe('readToken', () => {
       readToken({ kind: 'file', path: '/work/empty', from: '--token-file' }, {}, read),
     );
     expect(empty.message).toBe('the token file /work/empty (from --token-file) is empty');
+    const mistaken = await failure(() =>
+      readToken({ kind: 'file', path: '/work/ick_abcdefghijkl_secret', from: '--token-file' }, {}, read),
+    );
+    expect(mistaken.message).toBe(
+      'the token file (its name looks like an API token: not shown) (from --token-file) cannot be read: it does not exist',
+    );
+  });
+
+  it('refuses a token with characters a header cannot carry, naming its source, never its value', async () => {
+    const env = await failure(() =>
+      readToken({ kind: 'env', name: 'INTERCO_TOKEN' }, { INTERCO_TOKEN: 'ick_first\nick_second' }, read),
+    );
+    expect(env.exitCode).toBe(2);
+    expect(env.message).toMatch(/^the token in INTERCO_TOKEN is not valid: /);
+    expect(env.message).not.toContain('ick_');
+    const files = { '/work/t': 'ick_abc\u0007def\n', '/work/u': 'ick_é\n', '/work/s': 'ick_a b\n' };
+    for (const path of Object.keys(files)) {
+      const file = await failure(() =>
+        readToken({ kind: 'file', path, from: '--token-file' }, {}, sources(files).readFile),
+      );
+      expect(file.exitCode).toBe(2);
+      expect(file.message).toContain(`the token file ${path} (from --token-file) is not valid`);
+      expect(file.message).not.toContain('ick_');
+    }
   });
 });

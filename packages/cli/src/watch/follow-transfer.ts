@@ -13,6 +13,7 @@ import { readSse, type SseMessage } from '../api/sse.js';
 import { CliFailure } from '../failure.js';
 import { sleep, type WatchTiming } from '../io.js';
 import { formatDuration } from './format.js';
+import { ReopenBackoff } from './reopen-backoff.js';
 import { isFinal } from './transfer-status.js';
 
 export interface FollowOptions {
@@ -113,6 +114,8 @@ export async function followTransfer(options: FollowOptions): Promise<TransferVi
   if (ended !== undefined) return ended;
   /** The time of the last live event, while the view does not show it yet (at most CATCH_UP_MS). */
   let behind: { time: number; until: number } | undefined;
+  /** The pause before reopening a stream that ended or dropped (it grows while they keep ending at once). */
+  const backoff = new ReopenBackoff(timing.pollMs, Math.max(timing.pollMs, timing.liveRetryMs), options.now);
   for (;;) {
     let stream: Awaited<ReturnType<ApiClient['stream']>>;
     try {
@@ -132,6 +135,9 @@ export async function followTransfer(options: FollowOptions): Promise<TransferVi
       if (ended !== undefined) return ended;
       continue;
     }
+    backoff.opened();
+    /** Why the stream is being reopened (it ended, or dropped with this reason). */
+    let lost: string;
     try {
       // Read again once the stream is open: an event between the last read and now is not missed.
       view = await read();
@@ -186,16 +192,20 @@ export async function followTransfer(options: FollowOptions): Promise<TransferVi
         const ended = final(view);
         if (ended !== undefined) return ended;
       }
-      notice('the live stream ended: resuming it');
+      lost = 'the live stream ended';
     } catch (error) {
       if (signal?.aborted === true) throw signal.reason;
       if (error instanceof CliFailure) throw error;
-      notice(
-        `the live stream dropped (${error instanceof Error ? error.message : String(error)}): resuming it`,
-      );
-      await sleep(timing.pollMs, signal);
+      lost = `the live stream dropped (${error instanceof Error ? error.message : String(error)})`;
     } finally {
       stream.close();
     }
+    // Never reopened at once: a stream that ends right after its headers would be a tight loop.
+    // The transfer is still read meanwhile (every pollMs).
+    const pause = backoff.ended();
+    if (pause.longer) notice(`${lost}: resuming it in ${formatDuration(pause.delayMs)}`);
+    view = await poll(pause.delayMs);
+    const ended = final(view);
+    if (ended !== undefined) return ended;
   }
 }

@@ -5,8 +5,10 @@
  * documents), ERPNext's messages in full under a step that failed, and a final line saying where
  * the transfer is and what can be done.
  */
+
 import { STEP_INFO, STEPS, type Step } from '@interco/contracts';
 import type { DocumentRef, StepView, TransferView } from '../api/schemas.js';
+import { plainText } from '../plain-text.js';
 import { formatDuration, plural, since } from './format.js';
 import { type Paint, PLAIN } from './paint.js';
 
@@ -48,7 +50,7 @@ function colourOf(state: string, paint: Paint): (text: string) => string {
 
 function documentNames(documents: readonly DocumentRef[], max: number): string {
   if (documents.length === 0) return '';
-  const names = documents.slice(0, max).map((doc) => doc.name);
+  const names = documents.slice(0, max).map((doc) => plainText(doc.name));
   const more = documents.length - names.length;
   return more > 0 ? `${names.join(', ')} +${more} more` : names.join(', ');
 }
@@ -65,7 +67,7 @@ function timeOf(step: StepView, state: string, now: Date): string {
 function errorSummary(error: NonNullable<StepView['last_error']>): string {
   const parts: string[] = [error.kind];
   if (error.http_status !== undefined) parts.push(`HTTP ${error.http_status}`);
-  if (error.exc_type !== undefined) parts.push(error.exc_type);
+  if (error.exc_type !== undefined) parts.push(plainText(error.exc_type));
   if (error.chunk !== undefined) parts.push(`chunk ${error.chunk}`);
   return parts.join(', ');
 }
@@ -96,7 +98,7 @@ function stepLines(view: TransferView, step: Step, now: Date, paint: Paint, maxD
     const when =
       wait === undefined ? data.waiting.next_attempt_at : wait > 0 ? `in ${formatDuration(wait)}` : 'now';
     lines.push(
-      `        ${paint.yellow(`waiting: ${data.waiting.reason.replaceAll('_', ' ')}, next attempt ${when}`)}`,
+      `        ${paint.yellow(`waiting: ${plainText(data.waiting.reason).replaceAll('_', ' ')}, next attempt ${when}`)}`,
     );
   }
   const error = data.last_error;
@@ -104,11 +106,11 @@ function stepLines(view: TransferView, step: Step, now: Date, paint: Paint, maxD
     if (state === 'failed' || state === 'cancel_failed') {
       lines.push(`        ${paint.red(`error: ${errorSummary(error)}`)}`);
       for (const message of error.messages) {
-        for (const [i, text] of message.split(/\r?\n/).entries())
+        for (const [i, text] of plainText(message).split('\n').entries())
           lines.push(`        ${i === 0 ? '> ' : '  '}${text}`);
       }
     } else if (state === 'running' || state === 'waiting') {
-      const first = error.messages[0];
+      const first = error.messages[0] === undefined ? undefined : plainText(error.messages[0]);
       lines.push(
         paint.dim(
           `        last error: ${errorSummary(error)}${first === undefined ? '' : `: ${first.split(/\r?\n/)[0]}`}`,
@@ -128,8 +130,8 @@ function header(view: TransferView, now: Date, paint: Paint): string[] {
   const parts: string[] = [];
   if (request === null) parts.push('request not yet seen');
   else {
-    if (request.reference !== null) parts.push(`reference ${request.reference}`);
-    parts.push(`${request.instances.a} -> ${request.instances.b}`);
+    if (request.reference !== null) parts.push(`reference ${plainText(request.reference)}`);
+    parts.push(`${plainText(request.instances.a)} -> ${plainText(request.instances.b)}`);
     parts.push(`${plural(request.counts.items, 'item')}, ${plural(request.counts.serials, 'serial')}`);
   }
   if (view.generation > 1) parts.push(`generation ${view.generation}`);

@@ -5,6 +5,7 @@ import { TransferHistory } from '@interco/tracker/test-support/histories';
 import { describe, expect, it } from 'vitest';
 import { fits } from '../api/check-answer.js';
 import { TransferView } from '../api/schemas.js';
+import { plainText } from '../plain-text.js';
 import { COLOURS, visibleLength } from './paint.js';
 import { renderFrame, renderNotYetSeen } from './render-frame.js';
 
@@ -161,18 +162,43 @@ describe('renderFrame', () => {
         pr_b cancelled     1 attempt   1.0s           PR_B-8T0Y1B
       cancelled: every document it made is cancelled"
     `);
-    const cancelFailed = requested().forward(['po_a', 'pr_a']).cancel().cancelFailed('pr_b');
+    // Only po_a and pr_a made documents: compensation (pr_b, dn_a, pr_a, po_a) has nothing to
+    // cancel for pr_b and dn_a, and fails at pr_a.
+    const cancelFailed = requested().forward(['po_a', 'pr_a']).cancel();
+    cancelFailed.event('pr_b.cancelled', { instance: 'erp-b', documents: [] });
+    cancelFailed.event('dn_a.cancelled', { instance: 'erp-a', documents: [] });
+    cancelFailed.cancelFailed('pr_a');
     expect(frame(cancelFailed.events)).toMatchInlineSnapshot(`
       "transfer tr_01JD8X3Z7Q5K2M9V4W6R8T0Y1B  cancel_failed
         reference PO-2026-0042 | erp-a -> erp-b | 3 items, 30 serials | generation 2
         po_a done          1 attempt   1.0s           PO_A-8T0Y1B
-        pr_a done          1 attempt   1.0s           PR_A-8T0Y1B
-        dn_a pending
-        pr_b cancel_failed
+        pr_a cancel_failed 1 attempt   1.0s           PR_A-8T0Y1B
               error: permanent
               > Cannot cancel: a stock period is frozen
+        dn_a cancelled
+        pr_b cancelled
       cancel failed: fix the cause, then \`interco transfer retry tr_01JD8X3Z7Q5K2M9V4W6R8T0Y1B\` runs the cancellation again"
     `);
+  });
+
+  it('prints remote text without control characters (ERPNext could send escape sequences)', () => {
+    const history = requested().forward(['po_a', 'pr_a']);
+    history.event('dn_a.failed', {
+      instance: 'erp-a',
+      error: {
+        kind: 'permanent',
+        exc_type: 'Validation\u001b[2JError',
+        messages: [
+          'Serial No\u001b]0;pwned\u0007 SN-1 is \u009b31mgone\r\nsee\u001b]52;c;ZXZpbA==\u0007 log',
+        ],
+      },
+      attempt: 1,
+      retryable: true,
+    });
+    const text = frame(history.events);
+    expect(plainText(text)).toBe(text);
+    expect(text).toContain('error: permanent, Validation[2JError');
+    expect(text).toContain('> Serial No]0;pwned SN-1 is 31mgone\n          see]52;c;ZXZpbA== log');
   });
 
   it('colours only when asked, and the colours do not change the text', () => {
