@@ -7,7 +7,10 @@
 #   - for the test harness: nats-server (built with `go install`) and a MongoDB-wire server
 #     (FerretDB with its SQLite backend, built from tools/ferretdb). Skipped when NATS_URL /
 #     MONGODB_URL name servers to use, or when a Docker engine answers (testcontainers runs them),
-#     or when INTERCO_SETUP_TEST_SERVERS=no (image builds: deploy/Dockerfile).
+#     or when INTERCO_SETUP_TEST_SERVERS=no (image builds: deploy/Dockerfile);
+#   - for the browser tests (e2e/src/console.e2e.test.ts): Debian's chromium, with apt-get, when
+#     /usr/bin/chromium (or $CHROMIUM_PATH) is missing and we are root; otherwise a note. Skipped
+#     when INTERCO_SETUP_BROWSER=no, and with the test servers (no browser in images).
 # Builds are cached in ${INTERCO_CACHE_DIR:-~/.cache/interco}. Root is needed only to install Node
 # into /usr/local; other users get it in ~/.local.
 set -euo pipefail
@@ -33,6 +36,12 @@ test_servers=${INTERCO_SETUP_TEST_SERVERS:-yes}
 case "$test_servers" in
 yes | no) ;;
 *) die "INTERCO_SETUP_TEST_SERVERS must be yes or no" ;;
+esac
+# yes (default): also Debian's chromium for the browser tests; no: not it.
+setup_browser=${INTERCO_SETUP_BROWSER:-yes}
+case "$setup_browser" in
+yes | no) ;;
+*) die "INTERCO_SETUP_BROWSER must be yes or no" ;;
 esac
 
 if [ "$(id -u)" = 0 ]; then prefix=/usr/local; else prefix="$HOME/.local"; fi
@@ -132,6 +141,26 @@ if [ $need_mongo = yes ]; then
     say "$("$ferret_bin" -version) (built: $ferret_bin)"
   fi
   ln -sfn "$(basename "$ferret_bin")" "$bin/interco-ferretdb"
+fi
+
+# --- a browser for the browser tests ---------------------------------------------------------
+# Debian's chromium (playwright-core drives it with executablePath; its own browser download does
+# not work here). Never in an image: INTERCO_SETUP_TEST_SERVERS=no skips it too.
+chromium_bin=${CHROMIUM_PATH:-/usr/bin/chromium}
+if [ "$test_servers" = no ]; then
+  say "chromium: skipped (INTERCO_SETUP_TEST_SERVERS=no)"
+elif [ "$setup_browser" = no ]; then
+  say "chromium: skipped (INTERCO_SETUP_BROWSER=no); the browser tests skip without it, and fail in CI"
+elif [ -x "$chromium_bin" ]; then
+  say "chromium $("$chromium_bin" --version 2>/dev/null | sed 's/^Chromium //' || echo '(version unknown)') (ok: $chromium_bin)"
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  say "installing Debian's chromium with apt-get (for the browser tests; a minute or two)"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  [ -x "$chromium_bin" ] || die "apt-get installed chromium, but $chromium_bin is not there: set CHROMIUM_PATH"
+  say "chromium $("$chromium_bin" --version 2>/dev/null | sed 's/^Chromium //') (installed: $chromium_bin)"
+else
+  say "note: no chromium at $chromium_bin and not root (or no apt-get): the browser tests skip outside CI and fail in CI; install it (sudo apt-get install chromium) or set CHROMIUM_PATH"
 fi
 
 if [ "$test_servers" = yes ]; then say "ready: run 'pnpm test'"; else say "ready: run 'pnpm build'"; fi

@@ -26,6 +26,7 @@ import { poA } from '@interco/po-a';
 import { prA } from '@interco/pr-a';
 import { prB } from '@interco/pr-b';
 import { createLogger, type HealthServer, startHealthServer } from '@interco/service';
+import { freePort } from '@interco/testkit';
 import { mongoUrl, natsUrl, testNamespace } from '@interco/testkit/vitest';
 import { type RunningTracker, startTracker } from '@interco/tracker';
 import { DeliverPolicy, type JetStreamClient, jetstream } from '@nats-io/jetstream';
@@ -69,6 +70,12 @@ export interface PipelineOptions {
   tracker?: boolean;
   /** The tracker's least time between two counts for `interco_transfers` (default 15 s). */
   trackerCountIntervalMs?: number;
+  /**
+   * The operations console as `pnpm dev` runs it (default false): the tracker on a port chosen
+   * before intake starts, intake answering CORS for the tracker's origin, the tracker naming
+   * intake's URL in `/console/config.json`.
+   */
+  console?: boolean;
 }
 
 /** A step replica's log entry (pino's JSON). */
@@ -163,12 +170,15 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     throw new Error('the simulator started fewer than two sites');
   await Promise.all([siteA, siteB].map((site) => site.setBaseFaults({ worker_timeout_ms: workerTimeoutMs })));
 
+  // With the console, the tracker's port is chosen now: intake must know its origin (CORS).
+  const trackerPort = options.console === true && options.tracker !== false ? await freePort() : undefined;
   const intake = await startIntake({
     natsUrl: url,
     namespace,
     box,
     bootstrapHash: bootstrap.hash,
     logger: logger.child({ service: 'intake' }),
+    ...(trackerPort === undefined ? {} : { corsOrigins: [`http://127.0.0.1:${trackerPort}`] }),
     ...(options.chunking === undefined ? {} : { chunking: options.chunking }),
     ...(options.maxSerials === undefined ? {} : { maxSerials: options.maxSerials }),
   });
@@ -262,6 +272,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
           bootstrapHash: bootstrap.hash,
           logger: logger.child({ service: 'tracker' }),
           projectorTuning: { fetchExpiresMs: 1_000 },
+          ...(trackerPort === undefined ? {} : { port: trackerPort, consoleIntakeUrl: intake.url }),
           ...(options.trackerCountIntervalMs === undefined
             ? {}
             : { transferCountIntervalMs: options.trackerCountIntervalMs }),

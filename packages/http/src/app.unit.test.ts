@@ -86,6 +86,23 @@ describe('createApiApp', () => {
     expect(answer.json()).toMatchObject({ error: 'unauthorized' });
   });
 
+  it('answers a route open to any valid token (scope null) whatever its scopes, 401 without one', async () => {
+    const built = await build();
+    built.get('/v1/me', { config: { auth: { scope: null } } }, async (request) => ({
+      name: principalOf(request).name,
+    }));
+    const mine = await built.inject({ url: '/v1/me', headers: { authorization: 'Bearer reader' } });
+    expect(mine.statusCode).toBe(200);
+    expect(mine.json()).toEqual({ name: 'dashboard' });
+    for (const headers of [{}, { authorization: 'Bearer nope' }]) {
+      const refused = await built.inject({ url: '/v1/me', headers });
+      expect(refused.statusCode).toBe(401);
+      expect(refused.headers['www-authenticate']).toBe('Bearer realm="interco"');
+      expect(refused.json()).toMatchObject({ error: 'unauthorized' });
+    }
+    expect(routeTable(built).find((route) => route.url === '/v1/me')?.auth).toEqual({ scope: null });
+  });
+
   it('lists every problem with its path, and says where a body stops being JSON', async () => {
     const built = await build();
     const headers = { authorization: 'Bearer reader', 'content-type': 'application/json' };

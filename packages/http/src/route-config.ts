@@ -6,8 +6,9 @@ import type { Principal, Scope } from '@interco/auth';
 /**
  * What a route needs of its caller: `public` (health, the OpenAPI document), or a scope, with
  * the plan's `Authorization: Token <key>` scheme accepted besides `Bearer` where `token` is set.
+ * `scope: null`: any valid token, whatever its scopes (e.g. "who am I"); 401 without one, never 403.
  */
-export type RouteAuth = 'public' | { readonly scope: Scope; readonly tokenScheme?: boolean };
+export type RouteAuth = 'public' | { readonly scope: Scope | null; readonly tokenScheme?: boolean };
 
 declare module 'fastify' {
   interface FastifyContextConfig {

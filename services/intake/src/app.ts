@@ -1,10 +1,12 @@
 import { natsUnavailable } from '@interco/bus';
 import { createApiApp, DEFAULT_BODY_LIMIT } from '@interco/http';
 import type { FastifyInstance } from 'fastify';
+import { registerCors } from './cors.js';
 import type { IntakeDeps } from './deps.js';
 import { registerAdminInstanceRoutes } from './routes/admin-instances.js';
 import { registerAdminSecretKeyRoutes } from './routes/admin-secret-key.js';
 import { registerAdminTokenRoutes } from './routes/admin-tokens.js';
+import { registerInstanceRoutes } from './routes/instances.js';
 import { registerPlanRoute } from './routes/plan-route.js';
 import { registerTransferRoutes } from './routes/transfers.js';
 
@@ -47,8 +49,10 @@ export async function buildIntakeApp(deps: IntakeDeps): Promise<FastifyInstance>
     },
     ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
   });
+  registerCors(app, deps.corsOrigins ?? []);
   registerTransferRoutes(app, deps);
   registerPlanRoute(app, deps);
+  registerInstanceRoutes(app, deps);
   registerAdminInstanceRoutes(app, deps);
   registerAdminTokenRoutes(app, deps);
   registerAdminSecretKeyRoutes(app, deps);

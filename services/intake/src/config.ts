@@ -19,6 +19,7 @@ import {
   NatsConfig,
 } from '@interco/service';
 import { type Static, Type } from '@sinclair/typebox';
+import { parseCorsOrigins } from './cors.js';
 
 /** intake's environment: every variable, its default and what it is for (README.md lists them). */
 export const IntakeConfigSchema = Type.Object({
@@ -50,6 +51,12 @@ export const IntakeConfigSchema = Type.Object({
     Type.String({
       pattern: '^https?://[^\\s]+$',
       description: 'the tracker’s base URL for status_url; unset: status_url is the path /v1/transfers/<id>',
+    }),
+  ),
+  INTAKE_CORS_ORIGINS: Type.Optional(
+    Type.String({
+      description:
+        'comma-separated origins (scheme://host[:port]) whose pages may call this API from a browser: the operations console’s, e.g. http://127.0.0.1:8085; unset: no CORS headers at all',
     }),
   ),
   INTERCO_MAX_SERIALS_PER_DOCUMENT: Type.Optional(
@@ -88,6 +95,8 @@ export interface IntakeConfig {
   readonly maxSerials: number;
   readonly maxItems: number;
   readonly statusBaseUrl: string | undefined;
+  /** INTAKE_CORS_ORIGINS: the origins answered with CORS headers (none: no CORS). */
+  readonly corsOrigins: readonly string[];
   /** The chunking limits every new transfer is fixed with, and their fingerprint. */
   readonly chunking: { readonly limits: ChunkingLimits; readonly fingerprint: string };
 }
@@ -103,6 +112,7 @@ export function loadIntakeConfig(
   const key = checks.check(SECRET_KEY_ENV, () => SecretBox.fromKeyText(env[SECRET_KEY_ENV] ?? ''));
   const box = checks.check(SECRET_KEY_PREVIOUS_ENV, () => key?.withPrevious(env[SECRET_KEY_PREVIOUS_ENV]));
   const bootstrapHash = checks.optional(BOOTSTRAP_HASH_ENV, env, parseBootstrapHash);
+  const corsOrigins = checks.optional('INTAKE_CORS_ORIGINS', env, parseCorsOrigins);
   const limits = checks.raw === undefined ? undefined : chunkingLimits(checks.raw, checks.problems);
   const raw = checks.done();
   if (box === undefined || limits === undefined) throw new ConfigError(checks.problems);
@@ -117,6 +127,7 @@ export function loadIntakeConfig(
     maxSerials: raw.INTERCO_MAX_SERIALS,
     maxItems: raw.INTERCO_MAX_ITEMS,
     statusBaseUrl: raw.INTERCO_STATUS_BASE_URL,
+    corsOrigins: corsOrigins ?? [],
     chunking: { limits, fingerprint: chunkingFingerprint(limits) },
   };
 }

@@ -47,6 +47,30 @@ describe('loadIntakeConfig', () => {
     });
   });
 
+  it('reads the console’s CORS origins, each checked as an origin', () => {
+    expect(loadIntakeConfig({ INTERCO_SECRET_KEY: KEY }).corsOrigins).toEqual([]);
+    const config = loadIntakeConfig({
+      INTERCO_SECRET_KEY: KEY,
+      INTAKE_CORS_ORIGINS: ' http://127.0.0.1:8085, https://ops.example.com,,http://127.0.0.1:8085 ',
+    });
+    expect(config.corsOrigins).toEqual(['http://127.0.0.1:8085', 'https://ops.example.com']);
+    for (const bad of [
+      'http://127.0.0.1:8085/',
+      'https://ops.example.com/console',
+      '127.0.0.1:8085',
+      'ftp://x',
+      '*',
+    ]) {
+      const list = problems({ INTERCO_SECRET_KEY: KEY, INTAKE_CORS_ORIGINS: `https://ok.example,${bad}` });
+      expect(list, bad).toEqual([
+        {
+          variable: 'INTAKE_CORS_ORIGINS',
+          message: `"${bad}" is not an origin: write scheme://host[:port] (e.g. http://127.0.0.1:8085), without a path or a trailing slash`,
+        },
+      ]);
+    }
+  });
+
   it('maps the chunking variables to the chunking limits', () => {
     const config = loadIntakeConfig({
       INTERCO_SECRET_KEY: KEY,

@@ -33,6 +33,8 @@ export interface IntakeDeps extends SubmitDeps, RetryCancelDeps {
   readonly erpnextClient: (config: InstanceConfig) => ErpnextClient;
   /** Served at GET /metrics; transfer requests are counted by outcome. None: no /metrics. */
   readonly metrics?: ServiceMetrics;
+  /** INTAKE_CORS_ORIGINS: the browser origins answered with CORS headers (none: no CORS). */
+  readonly corsOrigins?: readonly string[];
   /** Rotating INTERCO_SECRET_KEY: the status of the key ring, the re-seal (admin). */
   readonly secretKey: SecretKeyAdmin;
 }

@@ -34,6 +34,7 @@ describe('the route table', () => {
       'POST /v1/transfers/:id/retry',
       'POST /v1/transfers/:id/cancel',
       'POST /api/v1/workflow/start-workflow/',
+      'GET /v1/instances',
       'GET /v1/admin/instances',
       'POST /v1/admin/instances',
       'GET /v1/admin/instances/:id',
@@ -77,7 +78,7 @@ describe('the route table', () => {
         }
         expect(answer.headers.get('www-authenticate'), name).toMatch(/^Bearer realm="interco"/);
       }
-      const lacking = route.auth.scope === 'admin' ? tokens.write : tokens.read;
+      const lacking = route.auth.scope === 'transfers:write' ? tokens.read : tokens.write;
       const forbidden = await send(lacking);
       expect(forbidden.status, name).toBe(403);
     }

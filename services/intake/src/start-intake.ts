@@ -51,6 +51,8 @@ export interface StartIntakeOptions {
   readonly maxSerials?: number;
   readonly maxItems?: number;
   readonly statusBaseUrl?: string | undefined;
+  /** INTAKE_CORS_ORIGINS: browser origins answered with CORS headers (the console's; default none). */
+  readonly corsOrigins?: readonly string[];
   /** The chunking limits new transfers are fixed with (default: resolveChunkingLimits({})). */
   readonly chunking?: ChunkingLimits;
   readonly stream?: StreamOptions;
@@ -169,6 +171,7 @@ export async function startIntake(options: StartIntakeOptions): Promise<RunningI
       },
       chunking: { limits, fingerprint: chunkingFingerprint(limits) },
       statusUrl: statusUrlFor(options.statusBaseUrl),
+      corsOrigins: options.corsOrigins ?? [],
       readiness: () => ({
         nats: connection.connected(),
         lifecycle_consumer: lifecycle.running(),

@@ -60,6 +60,12 @@ export const TrackerConfigSchema = Type.Object({
     default: 100,
     description: 'most /v1/live streams open at once in this process (503 beyond)',
   }),
+  TRACKER_CONSOLE_INTAKE_URL: Type.Optional(
+    Type.String({
+      description:
+        'the intake URL the console (/console/) writes to, e.g. http://127.0.0.1:8080 (list the console’s origin in intake’s INTAKE_CORS_ORIGINS); unset: the console’s own origin (both APIs behind one host)',
+    }),
+  ),
   TRACKER_LIVE_DRAIN_TIMEOUT_MS: Type.Integer({
     minimum: 1_000,
     maximum: 600_000,
@@ -85,6 +91,25 @@ export interface TrackerConfig {
   readonly batchSize: number;
   readonly maxLiveStreams: number;
   readonly liveDrainTimeoutMs: number;
+  /** Where the console writes to; "" (unset): its own origin. */
+  readonly consoleIntakeUrl: string;
+}
+
+/**
+ * TRACKER_CONSOLE_INTAKE_URL: an http(s) URL without credentials, query or fragment; answered
+ * without a trailing slash (the console appends `/v1/...`).
+ */
+export function parseConsoleIntakeUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    throw new Error('must be a URL, e.g. http://127.0.0.1:8080');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('must be an http or https URL');
+  if (url.username !== '' || url.password !== '') throw new Error('must not carry a user name or password');
+  if (url.search !== '' || url.hash !== '') throw new Error('must not have a query or a fragment');
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
 /**
@@ -98,6 +123,7 @@ export function loadTrackerConfig(
   const key = checks.check(SECRET_KEY_ENV, () => SecretBox.fromKeyText(env[SECRET_KEY_ENV] ?? ''));
   const box = checks.check(SECRET_KEY_PREVIOUS_ENV, () => key?.withPrevious(env[SECRET_KEY_PREVIOUS_ENV]));
   const bootstrapHash = checks.optional(BOOTSTRAP_HASH_ENV, env, parseBootstrapHash);
+  const consoleIntakeUrl = checks.optional('TRACKER_CONSOLE_INTAKE_URL', env, parseConsoleIntakeUrl);
   if (checks.raw?.TRACKER_START_SEQUENCE !== undefined && checks.raw.TRACKER_START_TIME !== undefined) {
     checks.problem(
       'TRACKER_START_TIME',
@@ -122,5 +148,6 @@ export function loadTrackerConfig(
     batchSize: raw.TRACKER_BATCH_SIZE,
     maxLiveStreams: raw.TRACKER_MAX_LIVE_STREAMS,
     liveDrainTimeoutMs: raw.TRACKER_LIVE_DRAIN_TIMEOUT_MS,
+    consoleIntakeUrl: consoleIntakeUrl ?? '',
   };
 }

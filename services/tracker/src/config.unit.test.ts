@@ -47,8 +47,29 @@ describe('loadTrackerConfig', () => {
       batchSize: 256,
       maxLiveStreams: 100,
       liveDrainTimeoutMs: 30_000,
+      consoleIntakeUrl: '',
     });
     expect(config.box).toBeInstanceOf(SecretBox);
+  });
+
+  it('reads the console’s intake URL (no trailing slash), refusing what is not an http(s) URL', () => {
+    const read = (url: string) => loadTrackerConfig({ ...BASE, TRACKER_CONSOLE_INTAKE_URL: url });
+    expect(read('http://127.0.0.1:8080').consoleIntakeUrl).toBe('http://127.0.0.1:8080');
+    expect(read('https://intake.example.com/').consoleIntakeUrl).toBe('https://intake.example.com');
+    expect(read('https://ops.example.com/intake/').consoleIntakeUrl).toBe('https://ops.example.com/intake');
+    expect(read('  ').consoleIntakeUrl).toBe('');
+    const cases: [string, string][] = [
+      ['intake:8080', 'must be an http or https URL'],
+      ['not a url', 'must be a URL, e.g. http://127.0.0.1:8080'],
+      ['ftp://intake', 'must be an http or https URL'],
+      ['http://user:pw@intake:8080', 'must not carry a user name or password'],
+      ['http://intake:8080/?x=1', 'must not have a query or a fragment'],
+    ];
+    for (const [url, message] of cases) {
+      expect(problems({ ...BASE, TRACKER_CONSOLE_INTAKE_URL: url }), url).toEqual([
+        { variable: 'TRACKER_CONSOLE_INTAKE_URL', message },
+      ]);
+    }
   });
 
   it('reads the tracker variables', () => {

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { TokenStore } from '@interco/auth';
 import {
   type BusNames,
@@ -11,6 +12,7 @@ import {
   type StreamOptions,
   trackConnection,
 } from '@interco/bus';
+import { CONSOLE_PUBLIC_URL, CONSOLE_SCRIPTS_URL } from '@interco/console';
 import type { SecretBox } from '@interco/erpnext';
 import { ServiceMetrics } from '@interco/metrics';
 import { createLogger, type Logger } from '@interco/service';
@@ -18,6 +20,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { MongoClient } from 'mongodb';
+import type { ConsoleDirs } from './http/console-files.js';
 import { buildTrackerApp } from './http/tracker-app.js';
 import { openLiveFeed } from './live/live-feed.js';
 import { reportTransferCounts } from './metrics/transfer-counts.js';
@@ -70,6 +73,13 @@ export interface StartTrackerOptions {
    * process. Default: a ServiceMetrics of its own (`service: tracker`).
    */
   readonly metrics?: ServiceMetrics;
+  /**
+   * TRACKER_CONSOLE_INTAKE_URL: the intake the console at /console/ writes to (default "": the
+   * console's own origin).
+   */
+  readonly consoleIntakeUrl?: string;
+  /** Where the console's files are (default: @interco/console's public/ and dist/; tests point elsewhere). */
+  readonly consoleDirs?: ConsoleDirs;
   /** Least time between two counts of the read model for `interco_transfers` (default 15 s). */
   readonly transferCountIntervalMs?: number;
 }
@@ -193,6 +203,13 @@ export async function startTracker(options: StartTrackerOptions): Promise<Runnin
         ...(projector === undefined ? {} : { projector: projector.stats().running }),
       }),
       metrics,
+      console: {
+        ...(options.consoleDirs ?? {
+          publicDir: fileURLToPath(CONSOLE_PUBLIC_URL),
+          scriptsDir: fileURLToPath(CONSOLE_SCRIPTS_URL),
+        }),
+        intakeUrl: options.consoleIntakeUrl ?? '',
+      },
       reader,
       digester,
       manifests,

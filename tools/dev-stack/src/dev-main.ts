@@ -33,6 +33,8 @@ export function stackSummary(info: StackFile, layout: StackLayout): string {
     `Interco is running (data in ${displayPath(info.dir)}, pid ${info.pid}):`,
     ...rows.map(([name, url, note]) => `  ${name.padEnd(width)}  ${url.padEnd(urlWidth)}  ${note}`.trimEnd()),
     '',
+    `The operations console: ${info.tracker_url}/console/ (sign in with the token in ${displayPath(layout.adminToken)})`,
+    '',
     'Use the CLI with this stack:',
     `  export INTERCO_CONFIG=${info.cli_config}`,
     '  pnpm interco transfer list',

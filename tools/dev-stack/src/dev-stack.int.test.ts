@@ -186,6 +186,21 @@ describe('pnpm dev and pnpm demo', () => {
     );
     expect(first.identity?.cmdline.some((arg) => arg.endsWith('dev-stack/dist/dev.js'))).toBe(true);
 
+    // The operations console: served by the tracker, naming intake, which answers its origin.
+    expect(first.tracker_url).toBe(`http://127.0.0.1:${base + 5}`);
+    const page = await fetch(`${first.tracker_url}/console/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain(`connect-src 'self' ${first.intake_url}`);
+    expect(await (await fetch(`${first.tracker_url}/console/config.json`)).json()).toEqual({
+      intake_url: first.intake_url,
+    });
+    const preflight = await fetch(`${first.intake_url}/v1/instances`, {
+      method: 'OPTIONS',
+      headers: { origin: first.tracker_url, 'access-control-request-method': 'GET' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(first.tracker_url);
+
     // The caller's CLI settings (a production profile, a token) must not reach the demo's CLI.
     const demo = run('tools/dev-stack/dist/demo.js', ['--dir', dir], {
       INTERCO_PROFILE: 'prod',

@@ -38,7 +38,9 @@ export function serviceUrl(port: number): string {
 /**
  * A service's environment, from its config schema: NATS, the secret key, its port on 127.0.0.1
  * and the log level for all; the bootstrap token's hash and the tracker's URL (for `status_url`)
- * for intake; MongoDB and the bootstrap hash for the tracker.
+ * for intake, with the tracker's origin as the one CORS origin (the console at
+ * `<tracker>/console/` calls intake); MongoDB, the bootstrap hash and intake's URL (where the
+ * console writes) for the tracker.
  */
 export function serviceEnv(
   name: ServiceName,
@@ -60,10 +62,12 @@ export function serviceEnv(
   if (name === 'intake') {
     env[BOOTSTRAP_HASH_ENV] = context.tokenHash;
     env.INTERCO_STATUS_BASE_URL = serviceUrl(context.ports.tracker);
+    env.INTAKE_CORS_ORIGINS = serviceUrl(context.ports.tracker);
   }
   if (name === 'tracker') {
     env[BOOTSTRAP_HASH_ENV] = context.tokenHash;
     env.MONGODB_URL = context.mongoUrl;
+    env.TRACKER_CONSOLE_INTAKE_URL = serviceUrl(context.ports.intake);
   }
   return env;
 }

@@ -41,6 +41,14 @@ describe('serviceEnv', () => {
     }
   });
 
+  it('lets the console at the tracker call intake: intake allows the tracker’s origin, the tracker names intake', () => {
+    expect(serviceEnv('intake', context).INTAKE_CORS_ORIGINS).toBe('http://127.0.0.1:8085');
+    expect(serviceEnv('tracker', context).TRACKER_CONSOLE_INTAKE_URL).toBe('http://127.0.0.1:8080');
+    const moved = { ...context, ports: portPlan(9000).services };
+    expect(serviceEnv('intake', moved).INTAKE_CORS_ORIGINS).toBe('http://127.0.0.1:9005');
+    expect(serviceEnv('tracker', moved).TRACKER_CONSOLE_INTAKE_URL).toBe('http://127.0.0.1:9000');
+  });
+
   it('passes on PATH and the like from the caller, nothing that configures a service', () => {
     const env = serviceEnv('po-a', context, {
       PATH: '/bin',

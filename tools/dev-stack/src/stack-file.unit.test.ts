@@ -115,5 +115,8 @@ describe('stackSummary', () => {
     expect(summary).toContain('/repo/.interco/logs/tracker.log');
     expect(summary).toContain('export INTERCO_CONFIG=/repo/.interco/cli.json');
     expect(summary).toContain('kill -TERM 4242');
+    expect(summary).toContain(
+      'The operations console: http://127.0.0.1:8085/console/ (sign in with the token in /repo/.interco/admin-token)',
+    );
   });
 });

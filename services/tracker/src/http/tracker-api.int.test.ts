@@ -406,6 +406,18 @@ describe('authentication', () => {
     }
   });
 
+  it('GET /v1/auth/whoami answers any valid token its name and scopes (never its id), 401 without one', async () => {
+    const token = await h.token('serials:read');
+    const { status, body } = await get<Record<string, unknown>>('/v1/auth/whoami', token);
+    expect(status).toBe(200);
+    expect(body).toEqual({ name: expect.any(String), scopes: ['serials:read'] });
+    const tokenId = token.split('_')[1] ?? '';
+    expect(tokenId).not.toBe('');
+    expect(JSON.stringify(body)).not.toContain(tokenId);
+    expect((await get('/v1/auth/whoami', null)).status).toBe(401);
+    expect((await get('/v1/auth/whoami', `${token.slice(0, -2)}xx`)).status).toBe(401);
+  });
+
   it('health and the OpenAPI document are public; the document lists every route', async () => {
     expect((await get('/healthz', null)).status).toBe(200);
     expect((await get('/readyz', null)).status).toBe(200);

@@ -4,10 +4,12 @@ import { createApiApp } from '@interco/http';
 import type { MetricsSource } from '@interco/metrics';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { MongoNetworkError, MongoServerSelectionError } from 'mongodb';
+import { type ConsoleRouteOptions, registerConsoleRoutes } from './console-routes.js';
 import type { TrackerRouteDeps } from './deps.js';
 import { registerLiveRoute } from './live-route.js';
 import { registerSerialRoutes } from './serial-routes.js';
 import { registerTransferRoutes } from './transfer-routes.js';
+import { registerWhoAmIRoute } from './whoami-route.js';
 
 /** The tracker API's version in the OpenAPI document. */
 export const TRACKER_API_VERSION = '1.0.0';
@@ -19,12 +21,14 @@ export interface TrackerAppDeps extends TrackerRouteDeps {
   readonly readiness: () => Record<string, boolean>;
   /** Served at GET /metrics (public) when given. */
   readonly metrics?: MetricsSource;
+  /** The operations console at /console/ (public static files) when given. */
+  readonly console?: ConsoleRouteOptions;
 }
 
 /**
  * The tracker's HTTP API on the Interco chassis (not listening yet): read-only routes, each
- * needing `transfers:read` (the serials also `serials:read`); /healthz, /readyz, /metrics and
- * /openapi.json are public.
+ * needing `transfers:read` (the serials also `serials:read`), and `/v1/auth/whoami` (any valid
+ * token); /healthz, /readyz, /metrics, /openapi.json and the console (`/console/`) are public.
  */
 export async function buildTrackerApp(deps: TrackerAppDeps): Promise<FastifyInstance> {
   const app = await createApiApp({
@@ -47,6 +51,8 @@ export async function buildTrackerApp(deps: TrackerAppDeps): Promise<FastifyInst
   registerTransferRoutes(app, deps);
   registerSerialRoutes(app, deps);
   registerLiveRoute(app, deps);
+  registerWhoAmIRoute(app);
+  if (deps.console !== undefined) registerConsoleRoutes(app, deps.console);
   return app;
 }
 

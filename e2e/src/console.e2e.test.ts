@@ -1,0 +1,275 @@
+/**
+ * The operations console in headless Chromium against the real stack (docs/console.md, "Tests"):
+ * the tracker serves it with its CSP, names intake in config.json, answers whoami; intake answers
+ * the console's cross-origin calls (and nobody else's); every response body the browser received
+ * is searched for the tokens, the instances' credentials and, read with a token without
+ * `serials:read`, the transfer's serials.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BrowserSession, browserTestsSkipReason, openBrowser } from './harness/browser.js';
+import { type Pipeline, startPipeline } from './harness/pipeline.js';
+import { demoTransfer } from './harness/requests.js';
+
+const skipReason = browserTestsSkipReason();
+const suite = skipReason === undefined ? describe : describe.skip;
+
+/** What a fetch made from the page answered (or the error it failed with). */
+type PageFetch = { ok: true; status: number; text: string } | { ok: false; error: string };
+
+let pipeline: Pipeline;
+let browser: BrowserSession;
+let tracker: string;
+let reader: string;
+let transferId: string;
+let serials: string[];
+
+suite(`the console in Chromium${skipReason === undefined ? '' : ` (skipped: ${skipReason})`}`, () => {
+  beforeAll(async () => {
+    pipeline = await startPipeline({ console: true });
+    tracker = pipeline.tracker?.url ?? '';
+    const minted = await pipeline.call('POST', '/v1/admin/tokens', {
+      name: 'console-reader',
+      scopes: ['transfers:read'],
+    });
+    expect(minted.status).toBe(201);
+    reader = String(minted.body.token);
+    const body = demoTransfer();
+    serials = body.items.flatMap((item) => item.serials);
+    transferId = await pipeline.submit(body);
+    await pipeline.waitFor(transferId, (state) => state.status === 'completed');
+    // The tracker's read model catches up on its own.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const view = await fetch(`${tracker}/v1/transfers/${transferId}`, {
+        headers: { authorization: `Bearer ${reader}` },
+      });
+      if (view.ok && ((await view.json()) as { status?: string }).status === 'completed') break;
+      if (Date.now() > deadline) throw new Error('the tracker did not show the transfer completed');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    browser = await openBrowser({ testName: 'console' });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await pipeline?.close();
+  });
+
+  /** A fetch from the page: the browser's own CORS and CSP apply. */
+  const pageFetch = (url: string, init: { method?: string; token?: string; body?: unknown } = {}) =>
+    browser.page.evaluate(
+      async ({ url, method, token, body }): Promise<PageFetch> => {
+        try {
+          const headers: Record<string, string> = {};
+          if (token !== undefined) headers.authorization = `Bearer ${token}`;
+          if (body !== undefined) headers['content-type'] = 'application/json';
+          const answer = await fetch(url, {
+            method: method ?? 'GET',
+            headers,
+            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          });
+          return { ok: true, status: answer.status, text: await answer.text() };
+        } catch (error) {
+          return { ok: false, error: String(error) };
+        }
+      },
+      { url, method: init.method, token: init.token, body: init.body },
+    );
+
+  it('serves the console page with its CSP and security headers, and saves a screenshot', async () => {
+    const answer = await browser.page.goto(`${tracker}/console/?lang=en`);
+    expect(answer?.status()).toBe(200);
+    const headers = answer?.headers() ?? {};
+    expect(headers['content-security-policy']).toBe(
+      `default-src 'self'; connect-src 'self' ${pipeline.intake.url}; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`,
+    );
+    expect(headers['x-content-type-options']).toBe('nosniff');
+    expect(headers['referrer-policy']).toBe('no-referrer');
+    expect(headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(headers['cache-control']).toBe('no-cache');
+    expect(new URL(browser.page.url()).pathname).toBe('/console/');
+    // Every file the page loaded came from the tracker, each with the console's headers.
+    await browser.settled();
+    const own = browser.responses.filter((entry) => entry.url.startsWith(`${tracker}/console/`));
+    expect(own.length).toBeGreaterThan(0);
+    for (const entry of own) {
+      expect(entry.status, entry.url).toBeLessThan(400);
+      expect(entry.headers['x-content-type-options'], entry.url).toBe('nosniff');
+    }
+    expect(browser.responses.every((entry) => entry.url.startsWith(tracker))).toBe(true);
+    await browser.screenshot('sign-in');
+  });
+
+  it('reads config.json and whoami from the page: where intake is, who the token is', async () => {
+    const config = await pageFetch('config.json');
+    expect(config).toMatchObject({ ok: true, status: 200 });
+    expect(config.ok && JSON.parse(config.text)).toEqual({ intake_url: pipeline.intake.url });
+    const admin = await pageFetch('/v1/auth/whoami', { token: pipeline.admin });
+    expect(admin.ok && JSON.parse(admin.text)).toEqual({ name: 'bootstrap', scopes: ['admin'] });
+    const read = await pageFetch('/v1/auth/whoami', { token: reader });
+    expect(read.ok && JSON.parse(read.text)).toEqual({ name: 'console-reader', scopes: ['transfers:read'] });
+    expect(await pageFetch('/v1/auth/whoami', { token: `${reader.slice(0, -3)}xyz` })).toMatchObject({
+      ok: true,
+      status: 401,
+    });
+  });
+
+  it('calls intake across origins from the console (preflight included), errors readable too', async () => {
+    // A page reads a cross-origin answer only when CORS allows it: else the fetch fails (TypeError).
+    const instances = await pageFetch(`${pipeline.intake.url}/v1/instances`, { token: reader });
+    expect(instances).toMatchObject({ ok: true, status: 200 });
+    expect(instances.ok && JSON.parse(instances.text)).toEqual({
+      instances: [
+        { id: 'company-a', name: expect.any(String), base_url: pipeline.a.url },
+        { id: 'company-b', name: expect.any(String), base_url: pipeline.b.url },
+      ],
+    });
+    // A write with a JSON body: preflighted; refused (a completed transfer is not retried) and readable.
+    const retry = await pageFetch(`${pipeline.intake.url}/v1/transfers/${transferId}/retry`, {
+      method: 'POST',
+      token: pipeline.admin,
+      body: { reason: 'from the console test' },
+    });
+    expect(retry).toMatchObject({ ok: true, status: 409 });
+    const refused = await pageFetch(`${pipeline.intake.url}/v1/instances`, { token: 'ick_nope' });
+    expect(refused).toMatchObject({ ok: true, status: 401 });
+    // What the browser saw: the preflight, then the answers, each naming the console's origin.
+    await browser.settled();
+    const fromIntake = browser.responses.filter((entry) => entry.url.startsWith(pipeline.intake.url));
+    expect(fromIntake.map((entry) => `${entry.method} ${entry.status}`)).toEqual(
+      expect.arrayContaining(['GET 200', 'POST 409', 'GET 401']),
+    );
+    for (const entry of fromIntake) {
+      expect(entry.headers['access-control-allow-origin'], entry.url).toBe(tracker);
+      expect(entry.headers.vary, entry.url).toMatch(/Origin/);
+    }
+  });
+
+  it('lets the console reach nothing but its own origin and intake (CSP), and intake answers no other origin', async () => {
+    const elsewhere = await pageFetch(`${pipeline.a.url}/api/method/ping`);
+    expect(elsewhere.ok).toBe(false);
+    const other = await browser.context.newPage();
+    try {
+      await other.goto(`${pipeline.a.url}/`);
+      const fromSite = await other.evaluate(async (url) => {
+        try {
+          const answer = await fetch(url, { headers: { authorization: 'Bearer ick_nope' } });
+          return `answered ${answer.status}`;
+        } catch (error) {
+          return `refused: ${String(error)}`;
+        }
+      }, `${pipeline.intake.url}/v1/instances`);
+      expect(fromSite).toMatch(/^refused: TypeError/);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('shows a token without serials:read the transfer, never its serials', async () => {
+    const view = await pageFetch(`/v1/transfers/${transferId}`, { token: reader });
+    expect(view).toMatchObject({ ok: true, status: 200 });
+    const events = await pageFetch(`/v1/transfers/${transferId}/events`, { token: reader });
+    expect(events).toMatchObject({ ok: true, status: 200 });
+    const serialsPage = await pageFetch(`/v1/transfers/${transferId}/serials`, { token: reader });
+    expect(serialsPage).toMatchObject({ ok: true, status: 403 });
+    await browser.screenshot('after-reads');
+  });
+
+  /** Signs in through the page's form (docs/console.md: the token is asked for, kept in memory). */
+  const signIn = async (token: string) => {
+    const form = browser.page.locator('[data-testid="sign-in-form"]');
+    await form.waitFor({ state: 'visible' });
+    await form.locator('input[name="token"]').fill(token);
+    await form.locator('button[type="submit"]').click();
+    await form.waitFor({ state: 'detached', timeout: 15_000 });
+  };
+
+  it('signs in with the admin token through the form and lists the transfer', async () => {
+    await browser.page.goto(`${tracker}/console/?lang=en`);
+    await signIn(pipeline.admin);
+    const row = browser.page.locator(`[data-testid="transfer-row"][data-transfer-id="${transferId}"]`);
+    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    await browser.page.locator('[data-testid="status-counts"]').waitFor({ state: 'visible' });
+    await browser.screenshot('transfers');
+    // A transfer submitted now appears in the list live.
+    const later = demoTransfer();
+    serials.push(...later.items.flatMap((item) => item.serials));
+    const laterId = await pipeline.submit(later);
+    const laterRow = browser.page.locator(`[data-testid="transfer-row"][data-transfer-id="${laterId}"]`);
+    await laterRow.waitFor({ state: 'visible', timeout: 30_000 });
+    await pipeline.waitFor(laterId, (state) => state.status === 'completed');
+    await browser.screenshot('transfers-live');
+    // The live stream was recorded as it came: it named the new transfer.
+    const live = browser.responses.filter((entry) => new URL(entry.url).pathname === '/v1/live');
+    expect(live.length).toBeGreaterThan(0);
+    expect(live.every((entry) => entry.contentType.startsWith('text/event-stream'))).toBe(true);
+    expect(live.some((entry) => (entry.text ?? '').includes(laterId))).toBe(true);
+  });
+
+  let readerFrom = 0;
+  it('opens the transfer for a token without serials:read: serials masked, no Retry or Cancel', async () => {
+    readerFrom = browser.responses.length;
+    // A new load forgets the token (memory only); the page asked for comes after the sign-in.
+    await browser.page.goto('about:blank');
+    await browser.page.goto(`${tracker}/console/?lang=en#/transfers/${transferId}`);
+    await signIn(reader);
+    await browser.page.waitForURL(`**/console/?lang=en#/transfers/${transferId}`);
+    const serialsList = browser.page.locator('[data-testid="serials-list"]');
+    await serialsList.waitFor({ state: 'visible', timeout: 15_000 });
+    await browser.page.locator('[data-testid="step-pr_b"]').waitFor({ state: 'visible', timeout: 15_000 });
+    expect(await browser.page.locator('[data-testid="retry-button"]').count()).toBe(0);
+    expect(await browser.page.locator('[data-testid="cancel-button"]').count()).toBe(0);
+    const shown = (await browser.page.locator('main').textContent()) ?? '';
+    expect(shown).toContain(transferId);
+    for (const serial of serials) expect(shown).not.toContain(serial);
+    await browser.screenshot('transfer-masked');
+    const asked = browser.responses.slice(readerFrom).map((entry) => new URL(entry.url).pathname);
+    expect(asked).toContain(`/v1/transfers/${transferId}`);
+
+    expect(asked).not.toContain(`/v1/transfers/${transferId}/serials`);
+  });
+
+  it('received no body with a token, an instance credential or a serial (every response recorded)', async () => {
+    const responses = await browser.settled();
+    // The recording holds what the page fetched, across origins too, with the bodies read.
+    for (const path of [
+      '/console/config.json',
+      '/v1/auth/whoami',
+      '/v1/instances',
+      `/v1/transfers/${transferId}`,
+    ]) {
+      const found = responses.filter(
+        (entry) => new URL(entry.url).pathname === path && entry.method === 'GET',
+      );
+      expect(found.length, path).toBeGreaterThan(0);
+      expect(
+        found.every((entry) => entry.text !== undefined && entry.text.length > 0),
+        path,
+      ).toBe(true);
+    }
+    const secrets = {
+      'the admin token': pipeline.admin,
+      'the reader token': reader,
+      'company-a api_key': pipeline.a.apiKey,
+      'company-a api_secret': pipeline.a.apiSecret,
+      'company-b api_key': pipeline.b.apiKey,
+      'company-b api_secret': pipeline.b.apiSecret,
+    };
+    for (const [what, secret] of Object.entries(secrets)) {
+      const leaks = responses
+        .filter((entry) => (entry.text ?? '').includes(secret))
+        .map((entry) => entry.url);
+      expect(leaks, what).toEqual([]);
+    }
+    // The admin session only listed transfers (no serials there); the transfer was opened, and
+    // read, with the token without serials:read only.
+    expect(serials.length).toBeGreaterThan(0);
+    for (const serial of serials) {
+      const leaks = responses
+        .filter((entry) => (entry.text ?? '').includes(serial))
+        .map((entry) => entry.url);
+      expect(leaks, 'a serial').toEqual([]);
+    }
+    expect(responses.every((entry) => !/api_(key|secret)"\s*:/.test(entry.text ?? ''))).toBe(true);
+  });
+});

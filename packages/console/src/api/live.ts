@@ -1,0 +1,98 @@
+import { SseParser } from '../core/sse-parser.js';
+import type { ApiClient } from './client.js';
+import type { LiveEventData } from './types.js';
+
+/**
+ * The tracker's /v1/live read with fetch and a stream reader (EventSource cannot send the
+ * Authorization header), parsed by core/sse-parser.ts; reconnects with `Last-Event-ID` after a
+ * growing pause (1 s to 30 s), and stops for good on 401/403.
+ */
+
+export type LiveState =
+  | { readonly kind: 'connecting' }
+  | { readonly kind: 'live' }
+  | { readonly kind: 'reconnecting' }
+  | { readonly kind: 'refused'; readonly status: number };
+
+export interface LiveOptions {
+  /** Only this transfer's events. */
+  readonly transferId?: string;
+  readonly onEvent: (event: LiveEventData) => void;
+  readonly onState: (state: LiveState) => void;
+}
+
+export interface LiveStream {
+  close(): void;
+}
+
+const MIN_PAUSE_MS = 1000;
+const MAX_PAUSE_MS = 30_000;
+
+function isLiveEvent(value: unknown): value is LiveEventData {
+  if (typeof value !== 'object' || value === null) return false;
+  const data = value as Record<string, unknown>;
+  return typeof data.transfer_id === 'string' && typeof data.type === 'string';
+}
+
+export function openLive(client: ApiClient, options: LiveOptions): LiveStream {
+  const controller = new AbortController();
+  let lastEventId: string | undefined;
+  let pause = MIN_PAUSE_MS;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const run = async (): Promise<void> => {
+    options.onState({ kind: 'connecting' });
+    let ended: 'retry' | 'stop' = 'retry';
+    try {
+      const response = await client.fetch('tracker', '/v1/live', {
+        query:
+          options.transferId === undefined ? '' : `transfer_id=${encodeURIComponent(options.transferId)}`,
+        headers: {
+          accept: 'text/event-stream',
+          ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }),
+        },
+        signal: controller.signal,
+      });
+      if (response.status === 401 || response.status === 403) {
+        options.onState({ kind: 'refused', status: response.status });
+        if (response.status === 401) client.onUnauthorized?.();
+        ended = 'stop';
+      } else if (response.status === 400 && lastEventId !== undefined) {
+        // The id is no longer usable: start from new events.
+        lastEventId = undefined;
+      } else if (response.ok && response.body !== null) {
+        options.onState({ kind: 'live' });
+        pause = MIN_PAUSE_MS;
+        const parser = new SseParser();
+        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          for (const message of parser.push(value)) {
+            if (message.id !== undefined) lastEventId = message.id;
+            let data: unknown;
+            try {
+              data = JSON.parse(message.data);
+            } catch {
+              continue;
+            }
+            if (isLiveEvent(data)) options.onEvent(data);
+          }
+        }
+      }
+    } catch {
+      // Network error or closed: reconnect below (unless closed by us).
+    }
+    if (controller.signal.aborted || ended === 'stop') return;
+    options.onState({ kind: 'reconnecting' });
+    timer = setTimeout(() => void run(), pause);
+    pause = Math.min(pause * 2, MAX_PAUSE_MS);
+  };
+  void run();
+  return {
+    close() {
+      controller.abort();
+      if (timer !== undefined) clearTimeout(timer);
+    },
+  };
+}

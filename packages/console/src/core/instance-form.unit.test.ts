@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type InstanceFields,
+  instanceBody,
+  preflightBody,
+  SAMPLE_PREFLIGHT_REQUEST,
+} from './instance-form.js';
+
+const fields: InstanceFields = {
+  id: 'site-a',
+  name: 'Site A',
+  base_url: 'https://a.example.com',
+  api_key: 'key',
+  api_secret: 'secret',
+  worker_timeout_ms: '',
+  write_timeout_ms: '',
+  read_timeout_ms: ' 30000 ',
+  max_in_flight: '',
+};
+
+describe('instanceBody', () => {
+  it('adds with every required field and the numbers given', () => {
+    expect(instanceBody(fields, 'add')).toEqual({
+      ok: true,
+      body: {
+        id: 'site-a',
+        name: 'Site A',
+        base_url: 'https://a.example.com',
+        api_key: 'key',
+        api_secret: 'secret',
+        read_timeout_ms: 30000,
+      },
+    });
+  });
+
+  it('on edit leaves out the id and empty credentials (intake keeps the stored ones)', () => {
+    const result = instanceBody({ ...fields, api_key: '', api_secret: '' }, 'edit');
+    expect(result).toEqual({
+      ok: true,
+      body: { name: 'Site A', base_url: 'https://a.example.com', read_timeout_ms: 30000 },
+    });
+  });
+
+  it('lists every problem', () => {
+    const result = instanceBody(
+      { ...fields, id: 'bad id', name: ' ', base_url: 'ftp://x', api_secret: '', max_in_flight: '2.5' },
+      'add',
+    );
+    expect(result).toEqual({
+      ok: false,
+      problems: [
+        { path: 'id', problem: 'instance_id' },
+        { path: 'name', problem: 'required' },
+        { path: 'base_url', problem: 'url' },
+        { path: 'api_secret', problem: 'required' },
+        { path: 'max_in_flight', problem: 'whole_number' },
+      ],
+    });
+  });
+});
+
+describe('preflightBody', () => {
+  it('puts the chosen instances into the request', () => {
+    const result = preflightBody('site-a', 'site-b', SAMPLE_PREFLIGHT_REQUEST);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.body).toMatchObject({ company_a_instance_id: 'site-a', company_b_instance_id: 'site-b' });
+    expect(result.body.items).toHaveLength(1);
+  });
+
+  it('refuses missing instances, bad JSON and non-objects', () => {
+    expect(preflightBody('', 'b', '{}')).toEqual({ ok: false, problem: 'instances' });
+    expect(preflightBody('a', 'b', '{').ok).toBe(false);
+    expect(preflightBody('a', 'b', '[1]')).toEqual({ ok: false, problem: 'object' });
+  });
+});

@@ -1,0 +1,29 @@
+/**
+ * Serials without `serials:read`: each is shown as a mask, never its value (the serials request
+ * is not even made; the count comes from the request summary). Pure.
+ */
+export const SERIAL_MASK = '••••';
+
+/** A serial as shown: itself with the scope, else the mask. */
+export function shownSerial(serial: string, canRead: boolean): string {
+  return canRead ? serial : SERIAL_MASK;
+}
+
+/** The masked line for a count of serials: `•••• × 12`. */
+export function maskedSerials(count: number): string {
+  return `${SERIAL_MASK} × ${count.toLocaleString()}`;
+}
+
+/** Serial entries whose item code or serial contains `search` (case-insensitive, trimmed). */
+export function filterSerials<T extends { readonly item_code: string; readonly serial: string }>(
+  entries: readonly T[],
+  search: string,
+): T[] {
+  const needle = search.trim().toLocaleLowerCase();
+  if (needle === '') return [...entries];
+  return entries.filter(
+    (entry) =>
+      entry.serial.toLocaleLowerCase().includes(needle) ||
+      entry.item_code.toLocaleLowerCase().includes(needle),
+  );
+}
