@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserSession, browserTestsSkipReason, openBrowser } from './harness/browser.js';
+import { signIn as signInThroughForm, waitForTrackerStatus } from './harness/console.js';
 import { type Pipeline, startPipeline } from './harness/pipeline.js';
 import { demoTransfer } from './harness/requests.js';
 
@@ -38,15 +39,7 @@ suite(`the console in Chromium${skipReason === undefined ? '' : ` (skipped: ${sk
     transferId = await pipeline.submit(body);
     await pipeline.waitFor(transferId, (state) => state.status === 'completed');
     // The tracker's read model catches up on its own.
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const view = await fetch(`${tracker}/v1/transfers/${transferId}`, {
-        headers: { authorization: `Bearer ${reader}` },
-      });
-      if (view.ok && ((await view.json()) as { status?: string }).status === 'completed') break;
-      if (Date.now() > deadline) throw new Error('the tracker did not show the transfer completed');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await waitForTrackerStatus(tracker, reader, transferId, 'completed');
     browser = await openBrowser({ testName: 'console' });
   });
 
@@ -176,13 +169,7 @@ suite(`the console in Chromium${skipReason === undefined ? '' : ` (skipped: ${sk
   });
 
   /** Signs in through the page's form (docs/console.md: the token is asked for, kept in memory). */
-  const signIn = async (token: string) => {
-    const form = browser.page.locator('[data-testid="sign-in-form"]');
-    await form.waitFor({ state: 'visible' });
-    await form.locator('input[name="token"]').fill(token);
-    await form.locator('button[type="submit"]').click();
-    await form.waitFor({ state: 'detached', timeout: 15_000 });
-  };
+  const signIn = (token: string) => signInThroughForm(browser.page, token);
 
   it('signs in with the admin token through the form and lists the transfer', async () => {
     await browser.page.goto(`${tracker}/console/?lang=en`);
@@ -209,8 +196,10 @@ suite(`the console in Chromium${skipReason === undefined ? '' : ` (skipped: ${sk
   let readerFrom = 0;
   it('opens the transfer for a token without serials:read: serials masked, no Retry or Cancel', async () => {
     readerFrom = browser.responses.length;
-    // A new load forgets the token (memory only); the page asked for comes after the sign-in.
-    await browser.page.goto('about:blank');
+    // A reload forgets the token (memory only; a goto that changes only the hash would not);
+    // the page asked for then comes after the sign-in.
+    await browser.page.reload();
+    await browser.page.locator('[data-testid="sign-in-form"]').waitFor({ state: 'visible', timeout: 15_000 });
     await browser.page.goto(`${tracker}/console/?lang=en#/transfers/${transferId}`);
     await signIn(reader);
     await browser.page.waitForURL(`**/console/?lang=en#/transfers/${transferId}`);

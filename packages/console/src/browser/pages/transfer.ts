@@ -86,7 +86,7 @@ export function renderTransfer(main: HTMLElement, session: Session, id: string):
         ? null
         : h(
             'section',
-            { class: 'last-error', attrs: { 'aria-labelledby': 'last-error-title' } },
+            { class: 'last-error', testid: 'last-error', attrs: { 'aria-labelledby': 'last-error-title' } },
             h(
               'h2',
               { attrs: { id: 'last-error-title' } },

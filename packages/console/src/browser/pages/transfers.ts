@@ -138,7 +138,8 @@ export function renderTransfers(main: HTMLElement, session: Session, filters: Tr
       const focused = keepFocus(current);
       current.replaceWith(fresh);
       focused.restore();
-    } else if (tbody !== undefined) tbody.prepend(fresh);
+    } else if (tbody?.isConnected === true) tbody.prepend(fresh);
+    // No table yet (the list was empty, "no transfers"): the list is read again, with the table.
     else void loadList();
   };
 

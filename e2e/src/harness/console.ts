@@ -1,0 +1,48 @@
+/**
+ * What the console's browser tests share (docs/console.md, "Tests"): signing in through the
+ * page's form, waiting for the tracker's read model, and searching every recorded response body
+ * for what must never be in one.
+ */
+import type { Page } from 'playwright-core';
+import type { RecordedResponse } from './browser.js';
+
+/** Signs in through the page's form (the token is asked for, kept in memory). */
+export async function signIn(page: Page, token: string): Promise<void> {
+  const form = page.locator('[data-testid="sign-in-form"]');
+  await form.waitFor({ state: 'visible', timeout: 15_000 });
+  await form.locator('input[name="token"]').fill(token);
+  await form.locator('button[type="submit"]').click();
+  await form.waitFor({ state: 'detached', timeout: 15_000 });
+}
+
+/**
+ * Waits (a bounded poll) until the tracker's read model shows the transfer in `status`: the
+ * stream is ahead of it by a moment.
+ */
+export async function waitForTrackerStatus(
+  trackerUrl: string,
+  token: string,
+  transferId: string,
+  status: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    const view = await fetch(`${trackerUrl}/v1/transfers/${transferId}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    last = view.ok ? String(((await view.json()) as { status?: string }).status) : `HTTP ${view.status}`;
+    if (last === status) return;
+    if (Date.now() > deadline)
+      throw new Error(
+        `the tracker did not show ${transferId} ${status} within ${timeoutMs} ms (last: ${last})`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** The URLs of the responses whose body contains `needle` (what a leak check expects empty). */
+export function bodiesContaining(responses: readonly RecordedResponse[], needle: string): string[] {
+  return responses.filter((entry) => (entry.text ?? '').includes(needle)).map((entry) => entry.url);
+}
