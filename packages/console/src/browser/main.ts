@@ -4,7 +4,7 @@ import { renderInstances } from './pages/instances.js';
 import { renderSignIn } from './pages/sign-in.js';
 import { renderTransfer } from './pages/transfer.js';
 import { renderTransfers } from './pages/transfers.js';
-import { endSession, session } from './session.js';
+import { endSession, serialFilter, session } from './session.js';
 import { errorMessage } from './ui/common.js';
 import { h, replace } from './ui/dom.js';
 import { renderHeader } from './ui/header.js';
@@ -74,7 +74,14 @@ function render(moveFocus: boolean): void {
       location.replace('#/transfers');
       return;
     case 'transfers':
-      cleanup = renderTransfers(main, current, route.filters);
+      {
+        const serial = current.permissions.readSerials ? serialFilter() : undefined;
+        cleanup = renderTransfers(
+          main,
+          current,
+          serial === undefined ? route.filters : { ...route.filters, serial },
+        );
+      }
       break;
     case 'transfer':
       cleanup = renderTransfer(main, current, route.id);

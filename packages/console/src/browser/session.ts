@@ -13,6 +13,16 @@ export interface Session {
 }
 
 let current: Session | undefined;
+/** The transfers list's serial filter: in memory only, never in the URL (see core/filters.ts). */
+let serial: string | undefined;
+
+export function serialFilter(): string | undefined {
+  return serial;
+}
+
+export function setSerialFilter(value: string | undefined): void {
+  serial = value;
+}
 
 export function session(): Session | undefined {
   return current;
@@ -24,4 +34,5 @@ export function startSession(value: Session): void {
 
 export function endSession(): void {
   current = undefined;
+  serial = undefined;
 }

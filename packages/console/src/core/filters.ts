@@ -3,6 +3,8 @@ import { STEPS, type Step, TRANSFER_STATUSES, type TransferStatus } from '../api
 /**
  * The transfers list's filters, as they live in the URL hash (`#/transfers?status=failed&...`,
  * so a view can be shared) and as the tracker's `GET /v1/transfers` query string. Pure.
+ * The serial filter is never in the hash (a serial may be a PIN: the hash goes to the browser's
+ * history): the page keeps it in memory and only the query carries it.
  * Dates are days (`YYYY-MM-DD`, what `<input type="date">` gives) in the hash and RFC 3339
  * instants (the browser's local midnight) in the query.
  */
@@ -22,7 +24,8 @@ export interface TransferFilters {
   readonly cursor?: string;
 }
 
-const TEXT_KEYS = ['instance', 'company', 'reference', 'serial'] as const;
+/** The text filters the hash carries (not `serial`: see above). */
+const TEXT_KEYS = ['instance', 'company', 'reference'] as const;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const CURSOR = /^[A-Za-z0-9_-]{1,512}$/;
 const INSTANCE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -76,6 +79,7 @@ export function transfersHash(filters: TransferFilters): string {
 /** The query string of `GET /v1/transfers` for these filters (dates as RFC 3339 instants). */
 export function transfersQuery(filters: TransferFilters, limit: number): string {
   const params = filtersToParams(filters);
+  if (filters.serial !== undefined && filters.serial !== '') params.set('serial', filters.serial);
   const from = filters.created_from === undefined ? undefined : parseDay(filters.created_from);
   const to = filters.created_to === undefined ? undefined : parseDay(filters.created_to);
   if (from !== undefined) params.set('created_from', from.toISOString());
@@ -85,6 +89,12 @@ export function transfersQuery(filters: TransferFilters, limit: number): string 
   }
   params.set('limit', String(limit));
   return params.toString();
+}
+
+/** The serial a filter form names (trimmed; undefined when empty or too long). */
+export function serialFromParams(params: URLSearchParams): string | undefined {
+  const value = params.get('serial')?.trim();
+  return value === undefined || value === '' || value.length > 140 ? undefined : value;
 }
 
 /** Whether any filter (other than the page) is set. */

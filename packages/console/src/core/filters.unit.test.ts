@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { filtersFromParams, isFiltered, parseDay, transfersHash, transfersQuery } from './filters.js';
+import {
+  filtersFromParams,
+  isFiltered,
+  parseDay,
+  serialFromParams,
+  transfersHash,
+  transfersQuery,
+} from './filters.js';
 import { parseHash, transferHash } from './route.js';
 
 describe('filters', () => {
   it('go from the hash to filters and back unchanged', () => {
     const hash =
-      '#/transfers?status=failed&step=po_a&instance=site-a&company=Compania+A&reference=REF+1&serial=SN-1&created_from=2026-12-01&created_to=2026-12-05&stuck=true&cursor=abc_1-Z';
+      '#/transfers?status=failed&step=po_a&instance=site-a&company=Compania+A&reference=REF+1&created_from=2026-12-01&created_to=2026-12-05&stuck=true&cursor=abc_1-Z';
     const route = parseHash(hash);
     expect(route.page).toBe('transfers');
     if (route.page !== 'transfers') return;
@@ -17,11 +24,18 @@ describe('filters', () => {
       created_from: '2026-12-01',
       created_to: '2026-12-05',
       reference: 'REF 1',
-      serial: 'SN-1',
       stuck: true,
       cursor: 'abc_1-Z',
     });
     expect(transfersHash(route.filters)).toBe(hash);
+  });
+
+  it('never put a serial in the hash (a serial may be a PIN; the hash is in the history)', () => {
+    expect(transfersHash({ status: 'failed', serial: 'PIN-123' })).toBe('#/transfers?status=failed');
+    expect(filtersFromParams(new URLSearchParams('serial=PIN-123'))).toEqual({});
+    expect(serialFromParams(new URLSearchParams('serial=%20PIN-123%20'))).toBe('PIN-123');
+    expect(serialFromParams(new URLSearchParams('serial='))).toBeUndefined();
+    expect(new URLSearchParams(transfersQuery({ serial: 'PIN-123' }, 50)).get('serial')).toBe('PIN-123');
   });
 
   it('drop unknown and malformed values', () => {

@@ -86,8 +86,8 @@ function expected(keep: (item: Seeded) => boolean): string[] {
     .map((item) => item.id);
 }
 
-async function listIds(query: string): Promise<string[]> {
-  const { status, body } = await get<TransferList>(`/v1/transfers?limit=200&${query}`);
+async function listIds(query: string, token: string = read): Promise<string[]> {
+  const { status, body } = await get<TransferList>(`/v1/transfers?limit=200&${query}`, token);
   expect(status).toBe(200);
   return body.transfers.map((t) => t.transfer_id);
 }
@@ -315,12 +315,23 @@ describe('serials', () => {
   });
 
   it('the serial filter finds the transfer by the serial’s keyed digest (case-insensitively)', async () => {
-    expect(await listIds('serial=PIN-1-0')).toEqual([id]);
-    expect(await listIds('serial=pin-1-0')).toEqual([id]);
-    expect(await listIds('serial=NOT-MOVED')).toEqual([]);
-    expect(await listIds('serial=PIN-1-0&status=failed')).toEqual([]);
-    expect(await listIds('serial=PIN-1-0&status=completed&instance=erp-b')).toEqual([id]);
-    expect(await listIds(`serial=PIN-1-0&created_to=${new Date(T0 - 86_400_000).toISOString()}`)).toEqual([]);
+    const both = await h.token('transfers:read', 'serials:read');
+    expect(await listIds('serial=PIN-1-0', both)).toEqual([id]);
+    expect(await listIds('serial=pin-1-0', both)).toEqual([id]);
+    expect(await listIds('serial=NOT-MOVED', both)).toEqual([]);
+    expect(await listIds('serial=PIN-1-0&status=failed', both)).toEqual([]);
+    expect(await listIds('serial=PIN-1-0&status=completed&instance=erp-b', both)).toEqual([id]);
+    expect(
+      await listIds(`serial=PIN-1-0&created_to=${new Date(T0 - 86_400_000).toISOString()}`, both),
+    ).toEqual([]);
+  });
+
+  it('the serial filter needs serials:read: a reader cannot tell whether a serial (a PIN) was moved', async () => {
+    const answer = await get<{ error: string; message: string }>('/v1/transfers?serial=PIN-1-0');
+    expect(answer.status).toBe(403);
+    expect(answer.body).toMatchObject({ error: 'forbidden' });
+    expect(answer.body.message).toContain('serials:read');
+    expect(JSON.stringify(answer.body)).not.toContain('PIN-1-0');
   });
 
   it('GET /v1/transfers/{id}/serials pages the manifest’s serials (serials:read and transfers:read)', async () => {

@@ -1,5 +1,6 @@
+import { hasScope } from '@interco/auth';
 import { TransferId } from '@interco/contracts';
-import { ErrorBody, notFound } from '@interco/http';
+import { ApiError, ErrorBody, notFound, principalOf } from '@interco/http';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import {
@@ -49,14 +50,19 @@ export function registerTransferRoutes(app: FastifyInstance, deps: TrackerRouteD
       config: READ,
       schema: {
         operationId: 'listTransfers',
-        summary: 'Transfers, newest first (created_at, then id), filtered; paged with cursor',
+        summary:
+          'Transfers, newest first (created_at, then id), filtered; paged with cursor; the serial filter needs serials:read',
         tags: TAGS,
         querystring: ListTransfersQuery,
-        response: { 200: TransferList, 400: ErrorBody },
+        response: { 200: TransferList, 400: ErrorBody, 403: ErrorBody },
       },
     },
     async (request) => {
       const query = request.query;
+      // A serial may be a PIN: finding which transfer moved it is reading serials.
+      if (query.serial !== undefined && !hasScope(principalOf(request).scopes, 'serials:read')) {
+        throw new ApiError(403, 'forbidden', 'the serial filter needs a token with the serials:read scope');
+      }
       const limit = readLimit(query.limit, MAX_LIMIT, DEFAULT_LIMIT) ?? DEFAULT_LIMIT;
       const serialDigest = query.serial === undefined ? undefined : deps.digester.digest(query.serial);
       try {

@@ -11,6 +11,7 @@ import {
 import {
   filtersFromParams,
   isFiltered,
+  serialFromParams,
   type TransferFilters,
   transfersHash,
   transfersQuery,
@@ -19,7 +20,7 @@ import { isBehind, REREAD_DELAYS_MS } from '../../core/live-reread.js';
 import { transferHash } from '../../core/route.js';
 import { attentionOf } from '../../core/transfer-view-model.js';
 import { language, t } from '../../i18n/i18n.js';
-import type { Session } from '../session.js';
+import { type Session, setSerialFilter } from '../session.js';
 import { dateTime, errorMessage, loading, statusBadge } from '../ui/common.js';
 import { field, h, keepFocus, replace } from '../ui/dom.js';
 import { liveIndicator } from '../ui/live-indicator.js';
@@ -56,7 +57,7 @@ export function renderTransfers(main: HTMLElement, session: Session, filters: Tr
     main,
     h('div', { class: 'page-title' }, h('h1', {}, t('transfers.title')), indicator.element),
     countsRegion,
-    filterForm(filters, instanceOptions),
+    filterForm(filters, instanceOptions, session.permissions.readSerials),
     newBanner,
     listRegion,
   );
@@ -233,7 +234,11 @@ function countLinks(counts: TransferCounts, filters: TransferFilters): HTMLEleme
 }
 
 /** The filters form; `instanceOptions` is a datalist of the registered instances (filled later). */
-function filterForm(filters: TransferFilters, instanceOptions: HTMLDataListElement): HTMLElement {
+function filterForm(
+  filters: TransferFilters,
+  instanceOptions: HTMLDataListElement,
+  canSearchSerials: boolean,
+): HTMLElement {
   const select = (
     name: string,
     values: readonly string[],
@@ -250,6 +255,7 @@ function filterForm(filters: TransferFilters, instanceOptions: HTMLDataListEleme
     );
   const text = (name: string, value: string | undefined, type = 'text') =>
     h('input', { attrs: { name, type, value: value ?? '', autocomplete: 'off' } });
+  const clear = h('a', { class: 'button', attrs: { href: '#/transfers' } }, t('transfers.filter.clear'));
   const stuck = h('input', {
     attrs: { name: 'stuck', type: 'checkbox', value: 'true', checked: filters.stuck === true },
   });
@@ -286,23 +292,37 @@ function filterForm(filters: TransferFilters, instanceOptions: HTMLDataListEleme
     field(t('transfers.filter.created_from'), text('created_from', filters.created_from, 'date')),
     field(t('transfers.filter.created_to'), text('created_to', filters.created_to, 'date')),
     field(t('transfers.filter.reference'), text('reference', filters.reference)),
-    field(t('transfers.filter.serial'), text('serial', filters.serial)),
+    // Only with serials:read (the tracker refuses the filter without it); kept out of the URL.
+    canSearchSerials ? field(t('transfers.filter.serial'), text('serial', filters.serial)) : [],
     h('div', { class: 'field checkbox' }, h('label', {}, stuck, ' ', t('transfers.filter.stuck'))),
     h(
       'div',
       { class: 'buttons' },
       h('button', { class: 'button primary', attrs: { type: 'submit' } }, t('transfers.filter.apply')),
-      h('a', { class: 'button', attrs: { href: '#/transfers' } }, t('transfers.filter.clear')),
+      clear,
     ),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const params = new URLSearchParams();
     for (const [name, value] of new FormData(form)) if (typeof value === 'string') params.set(name, value);
-    // A new filter starts at the first page.
-    location.hash = transfersHash(filtersFromParams(params));
+    // A new filter starts at the first page. The serial stays in memory, never in the hash.
+    setSerialFilter(canSearchSerials ? serialFromParams(params) : undefined);
+    rerouteTo(transfersHash(filtersFromParams(params)));
+  });
+  // "Clear" clears the serial too, also when the hash is already the plain list's.
+  clear.addEventListener('click', (event) => {
+    event.preventDefault();
+    setSerialFilter(undefined);
+    rerouteTo('#/transfers');
   });
   return form;
+}
+
+/** Goes to `hash`; when it is the current one (only the in-memory serial changed), renders again. */
+function rerouteTo(hash: string): void {
+  if (location.hash === hash) window.dispatchEvent(new HashChangeEvent('hashchange'));
+  else location.hash = hash;
 }
 
 function transfersTable(tbody: HTMLTableSectionElement): HTMLElement {
