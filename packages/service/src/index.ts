@@ -21,3 +21,4 @@ export { type RunMainOptions, runMain } from './lifecycle/run-main.js';
 export { onShutdown, type ShutdownOptions } from './lifecycle/shutdown.js';
 export { createLogger, type Logger, type LoggerOptions } from './logging/logger.js';
 export { REDACT_PATHS, REDACTED } from './logging/redaction.js';
+export { createServiceMetrics } from './metrics/service-metrics.js';

@@ -25,8 +25,8 @@ import {
   resolveChunkingLimits,
   type SecretBox,
 } from '@interco/erpnext';
-import { ServiceMetrics, SUBMIT_OUTCOMES } from '@interco/metrics';
-import { createLogger, type Logger } from '@interco/service';
+import { type ServiceMetrics, SUBMIT_OUTCOMES } from '@interco/metrics';
+import { createLogger, createServiceMetrics, type Logger } from '@interco/service';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { FastifyInstance } from 'fastify';
@@ -91,12 +91,7 @@ export interface RunningIntake {
  */
 export async function startIntake(options: StartIntakeOptions): Promise<RunningIntake> {
   const logger = options.logger ?? createLogger('intake', { level: 'silent' });
-  const metrics =
-    options.metrics ??
-    new ServiceMetrics({
-      service: 'intake',
-      onRefreshError: (error) => logger.warn({ err: error }, 'metrics: a value could not be read'),
-    });
+  const metrics = options.metrics ?? createServiceMetrics('intake', logger);
   // Every outcome of a transfer request exists from the start, at 0.
   for (const outcome of SUBMIT_OUTCOMES) metrics.transferSubmitted(outcome, 0);
   const names = busNames(options.namespace);

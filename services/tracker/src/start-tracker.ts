@@ -14,8 +14,8 @@ import {
 } from '@interco/bus';
 import { CONSOLE_PUBLIC_URL, CONSOLE_SCRIPTS_URL } from '@interco/console';
 import type { SecretBox } from '@interco/erpnext';
-import { ServiceMetrics } from '@interco/metrics';
-import { createLogger, type Logger } from '@interco/service';
+import type { ServiceMetrics } from '@interco/metrics';
+import { createLogger, createServiceMetrics, type Logger } from '@interco/service';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
@@ -105,12 +105,7 @@ export interface RunningTracker {
  */
 export async function startTracker(options: StartTrackerOptions): Promise<RunningTracker> {
   const logger = options.logger ?? createLogger('tracker', { level: 'silent' });
-  const metrics =
-    options.metrics ??
-    new ServiceMetrics({
-      service: 'tracker',
-      onRefreshError: (error) => logger.warn({ err: error }, 'metrics: a value could not be read'),
-    });
+  const metrics = options.metrics ?? createServiceMetrics('tracker', logger);
   const names = busNames(options.namespace);
   const stuckAfterMs = options.stuckAfterMs ?? DEFAULT_STUCK_AFTER_MS;
   const nc = await connectNats({ url: options.natsUrl, name: 'interco-tracker' });

@@ -11,10 +11,10 @@ import {
   SECRET_KEY_PREVIOUS_ENV,
   SecretBox,
 } from '@interco/erpnext';
-import { ServiceMetrics } from '@interco/metrics';
 import {
   ConfigError,
   createLogger,
+  createServiceMetrics,
   httpConfig,
   LogConfig,
   loadConfig,
@@ -109,10 +109,7 @@ export function runStepService(definition: StepDefinition): void {
   runMain(definition.service, async () => {
     const { config, box } = loadStepServiceConfig(definition.step);
     const logger = createLogger(definition.service, { level: config.LOG_LEVEL });
-    const metrics = new ServiceMetrics({
-      service: definition.service,
-      onRefreshError: (error) => logger.warn({ err: error }, 'metrics: a value could not be read'),
-    });
+    const metrics = createServiceMetrics(definition.service, logger);
     const names = busNames(config.INTERCO_NAMESPACE);
     const nc = await connectNats({ url: config.NATS_URL, name: `interco-${definition.service}` });
     const connection = trackConnection(nc);
