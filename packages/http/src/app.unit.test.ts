@@ -1,30 +1,15 @@
-import type { Principal, VerifyResult } from '@interco/auth';
+import type { Principal } from '@interco/auth';
 import { Type } from '@sinclair/typebox';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from './api-error.js';
 import { createApiApp } from './app.js';
 import { routeTable } from './authenticate.js';
 import { principalOf } from './principal.js';
-
-const noop = () => {};
-const silent: FastifyBaseLogger = {
-  level: 'silent',
-  fatal: noop,
-  error: noop,
-  warn: noop,
-  info: noop,
-  debug: noop,
-  trace: noop,
-  silent: noop,
-  child: () => silent,
-};
+import { fixedTokens, silentLogger } from './test-support/index.js';
 
 const reader: Principal = { tokenId: 'abcdefgh2345', name: 'dashboard', scopes: ['transfers:read'] };
-const tokens = {
-  verify: async (credential: string | undefined): Promise<VerifyResult> =>
-    credential === 'Bearer reader' ? { ok: true, principal: reader } : { ok: false, reason: 'unknown' },
-};
+const tokens = fixedTokens({ reader: reader });
 
 class BusDown extends Error {}
 
@@ -36,7 +21,7 @@ afterEach(async () => {
 
 async function build(ready = true): Promise<FastifyInstance> {
   app = await createApiApp({
-    logger: silent,
+    logger: silentLogger,
     tokens,
     bodyLimit: 64,
     openapi: { title: 'Example', description: 'an example API', version: '1.0.0' },

@@ -2,31 +2,17 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Principal, VerifyResult } from '@interco/auth';
+import type { Principal } from '@interco/auth';
 import { createApiApp, routeTable } from '@interco/http';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { fixedTokens, silentLogger } from '@interco/http/test-support';
+import type { FastifyInstance } from 'fastify';
 import { request as httpRequest } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_NOT_BUILT, consoleCsp, registerConsoleRoutes } from './console-routes.js';
 import { registerWhoAmIRoute } from './whoami-route.js';
 
-const noop = () => {};
-const silent: FastifyBaseLogger = {
-  level: 'silent',
-  fatal: noop,
-  error: noop,
-  warn: noop,
-  info: noop,
-  debug: noop,
-  trace: noop,
-  silent: noop,
-  child: () => silent,
-};
 const writer: Principal = { tokenId: 'abcdefgh2345', name: 'ops-desk', scopes: ['transfers:write'] };
-const tokens = {
-  verify: async (credential: string | undefined): Promise<VerifyResult> =>
-    credential === 'Bearer ick_writer' ? { ok: true, principal: writer } : { ok: false, reason: 'unknown' },
-};
+const tokens = fixedTokens({ ick_writer: writer });
 
 const INTAKE = 'http://127.0.0.1:8080';
 const CSP = `default-src 'self'; connect-src 'self' ${INTAKE}; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`;
@@ -40,7 +26,7 @@ let unbuiltBase: string;
 
 async function build(publicDir: string, scriptsDir: string, intakeUrl: string): Promise<FastifyInstance> {
   const built = await createApiApp({
-    logger: silent,
+    logger: silentLogger,
     tokens,
     openapi: { title: 'tracker', description: 'test', version: '1.0.0' },
     health: { readiness: () => ({ ok: true }) },

@@ -1,8 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
-import type { Principal, VerifyResult } from '@interco/auth';
+import type { Principal } from '@interco/auth';
 import { createApiApp } from '@interco/http';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { fixedTokens, silentLogger } from '@interco/http/test-support';
+import type { FastifyInstance } from 'fastify';
 import { fetch } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LiveFeed } from '../live/live-feed.js';
@@ -11,26 +12,13 @@ import type { TrackerRouteDeps } from './deps.js';
 import { registerLiveRoute } from './live-route.js';
 import type { LiveEventData } from './schemas.js';
 
-const noop = () => {};
-const silent: FastifyBaseLogger = {
-  level: 'silent',
-  fatal: noop,
-  error: noop,
-  warn: noop,
-  info: noop,
-  debug: noop,
-  trace: noop,
-  silent: noop,
-  child: () => silent,
-};
 const reader: Principal = { tokenId: 'abcdefgh2345', name: 'dashboard', scopes: ['transfers:read'] };
-const tokens = {
-  verify: async (credential: string | undefined): Promise<VerifyResult> =>
-    credential === 'Bearer reader' ? { ok: true, principal: reader } : { ok: false, reason: 'unknown' },
-};
+const tokens = fixedTokens({ reader: reader });
 const auth = { authorization: 'Bearer reader' };
 
 /** A live feed the test feeds by hand; counts what the route pulled, says when it was stopped. */
+const noop = () => {};
+
 class FakeFeed implements LiveFeed {
   readonly queue: LiveEventData[] = [];
   pulled = 0;
@@ -96,7 +84,7 @@ async function serve(
   options: Partial<TrackerRouteDeps> = {},
 ): Promise<string> {
   app = await createApiApp({
-    logger: silent,
+    logger: silentLogger,
     tokens,
     openapi: { title: 'Live', description: 'the live route', version: '1.0.0' },
   });
