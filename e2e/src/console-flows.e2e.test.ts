@@ -13,7 +13,7 @@ import { DEMO_COMPANY_B } from '@interco/erpnext-sim';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserSession, browserTestsSkipReason, openBrowser } from './harness/browser.js';
-import { bodiesContaining, signIn, waitForTrackerStatus } from './harness/console.js';
+import { bodiesContaining, secretsOf, signIn, waitForTrackerStatus } from './harness/console.js';
 import { STEP_DOCUMENTS } from './harness/outcomes.js';
 import { type Pipeline, startPipeline } from './harness/pipeline.js';
 import { demoTransfer, freshSerial } from './harness/requests.js';
@@ -266,15 +266,7 @@ suite(`the console's flows in Chromium${skipReason === undefined ? '' : ` (skipp
         path,
       ).toBe(true);
     }
-    const secrets = {
-      'the admin token': pipeline.admin,
-      'the reader token': reader,
-      'company-a api_key': pipeline.a.apiKey,
-      'company-a api_secret': pipeline.a.apiSecret,
-      'company-b api_key': pipeline.b.apiKey,
-      'company-b api_secret': pipeline.b.apiSecret,
-    };
-    for (const [what, secret] of Object.entries(secrets)) {
+    for (const [what, secret] of Object.entries(secretsOf(pipeline, { 'the reader token': reader }))) {
       expect(bodiesContaining(responses, secret), what).toEqual([]);
     }
     expect(responses.every((entry) => !/api_(key|secret)"\s*:/.test(entry.text ?? ''))).toBe(true);

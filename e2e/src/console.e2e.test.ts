@@ -7,7 +7,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserSession, browserTestsSkipReason, openBrowser } from './harness/browser.js';
-import { signIn as signInThroughForm, waitForTrackerStatus } from './harness/console.js';
+import {
+  bodiesContaining,
+  secretsOf,
+  signIn as signInThroughForm,
+  waitForTrackerStatus,
+} from './harness/console.js';
 import { type Pipeline, startPipeline } from './harness/pipeline.js';
 import { demoTransfer } from './harness/requests.js';
 
@@ -236,29 +241,13 @@ suite(`the console in Chromium${skipReason === undefined ? '' : ` (skipped: ${sk
         path,
       ).toBe(true);
     }
-    const secrets = {
-      'the admin token': pipeline.admin,
-      'the reader token': reader,
-      'company-a api_key': pipeline.a.apiKey,
-      'company-a api_secret': pipeline.a.apiSecret,
-      'company-b api_key': pipeline.b.apiKey,
-      'company-b api_secret': pipeline.b.apiSecret,
-    };
-    for (const [what, secret] of Object.entries(secrets)) {
-      const leaks = responses
-        .filter((entry) => (entry.text ?? '').includes(secret))
-        .map((entry) => entry.url);
-      expect(leaks, what).toEqual([]);
+    for (const [what, secret] of Object.entries(secretsOf(pipeline, { 'the reader token': reader }))) {
+      expect(bodiesContaining(responses, secret), what).toEqual([]);
     }
     // The admin session only listed transfers (no serials there); the transfer was opened, and
     // read, with the token without serials:read only.
     expect(serials.length).toBeGreaterThan(0);
-    for (const serial of serials) {
-      const leaks = responses
-        .filter((entry) => (entry.text ?? '').includes(serial))
-        .map((entry) => entry.url);
-      expect(leaks, 'a serial').toEqual([]);
-    }
+    for (const serial of serials) expect(bodiesContaining(responses, serial), 'a serial').toEqual([]);
     expect(responses.every((entry) => !/api_(key|secret)"\s*:/.test(entry.text ?? ''))).toBe(true);
   });
 });

@@ -46,3 +46,25 @@ export async function waitForTrackerStatus(
 export function bodiesContaining(responses: readonly RecordedResponse[], needle: string): string[] {
   return responses.filter((entry) => (entry.text ?? '').includes(needle)).map((entry) => entry.url);
 }
+
+/**
+ * What no body the browser receives may hold: the pipeline's admin token, `tokens` given, and
+ * both sites' API keys and secrets, by name (for the failure message).
+ */
+export function secretsOf(
+  pipeline: {
+    admin: string;
+    a: { apiKey: string; apiSecret: string };
+    b: { apiKey: string; apiSecret: string };
+  },
+  tokens: Readonly<Record<string, string>> = {},
+): Record<string, string> {
+  return {
+    'the admin token': pipeline.admin,
+    ...tokens,
+    'company-a api_key': pipeline.a.apiKey,
+    'company-a api_secret': pipeline.a.apiSecret,
+    'company-b api_key': pipeline.b.apiKey,
+    'company-b api_secret': pipeline.b.apiSecret,
+  };
+}
