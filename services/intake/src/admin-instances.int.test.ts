@@ -104,6 +104,21 @@ describe('admin: ERPNext instances', () => {
     expect(restored.body).toMatchObject({ id: 'company-a', name: 'Compania A (demo)' });
     expect((await t.call('POST', '/v1/admin/instances/company-a/test')).body.ok).toBe(true);
 
+    const moved = await t.call('PUT', '/v1/admin/instances/company-a', {
+      body: { base_url: 'https://attacker.example.net', api_key: 'key-for-elsewhere-0001' },
+    });
+    expect(moved.status).toBe(400);
+    expect(moved.body).toMatchObject({ error: 'invalid_request' });
+    expect(moved.body.problems).toEqual([
+      {
+        path: 'api_secret',
+        message:
+          'changing base_url needs api_key and api_secret again: stored credentials are never sent to a new address',
+      },
+    ]);
+    expect(moved.text).not.toContain('key-for-elsewhere-0001');
+    expect((await t.call('POST', '/v1/admin/instances/company-a/test')).body.ok).toBe(true);
+
     const unknownField = await t.call('PUT', '/v1/admin/instances/company-a', { body: { id: 'other' } });
     expect(unknownField.status).toBe(400);
     expect(unknownField.body.problems).toEqual([{ path: 'id', message: 'is not a known field' }]);

@@ -104,6 +104,33 @@ describe('InstanceRegistry (JetStream KV)', () => {
     expect((await registry.list()).map((s) => s.id)).toEqual(['erp-a']);
   });
 
+  it('refuses a new base_url without both credentials, and keeps the instance unchanged', async () => {
+    await registry.add(instance('erp-move', {}));
+    const error = await registry
+      .update('erp-move', { base_url: 'https://elsewhere.example.net', api_key: 'key-erp-move-new-0001' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RegistryError);
+    expect((error as RegistryError).kind).toBe('invalid');
+    expect((error as RegistryError).problems.map((p) => p.path)).toEqual(['api_secret']);
+    expect((error as RegistryError).message).toContain('never sent to a new address');
+    expect((error as RegistryError).message).not.toContain('key-erp-move-new-0001');
+    const both = await registry
+      .update('erp-move', { base_url: 'https://elsewhere.example.net' })
+      .catch((e: unknown) => e);
+    expect((both as RegistryError).problems.map((p) => p.path)).toEqual(['api_key', 'api_secret']);
+    expect((await registry.config('erp-move')).base_url).toBe('https://erp.example.com');
+    // the same address written differently is no move
+    await registry.update('erp-move', { base_url: 'https://ERP.example.com/', name: 'Same place' });
+    const moved = await registry.update('erp-move', {
+      base_url: 'https://elsewhere.example.net',
+      api_key: 'key-erp-move-new-0001',
+      api_secret: 'secret-erp-move-new',
+    });
+    expect(moved.base_url).toBe('https://elsewhere.example.net');
+    expect(await registry.config('erp-move')).toMatchObject({ api_secret: 'secret-erp-move-new' });
+    await registry.remove('erp-move');
+  });
+
   it('shows the last four characters of an API key only when it has at least 12', async () => {
     expect((await registry.add(instance('erp-short', { api_key: 'k-12345' }))).api_key_hint).toBe('');
     expect((await registry.describe('erp-short')).api_key_hint).toBe('');

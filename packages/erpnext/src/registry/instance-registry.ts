@@ -94,6 +94,7 @@ export class InstanceRegistry {
     if (entry === null || entry.operation !== 'PUT')
       throw new RegistryError('not_found', `no instance ${id}`);
     const current = this.#open(parseStored(entry.string(), id));
+    refuseNewAddressWithOldCredentials(current.base_url, changes);
     const config = validated({ ...current, ...withoutUndefined(changes), id });
     const stored = this.#seal(config, parseStored(entry.string(), id).created_at, this.now().toISOString());
     try {
@@ -302,6 +303,29 @@ export class InstanceRegistry {
 }
 
 /** Checks an instance configuration; every problem with its path, never a credential's value. */
+/**
+ * The stored credentials are never sent to a new address: a change of `base_url` (other than
+ * writing the same URL differently) must give `api_key` and `api_secret` again, or it is refused
+ * naming both. Otherwise whoever can edit an instance could point it at a server of their own
+ * and receive the credentials with the next request.
+ */
+function refuseNewAddressWithOldCredentials(currentBaseUrl: string, changes: InstanceChanges): void {
+  if (changes.base_url === undefined) return;
+  let next: string;
+  try {
+    next = normalizeBaseUrl(changes.base_url);
+  } catch {
+    return; // `validated` names what is wrong with it
+  }
+  if (next === normalizeBaseUrl(currentBaseUrl)) return;
+  const message =
+    'changing base_url needs api_key and api_secret again: stored credentials are never sent to a new address';
+  const problems: Problem[] = (['api_key', 'api_secret'] as const)
+    .filter((field) => changes[field] === undefined)
+    .map((path) => ({ path, message }));
+  if (problems.length > 0) throw new RegistryError('invalid', `invalid change: ${message}`, problems);
+}
+
 export function validated(input: unknown): InstanceConfig {
   const problems: Problem[] = [];
   if (!configCheck.Check(input)) {

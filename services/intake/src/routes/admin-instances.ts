@@ -197,7 +197,8 @@ export function registerAdminInstanceRoutes(app: FastifyInstance, deps: IntakeDe
       schema: {
         operationId: 'updateInstance',
         summary: 'Change an ERPNext instance',
-        description: 'Only the fields given change; a credential changes only by giving a new one.',
+        description:
+          'Only the fields given change; a credential changes only by giving a new one; a new base_url needs api_key and api_secret again (stored credentials are never sent to a new address).',
         ...withId,
         body: InstanceChanges,
         response: { 200: InstanceSummary, ...errorResponses(400, ...AUTH_ERRORS, 404, 409, 413, 415) },
