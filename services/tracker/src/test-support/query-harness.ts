@@ -50,6 +50,8 @@ export async function startQueryHarness(
   options: {
     stuckAfterMs?: number;
     heartbeatMs?: number;
+    /** Where the API logs (default: silent). */
+    logger?: FastifyBaseLogger;
     /** The counts cache's settings (default: the tracker's); `count` wraps the reader's. */
     counts?: Omit<CountsCacheOptions, 'count'> & { count?: CountsCacheOptions['count'] };
   } = {},
@@ -68,7 +70,7 @@ export async function startQueryHarness(
   const db = client.db(ns.dbName);
   const transfers = db.collection<TransferDocument>(COLLECTIONS.transfers);
   const serials = db.collection<SerialDocument>(COLLECTIONS.serials);
-  const logger = createLogger('tracker', { level: 'silent' }) as FastifyBaseLogger;
+  const logger = options.logger ?? (createLogger('tracker', { level: 'silent' }) as FastifyBaseLogger);
   const clock = { now: new Date() };
   const reader = new TransferReader({ transfers, serials }, () => ({
     now: clock.now,
