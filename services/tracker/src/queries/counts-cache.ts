@@ -43,6 +43,23 @@ function normalTime(text: string | undefined): string | null {
   return text === undefined ? null : new Date(text).toISOString();
 }
 
+const COUNTS_FIELDS = ['step', 'created_from', 'created_to', 'instance', 'company', 'reference'] as const;
+
+/**
+ * The filter as counted: only the fields counts take (whatever else the object holds: it is
+ * keyed by those alone, so it is counted by those alone), and the serial's digest.
+ */
+export function countsFilterOf(filter: CountsFilter): CountsFilter {
+  const query: Record<string, string> = {};
+  for (const field of COUNTS_FIELDS) {
+    const value = filter.query[field];
+    if (value !== undefined) query[field] = value;
+  }
+  return filter.serialDigest === undefined
+    ? { query: query as CountsQuery }
+    : { query: query as CountsQuery, serialDigest: filter.serialDigest };
+}
+
 /** The cache key of a filter: its filters in a fixed order; the serial only as its digest. */
 export function countsKey(filter: CountsFilter): string {
   const { query } = filter;
@@ -128,7 +145,7 @@ export class CountsCache {
     const entry = this.#use(countsKey(filter));
     const { last } = entry;
     if (last !== undefined && this.#now() - last.takenAt < this.maxAgeMs) return Promise.resolve(last.counts);
-    entry.counting ??= this.#countNow(entry, filter);
+    entry.counting ??= this.#countNow(entry, countsFilterOf(filter));
     return entry.counting;
   }
 

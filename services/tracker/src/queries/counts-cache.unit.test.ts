@@ -8,6 +8,7 @@ import {
   type CountsFilter,
   type CountsQuery,
   CountsUnavailableError,
+  countsFilterOf,
   countsKey,
   UNFILTERED,
 } from './counts-cache.js';
@@ -63,6 +64,21 @@ describe('countsKey', () => {
     // a query carrying the serial's text (the route's whole query string) still keys without it
     const stray = { step: 'po_a', serial } as CountsQuery;
     expect(countsKey({ query: stray })).not.toContain(serial);
+  });
+
+  it('counts a filter by what it is keyed by alone (a stray field never reaches the count)', async () => {
+    const counter = fakeCounter();
+    const seen: CountsFilter[] = [];
+    const cache = new CountsCache({
+      count: (filter, limit) => {
+        seen.push(filter);
+        return counter.count(filter, limit);
+      },
+    });
+    const stray = { step: 'po_a', status: 'failed', serial: 'PIN-1' } as CountsQuery;
+    await cache.counts({ query: stray, serialDigest: 'd'.repeat(64) });
+    expect(seen).toEqual([{ query: { step: 'po_a' }, serialDigest: 'd'.repeat(64) }]);
+    expect(countsFilterOf({ query: stray })).toEqual({ query: { step: 'po_a' } });
   });
 });
 
