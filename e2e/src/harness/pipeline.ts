@@ -68,7 +68,7 @@ export interface PipelineOptions {
    * uses `pipeline.tracker`), else the two would share that consumer's events.
    */
   tracker?: boolean;
-  /** The tracker's least time between two counts for `interco_transfers` (default 15 s). */
+  /** How long the tracker's counts (`interco_transfers`, `/v1/transfers/counts`) stay fresh (default 5 s). */
   trackerCountIntervalMs?: number;
   /**
    * The operations console as `pnpm dev` runs it (default false): the tracker on a port chosen
@@ -275,7 +275,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
           ...(trackerPort === undefined ? {} : { port: trackerPort, consoleIntakeUrl: intake.url }),
           ...(options.trackerCountIntervalMs === undefined
             ? {}
-            : { transferCountIntervalMs: options.trackerCountIntervalMs }),
+            : { countsMaxAgeMs: options.trackerCountIntervalMs }),
         });
 
   const events = async (transferId: string) =>

@@ -66,6 +66,20 @@ export const TrackerConfigSchema = Type.Object({
         'the intake URL the console (/console/) writes to, e.g. http://127.0.0.1:8080 (list the console’s origin in intake’s INTAKE_CORS_ORIGINS); unset: the console’s own origin (both APIs behind one host)',
     }),
   ),
+  TRACKER_COUNTS_MAX_AGE_MS: Type.Integer({
+    minimum: 0,
+    maximum: 3_600_000,
+    default: 5_000,
+    description:
+      'how long the counts of a filter (/v1/transfers/counts, interco_transfers) are answered from the cache before they are counted again',
+  }),
+  TRACKER_COUNTS_TIMEOUT_MS: Type.Integer({
+    minimum: 100,
+    maximum: 600_000,
+    default: 10_000,
+    description:
+      'how long a count may take (maxTimeMS, then given up): beyond, the last counts of that filter, else 503 counts_unavailable',
+  }),
   TRACKER_LIVE_DRAIN_TIMEOUT_MS: Type.Integer({
     minimum: 1_000,
     maximum: 600_000,
@@ -91,6 +105,8 @@ export interface TrackerConfig {
   readonly batchSize: number;
   readonly maxLiveStreams: number;
   readonly liveDrainTimeoutMs: number;
+  readonly countsMaxAgeMs: number;
+  readonly countsTimeoutMs: number;
   /** Where the console writes to; "" (unset): its own origin. */
   readonly consoleIntakeUrl: string;
 }
@@ -148,6 +164,8 @@ export function loadTrackerConfig(
     batchSize: raw.TRACKER_BATCH_SIZE,
     maxLiveStreams: raw.TRACKER_MAX_LIVE_STREAMS,
     liveDrainTimeoutMs: raw.TRACKER_LIVE_DRAIN_TIMEOUT_MS,
+    countsMaxAgeMs: raw.TRACKER_COUNTS_MAX_AGE_MS,
+    countsTimeoutMs: raw.TRACKER_COUNTS_TIMEOUT_MS,
     consoleIntakeUrl: consoleIntakeUrl ?? '',
   };
 }

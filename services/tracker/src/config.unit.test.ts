@@ -47,6 +47,8 @@ describe('loadTrackerConfig', () => {
       batchSize: 256,
       maxLiveStreams: 100,
       liveDrainTimeoutMs: 30_000,
+      countsMaxAgeMs: 5_000,
+      countsTimeoutMs: 10_000,
       consoleIntakeUrl: '',
     });
     expect(config.box).toBeInstanceOf(SecretBox);
@@ -91,10 +93,18 @@ describe('loadTrackerConfig', () => {
     expect(loadTrackerConfig({ ...BASE, TRACKER_START_SEQUENCE: '42' }).startSequence).toBe(42);
   });
 
-  it('reads the /v1/live limits, within their bounds', () => {
+  it('reads the /v1/live limits and the counts cache’s settings, within their bounds', () => {
     expect(
       loadTrackerConfig({ ...BASE, TRACKER_MAX_LIVE_STREAMS: '250', TRACKER_LIVE_DRAIN_TIMEOUT_MS: '5000' }),
     ).toMatchObject({ maxLiveStreams: 250, liveDrainTimeoutMs: 5_000 });
+    expect(
+      loadTrackerConfig({ ...BASE, TRACKER_COUNTS_MAX_AGE_MS: '0', TRACKER_COUNTS_TIMEOUT_MS: '30000' }),
+    ).toMatchObject({ countsMaxAgeMs: 0, countsTimeoutMs: 30_000 });
+    expect(
+      problems({ ...BASE, TRACKER_COUNTS_MAX_AGE_MS: '-1', TRACKER_COUNTS_TIMEOUT_MS: '99' })
+        .map((problem) => problem.variable)
+        .sort(),
+    ).toEqual(['TRACKER_COUNTS_MAX_AGE_MS', 'TRACKER_COUNTS_TIMEOUT_MS']);
     const found = problems({
       ...BASE,
       TRACKER_MAX_LIVE_STREAMS: '0',

@@ -18,6 +18,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
 import { startProjector } from './projection/projector.js';
+import { CountsCache, UNFILTERED } from './queries/counts-cache.js';
 import type { ListTransfersQuery } from './queries/list-query.schema.js';
 import { TransferReader } from './queries/transfer-reader.js';
 import { TrackerStore, type TransferSerials } from './read-model/tracker-store.js';
@@ -51,6 +52,7 @@ let client: MongoClient;
 let nc: NatsConnection;
 let store: TrackerStore;
 let reader: TransferReader;
+let counts: CountsCache;
 const ids: string[] = [];
 
 function serialOf(transfer: number, k: number): string {
@@ -117,6 +119,20 @@ function list(query: ListTransfersQuery, serialDigest?: string) {
   return reader.list({ query, limit: 50, serialDigest });
 }
 
+/** The unfiltered list's fifth page, by the cursors of the four before it (only the fifth timed). */
+async function pageFive(): Promise<void> {
+  let cursor: string | null = null;
+  for (let page = 1; page < 5; page++) {
+    cursor = (await list(cursor === null ? {} : { cursor })).next_cursor;
+    if (cursor === null) throw new Error(`only ${page} pages of 50: seed more transfers`);
+  }
+  const fifth = cursor ?? '';
+  await timed('list page 5 by cursor', async () => {
+    const page = await list({ cursor: fifth });
+    if (page.transfers.length !== 50) throw new Error(`page 5 has ${page.transfers.length} transfers`);
+  });
+}
+
 /** The projector's apply rate: `transfers` transfers of 4 events each published, then applied. */
 async function projectorRate(transfers: number, interleaved: boolean): Promise<string> {
   const names = busNames(`bench_${interleaved ? 'live' : 'backlog'}`);
@@ -163,6 +179,7 @@ beforeAll(async () => {
   store = new TrackerStore(client.db('bench'));
   await store.ensureIndexes();
   reader = new TransferReader(store, clock);
+  counts = new CountsCache({ count: (filter) => reader.counts(filter, { maxTimeMs: 600_000 }) });
   await seed();
 }, 600_000);
 
@@ -221,7 +238,10 @@ describe(`tracker queries (${TRANSFERS.toLocaleString('en')} transfers)`, () => 
         await timed('list by status', () => list({ status: 'failed' }));
         await timed('list by instance', () => list({ instance: 'erp-3' }));
         await timed('list by reference', () => list({ reference: `REF-${n++ % TRANSFERS}` }));
-        await timed('counts', () => reader.counts());
+        await pageFive();
+        await timed('counts (a count)', () => reader.counts(UNFILTERED, { maxTimeMs: 600_000 }));
+        await counts.counts(UNFILTERED);
+        await timed('counts (cached)', () => counts.counts(UNFILTERED));
       }
     },
     ONCE,

@@ -25,6 +25,7 @@ import { buildTrackerApp } from './http/tracker-app.js';
 import { openLiveFeed } from './live/live-feed.js';
 import { reportTransferCounts } from './metrics/transfer-counts.js';
 import { type Projector, type ProjectorOptions, startProjector } from './projection/projector.js';
+import { CountsCache, UNFILTERED } from './queries/counts-cache.js';
 import { DEFAULT_STUCK_AFTER_MS } from './queries/stuck.js';
 import { startStuckReporter } from './queries/stuck-reporter.js';
 import { TransferReader } from './queries/transfer-reader.js';
@@ -80,8 +81,13 @@ export interface StartTrackerOptions {
   readonly consoleIntakeUrl?: string;
   /** Where the console's files are (default: @interco/console's public/ and dist/; tests point elsewhere). */
   readonly consoleDirs?: ConsoleDirs;
-  /** Least time between two counts of the read model for `interco_transfers` (default 15 s). */
-  readonly transferCountIntervalMs?: number;
+  /**
+   * TRACKER_COUNTS_MAX_AGE_MS: how long counts stay fresh in the counts cache (`/v1/transfers/counts`
+   * and `interco_transfers`; default 5 s).
+   */
+  readonly countsMaxAgeMs?: number;
+  /** TRACKER_COUNTS_TIMEOUT_MS: how long a count may take before it is given up (default 10 s). */
+  readonly countsTimeoutMs?: number;
 }
 
 export interface RunningTracker {
@@ -179,12 +185,12 @@ export async function startTracker(options: StartTrackerOptions): Promise<Runnin
       ...(options.stuckLogIntervalMs === undefined ? {} : { intervalMs: options.stuckLogIntervalMs }),
     });
     cleanup.push(stopStuckLog);
-    const stopCounting = reportTransferCounts(metrics, {
-      count: async (limit) => (await reader.counts(limit)).by_status,
-      ...(options.transferCountIntervalMs === undefined
-        ? {}
-        : { intervalMs: options.transferCountIntervalMs }),
+    const counts = new CountsCache({
+      count: (filter, limit) => reader.counts(filter, limit),
+      ...(options.countsMaxAgeMs === undefined ? {} : { maxAgeMs: options.countsMaxAgeMs }),
+      ...(options.countsTimeoutMs === undefined ? {} : { timeoutMs: options.countsTimeoutMs }),
     });
+    const stopCounting = reportTransferCounts(metrics, () => counts.counts(UNFILTERED));
     cleanup.push(stopCounting);
 
     let draining = false;
@@ -206,6 +212,7 @@ export async function startTracker(options: StartTrackerOptions): Promise<Runnin
         intakeUrl: options.consoleIntakeUrl ?? '',
       },
       reader,
+      counts,
       digester,
       manifests,
       openLiveFeed: (feed) =>

@@ -15,7 +15,7 @@ const writer: Principal = { tokenId: 'abcdefgh2345', name: 'ops-desk', scopes: [
 const tokens = fixedTokens({ ick_writer: writer });
 
 const INTAKE = 'http://127.0.0.1:8080';
-const CSP = `default-src 'self'; connect-src 'self' ${INTAKE}; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`;
+const CSP = `default-src 'self'; connect-src 'self' ${INTAKE}; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; object-src 'none'; require-trusted-types-for 'script'; trusted-types 'none'`;
 const INDEX = '<!doctype html><title>Interco</title><script type="module" src="main.js"></script>';
 
 let root: string;

@@ -17,7 +17,8 @@ export const CONSOLE_NOT_BUILT = 'console_not_built';
 
 /**
  * The Content-Security-Policy of every console answer: nothing but the console's own files, and
- * calls to its own origin and to intake's (when it is another).
+ * calls to its own origin and to intake's (when it is another); no plugins (`object-src`), and
+ * Trusted Types required with no policy (no string ever reaches an HTML or script sink).
  */
 export function consoleCsp(intakeUrl: string): string {
   const connect = intakeUrl === '' ? "'self'" : `'self' ${new URL(intakeUrl).origin}`;
@@ -29,6 +30,10 @@ export function consoleCsp(intakeUrl: string): string {
     "frame-ancestors 'none'",
     "base-uri 'none'",
     "form-action 'none'",
+    "object-src 'none'",
+    // The console never writes HTML from text: any sink that would parse it is refused.
+    "require-trusted-types-for 'script'",
+    "trusted-types 'none'",
   ].join('; ');
 }
 

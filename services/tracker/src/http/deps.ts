@@ -1,10 +1,13 @@
 import type { ManifestStore, SerialDigester } from '@interco/bus';
 import type { LiveFeed, LiveFeedOptions } from '../live/live-feed.js';
+import type { CountsCache } from '../queries/counts-cache.js';
 import type { TransferReader } from '../queries/transfer-reader.js';
 
 /** What the tracker's routes read from. */
 export interface TrackerRouteDeps {
   readonly reader: TransferReader;
+  /** The counts of `/v1/transfers/counts` (the cache over `reader.counts`). */
+  readonly counts: Pick<CountsCache, 'counts'>;
   /** Keys the `serial` filter (the same digest the serials collection is keyed by). */
   readonly digester: Pick<SerialDigester, 'digest'>;
   /** The sealed manifests (the serials of a transfer). */

@@ -105,6 +105,11 @@ export const TransferCounts = Type.Object(
       description: 'every status, 0 included',
     }),
     stuck: Type.Integer({ minimum: 0 }),
+    as_of: Type.String({
+      format: 'date-time',
+      description:
+        'when these counts were taken (they are cached for TRACKER_COUNTS_MAX_AGE_MS; older after a count that timed out)',
+    }),
   },
   { $id: 'TransferCounts', additionalProperties: false },
 );

@@ -5,7 +5,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { decodeOffsetCursor, encodeOffsetCursor } from '../queries/cursor.js';
 import { CursorText, limitText, ONE_TO_1000, readLimit } from '../queries/list-query.schema.js';
-import { serialSlice } from '../queries/serial-page.js';
+import { serialMatches, serialSlice } from '../queries/serial-page.js';
 import type { TrackerRouteDeps } from './deps.js';
 import { badCursor } from './query-errors.js';
 import { TransferSerialsPage } from './schemas.js';
@@ -21,6 +21,14 @@ const SerialsQuery = Type.Object(
   {
     limit: Type.Optional(limitText(ONE_TO_1000, SERIALS_MAX_LIMIT, SERIALS_DEFAULT_LIMIT)),
     cursor: Type.Optional(CursorText),
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 140,
+        description:
+          'only the serials containing this text (case-insensitive); the cursor and total are then over the matches',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -28,7 +36,8 @@ type SerialsQuery = Static<typeof SerialsQuery>;
 
 /**
  * GET /v1/transfers/{id}/serials: the serials of its manifest (sealed in the Object Store),
- * paged. Serial numbers may be PINs: the route's scope is `serials:read`, and the caller must
+ * paged; with `q`, only those containing it (case-insensitive; like every query value, never
+ * logged: the chassis logs query names only). Serial numbers may be PINs: the route's scope is `serials:read`, and the caller must
  * hold `transfers:read` too (checked here: a route declares one scope).
  */
 export function registerSerialRoutes(app: FastifyInstance, deps: TrackerRouteDeps): void {
@@ -38,7 +47,8 @@ export function registerSerialRoutes(app: FastifyInstance, deps: TrackerRouteDep
       config: { auth: { scope: 'serials:read' } },
       schema: {
         operationId: 'getTransferSerials',
-        summary: 'Its serials (from the manifest), paged; needs serials:read and transfers:read',
+        summary:
+          'Its serials (from the manifest), paged; `q` keeps those containing the text (case-insensitive); needs serials:read and transfers:read',
         tags: ['transfers'],
         params: TransferParams,
         querystring: SerialsQuery,
@@ -79,7 +89,9 @@ export function registerSerialRoutes(app: FastifyInstance, deps: TrackerRouteDep
         }
         throw error;
       }
-      const slice = serialSlice(manifest, offset, limit);
+      const { q } = request.query;
+      const slice =
+        q === undefined ? serialSlice(manifest, offset, limit) : serialMatches(manifest, q, offset, limit);
       return {
         transfer_id: id,
         total: slice.total,

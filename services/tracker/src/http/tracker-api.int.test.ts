@@ -1,7 +1,10 @@
+import { Writable } from 'node:stream';
 import { EventPublisher } from '@interco/bus';
 import { sampleRequest } from '@interco/bus/test-support';
 import { type IntercoEvent, newEvent, newTransferId } from '@interco/contracts';
+import { createLogger } from '@interco/service';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { FastifyBaseLogger } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeTransferCursor, encodeTransferCursor } from '../queries/cursor.js';
 import { documentFromJournal } from '../read-model/transfer-documents.js';
@@ -353,6 +356,57 @@ describe('serials', () => {
     expect((await get(`/v1/transfers/${newTransferId()}/serials`, both)).status).toBe(404);
     const bad = await get<{ problems: { path: string }[] }>(`/v1/transfers/${id}/serials?cursor=zzz`, both);
     expect(bad.body.problems.map((p) => p.path)).toEqual(['cursor']);
+  });
+
+  it('GET /v1/transfers/{id}/serials?q= keeps the serials containing the text (any case), paged over the matches', async () => {
+    const both = await h.token('transfers:read', 'serials:read');
+    const url = (query: string) => `/v1/transfers/${id}/serials?${query}`;
+    const all = await get<TransferSerialsPage>(url('q=pin-'), both);
+    expect(all.status).toBe(200);
+    expect(all.body.total).toBe(5);
+    const first = await get<TransferSerialsPage>(url('q=-1-&limit=1'), both);
+    expect(first.body).toEqual({
+      transfer_id: id,
+      total: 2,
+      serials: [{ item_code: 'ITEM-1', serial: 'PIN-1-0' }],
+      next_cursor: expect.any(String),
+    });
+    const rest = await get<TransferSerialsPage>(url(`q=-1-&limit=1&cursor=${first.body.next_cursor}`), both);
+    expect(rest.body).toMatchObject({ total: 2, serials: [{ serial: 'PIN-1-1' }], next_cursor: null });
+    const none = await get<TransferSerialsPage>(url('q=NOPE'), both);
+    expect(none.body).toMatchObject({ total: 0, serials: [], next_cursor: null });
+    for (const q of ['', 'x'.repeat(141)]) {
+      const bad = await get<{ problems: { path: string }[] }>(url(`q=${q}`), both);
+      expect(bad.status, `q of ${q.length}`).toBe(400);
+      expect(bad.body.problems.map((p) => p.path)).toEqual(['q']);
+    }
+    expect((await get(url('q=PIN'), read)).status).toBe(403);
+  });
+
+  it('never logs q', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    const logged = await startQueryHarness({
+      logger: createLogger('tracker', { level: 'trace', destination }) as FastifyBaseLogger,
+    });
+    try {
+      const token = await logged.token('transfers:read', 'serials:read');
+      const answer = await logged.app.inject({
+        url: `/v1/transfers/${newTransferId()}/serials?q=PIN-SEARCHED-42`,
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(answer.statusCode).toBe(404);
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.join('\n')).toContain('/serials');
+      expect(lines.join('\n')).not.toContain('SEARCHED');
+    } finally {
+      await logged.close();
+    }
   });
 
   it('503 manifest_unreadable, without any serial, for a manifest altered or not of its bucket', async () => {

@@ -2,7 +2,8 @@ import { hasScope } from '@interco/auth';
 import { TransferId } from '@interco/contracts';
 import { ApiError, ErrorBody, notFound, principalOf } from '@interco/http';
 import { type Static, Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { CountsUnavailableError } from '../queries/counts-cache.js';
 import {
   DEFAULT_LIMIT,
   ListTransfersQuery,
@@ -38,6 +39,36 @@ const EventsQuery = Type.Object(
 );
 type EventsQuery = Static<typeof EventsQuery>;
 
+/** `GET /v1/transfers/counts`: the list's filters but status, stuck, cursor and limit. */
+export const CountTransfersQuery = Type.Omit(ListTransfersQuery, ['status', 'stuck', 'cursor', 'limit'], {
+  $id: 'CountTransfersQuery',
+  additionalProperties: false,
+});
+export type CountTransfersQuery = Static<typeof CountTransfersQuery>;
+
+/** The codes of this module's own errors. */
+type TransferErrorCode = 'counts_unavailable';
+
+/**
+ * 503 `counts_unavailable`: counting took longer than the time-out and this filter has no
+ * earlier counts to answer.
+ */
+export function countsUnavailable(timeoutMs: number): ApiError<TransferErrorCode> {
+  const seconds = Number((timeoutMs / 1000).toFixed(3));
+  return new ApiError<TransferErrorCode>(
+    503,
+    'counts_unavailable',
+    `counting the transfers took longer than ${seconds} s: narrow the filter (for example a date range) or try again`,
+  );
+}
+
+/** A serial may be a PIN: finding which transfer moved it (or counting them) is reading serials. */
+function needSerialsRead(request: FastifyRequest, serial: string | undefined, what: string): void {
+  if (serial !== undefined && !hasScope(principalOf(request).scopes, 'serials:read')) {
+    throw new ApiError(403, 'forbidden', `${what} needs a token with the serials:read scope`);
+  }
+}
+
 function unknownTransfer(id: string) {
   return notFound(`there is no transfer ${id}`);
 }
@@ -59,10 +90,7 @@ export function registerTransferRoutes(app: FastifyInstance, deps: TrackerRouteD
     },
     async (request) => {
       const query = request.query;
-      // A serial may be a PIN: finding which transfer moved it is reading serials.
-      if (query.serial !== undefined && !hasScope(principalOf(request).scopes, 'serials:read')) {
-        throw new ApiError(403, 'forbidden', 'the serial filter needs a token with the serials:read scope');
-      }
+      needSerialsRead(request, query.serial, 'the serial filter');
       const limit = readLimit(query.limit, MAX_LIMIT, DEFAULT_LIMIT) ?? DEFAULT_LIMIT;
       const serialDigest = query.serial === undefined ? undefined : deps.digester.digest(query.serial);
       try {
@@ -74,18 +102,30 @@ export function registerTransferRoutes(app: FastifyInstance, deps: TrackerRouteD
     },
   );
 
-  app.get(
+  app.get<{ Querystring: CountTransfersQuery }>(
     '/v1/transfers/counts',
     {
       config: READ,
       schema: {
         operationId: 'countTransfers',
-        summary: 'How many transfers per status, and how many are stuck',
+        summary:
+          'How many transfers per status, and how many are stuck, with the list’s filters (not status, stuck, cursor, limit); cached for TRACKER_COUNTS_MAX_AGE_MS, `as_of` says when they were taken; the serial filter needs serials:read',
         tags: TAGS,
-        response: { 200: TransferCounts },
+        querystring: CountTransfersQuery,
+        response: { 200: TransferCounts, 400: ErrorBody, 403: ErrorBody, 503: ErrorBody },
       },
     },
-    async () => deps.reader.counts(),
+    async (request) => {
+      const { serial, ...query } = request.query;
+      needSerialsRead(request, serial, 'counting by serial');
+      const serialDigest = serial === undefined ? undefined : deps.digester.digest(serial);
+      try {
+        return await deps.counts.counts({ query, serialDigest });
+      } catch (error) {
+        if (error instanceof CountsUnavailableError) throw countsUnavailable(error.timeoutMs);
+        throw error;
+      }
+    },
   );
 
   app.get<{ Params: TransferParams }>(

@@ -1,7 +1,8 @@
 import { findSamples, parseExposition, ServiceMetrics } from '@interco/metrics';
 import { describe, expect, it } from 'vitest';
-import { TRANSFER_STATUSES } from '../queries/counts.js';
-import { reportTransferCounts, TRANSFER_COUNT_INTERVAL_MS } from './transfer-counts.js';
+import { noTransfers, TRANSFER_STATUSES } from '../queries/counts.js';
+import { CountsCache, countsKey, UNFILTERED } from '../queries/counts-cache.js';
+import { reportTransferCounts } from './transfer-counts.js';
 
 const byStatus = (metrics: ServiceMetrics) =>
   metrics
@@ -13,107 +14,75 @@ const byStatus = (metrics: ServiceMetrics) =>
     );
 
 describe('reportTransferCounts', () => {
-  it('sets every status, 0 included, counting at most once every 15 s', async () => {
+  it('sets every status, 0 included, from the counts cache’s unfiltered entry (counted once per maxAgeMs)', async () => {
     const metrics = new ServiceMetrics({ service: 'tracker', defaultMetrics: false });
     let clock = 0;
-    let counts = 0;
-    reportTransferCounts(metrics, {
+    const keys: string[] = [];
+    const cache = new CountsCache({
+      maxAgeMs: 5_000,
       now: () => clock,
-      count: async () => {
-        counts++;
-        return { ...Object.fromEntries(TRANSFER_STATUSES.map((status) => [status, 0])), completed: counts };
+      count: async (filter) => {
+        keys.push(countsKey(filter));
+        return { total: keys.length, by_status: { ...noTransfers(), completed: keys.length }, stuck: 0 };
       },
     });
+    reportTransferCounts(metrics, () => cache.counts(UNFILTERED));
     const first = await byStatus(metrics);
     expect(Object.keys(first).sort()).toEqual([...TRANSFER_STATUSES].sort());
     expect(first.completed).toBe(1);
     expect(first.failed).toBe(0);
-
-    clock += TRANSFER_COUNT_INTERVAL_MS - 1;
+    clock += 4_999;
     expect((await byStatus(metrics)).completed).toBe(1);
-    expect(counts).toBe(1);
+    // the console's unfiltered counts are the same entry
+    await cache.counts({ query: {} });
+    expect(keys).toEqual([countsKey(UNFILTERED)]);
     clock += 1;
     expect((await byStatus(metrics)).completed).toBe(2);
-    expect(counts).toBe(2);
   });
 
-  it('shares one count between scrapes that come while it runs', async () => {
-    const metrics = new ServiceMetrics({ service: 'tracker', defaultMetrics: false });
-    let counts = 0;
-    let finish: (() => void) | undefined;
-    reportTransferCounts(metrics, {
-      intervalMs: 0,
-      count: async () => {
-        counts++;
-        await new Promise<void>((resolve) => {
-          finish = resolve;
-        });
-        return { running: 4 };
-      },
+  it('keeps the gauge as it was when the counts fail', async () => {
+    const errors: unknown[] = [];
+    const metrics = new ServiceMetrics({
+      service: 'tracker',
+      defaultMetrics: false,
+      onRefreshError: (error) => errors.push(error),
     });
-    const scrapes = [metrics.render(), metrics.render(), metrics.render()];
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    finish?.();
-    const bodies = await Promise.all(scrapes);
-    expect(counts).toBe(1);
-    for (const { body } of bodies) expect(body).toContain('interco_transfers{status="running"} 4');
-  });
-
-  it('keeps the last counts when a count fails, and counts again at the next interval', async () => {
-    const metrics = new ServiceMetrics({ service: 'tracker', defaultMetrics: false });
     let fail = false;
-    let clock = 0;
-    reportTransferCounts(metrics, {
-      now: () => clock,
-      count: async () => {
-        if (fail) throw new Error('MongoDB is not answering');
-        return { completed: 7 };
-      },
+    reportTransferCounts(metrics, async () => {
+      if (fail) throw new Error('counts unavailable');
+      return { by_status: { completed: 7 } };
     });
     expect((await byStatus(metrics)).completed).toBe(7);
     fail = true;
-    clock += TRANSFER_COUNT_INTERVAL_MS;
     expect((await byStatus(metrics)).completed).toBe(7);
+    expect(String(errors[0])).toContain('counts unavailable');
   });
 
-  it('gives up a count that hangs: the last counts stay, the next scrape counts again', async () => {
-    const errors: unknown[] = [];
-    // The scrape would wait 5 s for a refresher: the count is given up well before.
+  it('a count that hangs is given up by the cache: the last counts stay, the next scrape counts again', async () => {
     const metrics = new ServiceMetrics({
       service: 'tracker',
       defaultMetrics: false,
       refreshTimeoutMs: 5_000,
-      onRefreshError: (error) => errors.push(error),
     });
-    const limits: number[] = [];
-    const late: ((value: Record<string, number>) => void)[] = [];
     let hang = false;
-    reportTransferCounts(metrics, {
-      intervalMs: 0,
+    let counts = 0;
+    const cache = new CountsCache({
+      maxAgeMs: 0,
       timeoutMs: 50,
-      count: async ({ maxTimeMs }) => {
-        limits.push(maxTimeMs);
-        if (!hang) return { completed: limits.length };
-        return new Promise((resolve) => late.push(resolve));
+      count: async () => {
+        counts++;
+        if (hang) return new Promise(() => undefined);
+        return { total: counts, by_status: { completed: counts }, stuck: 0 };
       },
     });
+    reportTransferCounts(metrics, () => cache.counts(UNFILTERED));
     expect((await byStatus(metrics)).completed).toBe(1);
     hang = true;
     const started = performance.now();
     expect((await byStatus(metrics)).completed).toBe(1);
     expect(performance.now() - started).toBeLessThan(2_000);
-    expect(String(errors[0])).toContain('given up');
-    // Not stuck behind the hung count: the next scrape starts another.
     expect((await byStatus(metrics)).completed).toBe(1);
-    expect(limits).toEqual([50, 50, 50]);
     hang = false;
     expect((await byStatus(metrics)).completed).toBe(4);
-    // A count given up that answers after all is dropped: it is older than the last counts.
-    for (const resolve of late) resolve({ completed: 99 });
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    // (the registry as it is, without a scrape's count)
-    expect(await metrics.registry.getSingleMetricAsString('interco_transfers')).toContain(
-      'interco_transfers{status="completed"} 4',
-    );
   });
 });

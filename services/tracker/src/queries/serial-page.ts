@@ -37,3 +37,27 @@ export function serialSlice(manifest: ManifestItems, offset: number, limit: numb
   const end = offset + serials.length;
   return { total, serials, nextOffset: end < total ? end : undefined };
 }
+
+/**
+ * The serials that contain `text` (case-insensitive), paged like serialSlice over the matches
+ * only: from the `offset`-th match, at most `limit`; `total` is the number of matches.
+ */
+export function serialMatches(
+  manifest: ManifestItems,
+  text: string,
+  offset: number,
+  limit: number,
+): SerialSlice {
+  const wanted = text.toLowerCase();
+  const serials: SerialEntry[] = [];
+  let total = 0;
+  for (const item of manifest.items) {
+    for (const serial of item.serials) {
+      if (!serial.toLowerCase().includes(wanted)) continue;
+      if (total >= offset && serials.length < limit) serials.push({ item_code: item.item_code, serial });
+      total++;
+    }
+  }
+  const end = offset + serials.length;
+  return { total, serials, nextOffset: end < total ? end : undefined };
+}

@@ -1,11 +1,12 @@
 import type { Collection } from 'mongodb';
-import type { TransferCounts, TransferEventsPage, TransferView } from '../http/schemas.js';
+import type { TransferEventsPage, TransferView } from '../http/schemas.js';
 import type {
   JournalEntry,
   SerialDocument,
   TransferDocument,
 } from '../read-model/transfer-document.schema.js';
-import { type CountRow, countTransfers } from './counts.js';
+import { countTransfers, noTransfers, type StatusCounts } from './counts.js';
+import type { CountsFilter } from './counts-cache.js';
 import { decodeTransferCursor, encodeTransferCursor } from './cursor.js';
 import type { ListTransfersQuery } from './list-query.schema.js';
 import type { StuckClock } from './stuck.js';
@@ -112,6 +113,15 @@ export class TransferReader {
     context: FilterContext,
     digest: string | undefined,
   ): Promise<PageDocument[]> {
+    return (await this.#serialDocuments(query, context, digest)).sort(compareNewestFirst).slice(0, limit + 1);
+  }
+
+  /** The transfers of a serial (by its digest) that pass the query's filters, read by `_id`. */
+  async #serialDocuments(
+    query: ListTransfersQuery,
+    context: FilterContext,
+    digest: string | undefined,
+  ): Promise<ListedDocument[]> {
     const ids = digest === undefined ? [] : await this.transfersOfSerial(digest);
     const found = await Promise.all(
       ids.map((id) =>
@@ -119,27 +129,46 @@ export class TransferReader {
       ),
     );
     const serialContext = { ...context, transferIds: ids };
-    return found
-      .filter((doc): doc is ListedDocument => doc !== null && matchesTransferQuery(doc, query, serialContext))
-      .sort(compareNewestFirst)
-      .slice(0, limit + 1);
+    return found.filter(
+      (doc): doc is ListedDocument => doc !== null && matchesTransferQuery(doc, query, serialContext),
+    );
   }
 
   /**
-   * How many per status, and how many stuck (one pass over two small fields); `maxTimeMs` bounds
-   * the query on the server (it fails with MongoDB's MaxTimeMSExpired beyond).
+   * How many transfers pass the filter, per status, and how many of them are stuck: one
+   * aggregate (`$match` the list's filter, `$group` by status) and one `countDocuments` of the
+   * stuck ones, both bounded by `maxTimeMs` on the server (MongoDB's MaxTimeMSExpired beyond).
+   * With a serial: its transfers read by `_id` and counted here. CountsCache calls it.
    */
-  async counts(limit: { readonly maxTimeMs?: number } = {}): Promise<TransferCounts> {
-    const rows = await this.collections.transfers
-      .find<CountRow>(
-        { status: { $ne: null } },
-        {
-          projection: { _id: 0, status: 1, updated_at: 1 },
-          ...(limit.maxTimeMs === undefined ? {} : { maxTimeMS: limit.maxTimeMs }),
-        },
-      )
-      .toArray();
-    return countTransfers(rows, this.clock());
+  async counts(filter: CountsFilter, limit: { readonly maxTimeMs: number }): Promise<StatusCounts> {
+    const clock = this.clock();
+    if (filter.serialDigest !== undefined) {
+      return countTransfers(await this.#serialDocuments(filter.query, clock, filter.serialDigest), clock);
+    }
+    const options = { maxTimeMS: limit.maxTimeMs };
+    const [groups, stuck] = await Promise.all([
+      this.collections.transfers
+        .aggregate<{ _id: unknown; n: number }>(
+          [
+            { $match: buildTransferFilter(filter.query, clock) },
+            { $group: { _id: '$status', n: { $sum: 1 } } },
+          ],
+          options,
+        )
+        .toArray(),
+      this.collections.transfers.countDocuments(
+        buildTransferFilter({ ...filter.query, stuck: 'true' }, clock),
+        options,
+      ),
+    ]);
+    const byStatus = noTransfers();
+    let total = 0;
+    for (const group of groups) {
+      if (typeof group._id !== 'string') continue;
+      byStatus[group._id] = (byStatus[group._id] ?? 0) + group.n;
+      total += group.n;
+    }
+    return { total, by_status: byStatus, stuck };
   }
 
   /** How many transfers are stuck now (one filtered count). */

@@ -3,6 +3,7 @@ import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleHistory } from '../test-support/histories.js';
 import { TRANSFER_INDEXES, TrackerStore } from './tracker-store.js';
+import { COLLECTIONS } from './transfer-document.schema.js';
 import { documentFromJournal } from './transfer-documents.js';
 
 let mongo: MongoClient;
@@ -25,12 +26,60 @@ const newDoc = () => {
   );
 };
 
+/** The indexes of the tracker's first version (what a deployment upgraded from carries). */
+const FIRST_VERSION_INDEXES = [
+  { name: 'status_created', key: { status: 1, created_at: -1 } },
+  { name: 'current_step', key: { current_step: 1 } },
+  { name: 'created_id', key: { created_at: -1, _id: -1 } },
+  { name: 'instance_a', key: { instance_a: 1 } },
+  { name: 'instance_b', key: { instance_b: 1 } },
+  { name: 'company_a', key: { company_a: 1 } },
+  { name: 'company_b', key: { company_b: 1 } },
+  { name: 'company_b_customer_in_a', key: { company_b_customer_in_a: 1 } },
+  { name: 'company_a_supplier_in_b', key: { company_a_supplier_in_b: 1 } },
+  { name: 'reference', key: { reference: 1 } },
+  { name: 'updated_at', key: { updated_at: 1 } },
+  { name: 'serials_indexed', key: { serials_indexed: 1 } },
+] as const;
+
+/** A collection's indexes but `_id_`, by name: name and key (in the key's order). */
+async function indexesOf(of: TrackerStore): Promise<{ name: string; key: [string, unknown][] }[]> {
+  const indexes = await of.transfers.listIndexes().toArray();
+  return indexes
+    .filter((index) => index.name !== '_id_')
+    .map((index) => ({ name: String(index.name), key: Object.entries(index.key as object) }))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+const expected = () =>
+  TRANSFER_INDEXES.map((index) => ({ name: index.name, key: Object.entries(index.key) })).sort((a, b) =>
+    a.name < b.name ? -1 : 1,
+  );
+
 describe('TrackerStore', () => {
   it('creates the indexes, again without harm', async () => {
     await store.ensureIndexes();
     await store.ensureIndexes();
-    const names = (await store.transfers.listIndexes().toArray()).map((index) => index.name);
-    expect(names).toEqual(expect.arrayContaining(TRANSFER_INDEXES.map((index) => index.name)));
+    expect(await indexesOf(store)).toEqual(expected());
+  });
+
+  it('replaces the first version’s indexes with the new set, and changes nothing the second time', async () => {
+    const old = new TrackerStore(mongo.db(`${testNamespace().dbName}_old`));
+    try {
+      await old.transfers.createIndexes(FIRST_VERSION_INDEXES.map((index) => ({ ...index })));
+      expect((await indexesOf(old)).map((index) => index.name)).toEqual(
+        FIRST_VERSION_INDEXES.map((index) => index.name).sort(),
+      );
+      await old.ensureIndexes();
+      expect(await indexesOf(old)).toEqual(expected());
+      await old.ensureIndexes();
+      expect(await indexesOf(old)).toEqual(expected());
+      // still a working collection (the connection was not dropped)
+      await old.insertNew([newDoc()]);
+      expect(await old.db.collection(COLLECTIONS.transfers).countDocuments()).toBe(1);
+    } finally {
+      await old.db.dropDatabase().catch(() => undefined);
+    }
   });
 
   it('inserts new documents, answering those another writer wrote first', async () => {

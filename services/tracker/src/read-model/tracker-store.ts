@@ -6,22 +6,56 @@ import { COLLECTIONS, type SerialDocument, type TransferDocument } from './trans
 const DUPLICATE_KEY = 11000;
 
 /**
- * The plain indexes behind every filter of the query API (docs/tracker.md): MongoDB serves the
- * filters with them; FerretDB 1.x (SQLite) creates them and still scans.
+ * The fields `GET /v1/transfers` filters on by equality (`instance` and `company` as an `$or` of
+ * several: one branch each). Each has an index `<field>_created_id` that serves its filter in the
+ * list's order.
  */
-export const TRANSFER_INDEXES: readonly (IndexDescription & { name: string })[] = [
-  { name: 'status_created', key: { status: 1, created_at: -1 } },
-  { name: 'current_step', key: { current_step: 1 } },
-  { name: 'created_id', key: { created_at: -1, _id: -1 } },
-  { name: 'instance_a', key: { instance_a: 1 } },
-  { name: 'instance_b', key: { instance_b: 1 } },
-  { name: 'company_a', key: { company_a: 1 } },
-  { name: 'company_b', key: { company_b: 1 } },
-  { name: 'company_b_customer_in_a', key: { company_b_customer_in_a: 1 } },
-  { name: 'company_a_supplier_in_b', key: { company_a_supplier_in_b: 1 } },
-  { name: 'reference', key: { reference: 1 } },
-  { name: 'updated_at', key: { updated_at: 1 } },
+export const EQUALITY_FIELDS = [
+  'status',
+  'current_step',
+  'instance_a',
+  'instance_b',
+  'company_a',
+  'company_b',
+  'company_b_customer_in_a',
+  'company_a_supplier_in_b',
+  'reference',
+] as const;
+
+/** The list's sort as index keys (the same as TRANSFER_ORDER: created_at, then _id, descending). */
+const NEWEST_FIRST = { created_at: -1, _id: -1 } as const;
+
+/** An index of the `transfers` collection, named (ensureIndexes works by name). */
+export type NamedIndex = IndexDescription & { readonly name: string; readonly key: Record<string, 1 | -1> };
+
+/**
+ * The indexes of `transfers`, following the queries (equality, sort, range: docs/tracker.md): one
+ * `{<field>: 1, created_at: -1, _id: -1}` per equality filter, so that a filtered page reads
+ * `limit + 1` index entries in order; `created_id` for the unfiltered list and the date range;
+ * `status_updated` for the stuck filter and count; `serials_indexed` for the serial sweep.
+ */
+export const TRANSFER_INDEXES: readonly NamedIndex[] = [
+  ...EQUALITY_FIELDS.map((field) => ({ name: `${field}_created_id`, key: { [field]: 1, ...NEWEST_FIRST } })),
+  { name: 'created_id', key: { ...NEWEST_FIRST } },
+  { name: 'status_updated', key: { status: 1, updated_at: 1 } },
   { name: 'serials_indexed', key: { serials_indexed: 1 } },
+];
+
+/**
+ * The indexes of the first version that no query needs any more (each equality field alone,
+ * `status_created` without `_id`, `updated_at` alone): dropped by name at start.
+ */
+export const OBSOLETE_INDEX_NAMES: readonly string[] = [
+  'status_created',
+  'current_step',
+  'instance_a',
+  'instance_b',
+  'company_a',
+  'company_b',
+  'company_b_customer_in_a',
+  'company_a_supplier_in_b',
+  'reference',
+  'updated_at',
 ];
 
 /** A transfer and the keyed digests of the serials its manifest moves. */
@@ -45,8 +79,9 @@ export class TrackerStore {
   }
 
   /**
-   * Creates the indexes that are missing, by name (FerretDB 1.24 drops the connection when asked
-   * to create an index that exists, so existing ones are never asked for again).
+   * Brings the indexes to TRANSFER_INDEXES, by name: drops the obsolete ones that exist, then
+   * creates the missing ones (FerretDB 1.24 drops the connection when asked to create an index
+   * that exists, so existing ones are never asked for again). Running it again changes nothing.
    */
   async ensureIndexes(): Promise<void> {
     const existing = new Set(
@@ -59,6 +94,13 @@ export class TrackerStore {
           throw error;
         }),
     );
+    for (const name of OBSOLETE_INDEX_NAMES) {
+      if (!existing.has(name)) continue;
+      await this.transfers.dropIndex(name).catch((error: unknown) => {
+        // another replica starting at the same time dropped it first
+        if (!isIndexNotFound(error)) throw error;
+      });
+    }
     const missing = TRANSFER_INDEXES.filter((index) => !existing.has(index.name));
     if (missing.length > 0) await this.transfers.createIndexes([...missing]);
   }
@@ -170,6 +212,14 @@ async function insertManyDuplicates<T extends { _id: string }>(
     if (other !== undefined || error.writeConcernError !== undefined) throw error;
     return new Set(writeErrors.map((writeError) => writeError.index));
   }
+}
+
+/** MongoDB's IndexNotFound (27), as FerretDB says it too. */
+function isIndexNotFound(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    ((error as { code?: unknown }).code === 27 || /index not found/i.test(error.message))
+  );
 }
 
 function isNamespaceNotFound(error: unknown): boolean {

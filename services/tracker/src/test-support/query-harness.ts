@@ -21,6 +21,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { type Collection, MongoClient } from 'mongodb';
 import { buildTrackerApp } from '../http/tracker-app.js';
 import { openLiveFeed } from '../live/live-feed.js';
+import { CountsCache, type CountsCacheOptions } from '../queries/counts-cache.js';
 import { TransferReader } from '../queries/transfer-reader.js';
 import {
   COLLECTIONS,
@@ -37,6 +38,7 @@ export interface QueryHarness {
   readonly manifests: ManifestStore;
   readonly transfers: Collection<TransferDocument>;
   readonly serials: Collection<SerialDocument>;
+  readonly reader: TransferReader;
   /** A token with exactly these scopes. */
   token(...scopes: Scope[]): Promise<string>;
   /** The clock the stuck rule reads (tests move it). */
@@ -45,7 +47,14 @@ export interface QueryHarness {
 }
 
 export async function startQueryHarness(
-  options: { stuckAfterMs?: number; heartbeatMs?: number } = {},
+  options: {
+    stuckAfterMs?: number;
+    heartbeatMs?: number;
+    /** Where the API logs (default: silent). */
+    logger?: FastifyBaseLogger;
+    /** The counts cache's settings (default: the tracker's); `count` wraps the reader's. */
+    counts?: Omit<CountsCacheOptions, 'count'> & { count?: CountsCacheOptions['count'] };
+  } = {},
 ): Promise<QueryHarness> {
   const ns = testNamespace();
   const names = busNames(ns.subjectPrefix);
@@ -61,17 +70,22 @@ export async function startQueryHarness(
   const db = client.db(ns.dbName);
   const transfers = db.collection<TransferDocument>(COLLECTIONS.transfers);
   const serials = db.collection<SerialDocument>(COLLECTIONS.serials);
-  const logger = createLogger('tracker', { level: 'silent' }) as FastifyBaseLogger;
+  const logger = options.logger ?? (createLogger('tracker', { level: 'silent' }) as FastifyBaseLogger);
   const clock = { now: new Date() };
   const reader = new TransferReader({ transfers, serials }, () => ({
     now: clock.now,
     stuckAfterMs: options.stuckAfterMs ?? 15 * 60_000,
   }));
+  const counts = new CountsCache({
+    ...options.counts,
+    count: options.counts?.count ?? ((filter, limit) => reader.counts(filter, limit)),
+  });
   const app = await buildTrackerApp({
     logger,
     tokens,
     readiness: () => ({ nats: !nc.isClosed() }),
     reader,
+    counts,
     digester,
     manifests,
     openLiveFeed: (feed) =>
@@ -87,6 +101,7 @@ export async function startQueryHarness(
     manifests,
     transfers,
     serials,
+    reader,
     clock,
     token: async (...scopes) => (await tokens.mint({ name: `test ${scopes.join(' ')}`, scopes })).token,
     close: async () => {
