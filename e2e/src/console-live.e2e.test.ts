@@ -171,6 +171,68 @@ suite(`the console's live list in Chromium${skipReason === undefined ? '' : ` (s
     await browser.screenshot('stuck-after-refresh');
   });
 
+  it('says in Cancel’s confirmation what happens to the document a running step may be writing', async () => {
+    // `newer` is pending at po-a (no replica): po-a may be writing its order.
+    await page().goto(`${tracker}/console/?lang=en#/transfers/${newer}`);
+    await page().locator('[data-testid="cancel-button"]').click();
+    const dialog = page().locator('[data-testid="confirm-dialog"]');
+    await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+    const running = (await dialog.locator('[data-testid="cancel-running-step"]').textContent()) ?? '';
+    expect(running).toContain('may be writing to ERPNext right now');
+    expect(running).toContain('cancelled with the others');
+    await browser.screenshot('cancel-running-step');
+    await dialog.getByRole('button', { name: 'No, go back' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  it('asks for both credentials again when an instance’s base URL changes, before sending anything', async () => {
+    await page().goto(`${tracker}/console/?lang=en#/instances`);
+    const instance = page().locator('[data-testid="instances-table"] tr[data-instance-id="company-a"]');
+    await instance.waitFor({ state: 'visible', timeout: 15_000 });
+    await instance.getByRole('button', { name: 'Edit company-a' }).click();
+    const form = page().locator('[data-testid="instance-form"]');
+    await form.waitFor({ state: 'visible' });
+    // The credentials: CSS-masked text inputs, empty (never filled with the stored ones).
+    for (const name of ['api_key', 'api_secret']) {
+      const field = form.locator(`input[name="${name}"]`);
+      expect(await field.getAttribute('type')).toBe('text');
+      expect(await field.getAttribute('autocomplete')).toBe('off');
+      expect(await textSecurityOf(field)).toBe('disc');
+      expect(await field.inputValue()).toBe('');
+    }
+    const from = browser.responses.length;
+    await form.locator('input[name="base_url"]').fill('http://127.0.0.1:9/elsewhere');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(async () => (await form.textContent()) ?? '', { timeout: 5_000 })
+      .toContain('changing the base URL needs the API key and the API secret again');
+    expect(browser.responses.slice(from).filter((entry) => entry.method === 'PUT')).toEqual([]);
+    await browser.screenshot('instance-new-url');
+    await form.getByRole('button', { name: 'Discard' }).click();
+  });
+
+  it('asks before Prepare, saying what it creates in ERPNext and on which instance', async () => {
+    const instance = page().locator('[data-testid="instances-table"] tr[data-instance-id="company-a"]');
+    await instance.getByRole('button', { name: 'Prepare company-a' }).click();
+    const dialog = page().locator('[data-testid="confirm-dialog"]');
+    await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+    const text = (await dialog.textContent()) ?? '';
+    expect(text).toContain('company-a');
+    expect(text).toContain(pipeline.a.url);
+    expect(text).toContain('custom_interco_marker');
+    expect(text).toContain('creates no document');
+    await browser.screenshot('prepare-confirm');
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await expect
+      .poll(async () => (await dialog.textContent()) ?? '', { timeout: 15_000 })
+      .toContain('company-a: prepared.');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect((await page().locator('[data-testid="instance-outcome"]').textContent()) ?? '').toContain(
+      'already',
+    );
+  });
+
   // Needs the tracker of the second pass (counts with the list's filters, `as_of`).
   it('asks the counts with the list’s filters (not status) and links each to them plus its status', async () => {
     const from = browser.responses.length;

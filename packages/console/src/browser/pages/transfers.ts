@@ -92,12 +92,17 @@ export function renderTransfers(main: HTMLElement, session: Session, filters: Tr
     listRegion,
   );
 
+  /** Reads answered out of order: only the last one asked is drawn. */
+  let countsAsked = 0;
+  let listAsked = 0;
+
   const loadCounts = async () => {
+    const asked = ++countsAsked;
     const counts = await client.request<TransferCounts>('tracker', '/v1/transfers/counts', {
       query: countsQuery(filters),
       signal,
     });
-    if (signal.aborted) return;
+    if (signal.aborted || asked !== countsAsked) return;
     if (counts.ok) {
       replace(countsBar, countLinks(counts.value, filters));
       const age = staleCountsSeconds(counts.value.as_of, new Date());
@@ -139,7 +144,10 @@ export function renderTransfers(main: HTMLElement, session: Session, filters: Tr
     shown = views.map((view) => {
       const text = JSON.stringify(view);
       const before = previous.get(view.transfer_id);
-      return before !== undefined && before.text === text ? before : { view, row: transferRow(view), text };
+      if (before === undefined) return { view, row: transferRow(view), text };
+      // The same, or older than the row (a page read that crossed a live re-read): the row stays.
+      const older = Date.parse(view.updated_at) < Date.parse(before.view.updated_at);
+      return before.text === text || older ? before : { view, row: transferRow(view), text };
     });
     if (tbody !== undefined)
       replace(
@@ -151,11 +159,12 @@ export function renderTransfers(main: HTMLElement, session: Session, filters: Tr
 
   /** Reads the shown page (the same cursor) and draws it; the rows that did not change stay as they are. */
   const loadList = async () => {
+    const asked = ++listAsked;
     const list = await client.request<TransferList>('tracker', '/v1/transfers', {
       query: transfersQuery(filters, PAGE_SIZE),
       signal,
     });
-    if (signal.aborted) return;
+    if (signal.aborted || asked !== listAsked) return;
     if (!list.ok) {
       shown = [];
       tbody = undefined;
@@ -296,7 +305,10 @@ export function renderTransfers(main: HTMLElement, session: Session, filters: Tr
     if (signal.aborted) return;
     await Promise.all([loadCounts(), loadList()]);
   });
-  const every = setInterval(refresh, REFRESH_MS);
+  // A hidden tab is not refreshed (the browser slows its timers anyway): it is when shown again.
+  const every = setInterval(() => {
+    if (document.visibilityState !== 'hidden') refresh();
+  }, REFRESH_MS);
   const onVisibility = () => {
     if (document.visibilityState === 'visible') refresh();
   };
