@@ -13,7 +13,13 @@ import { DEMO_COMPANY_B } from '@interco/erpnext-sim';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserSession, browserTestsSkipReason, openBrowser } from './harness/browser.js';
-import { bodiesContaining, secretsOf, signIn, waitForTrackerStatus } from './harness/console.js';
+import {
+  bodiesContaining,
+  secretsOf,
+  signIn,
+  textSecurityOf,
+  waitForTrackerStatus,
+} from './harness/console.js';
 import { STEP_DOCUMENTS } from './harness/outcomes.js';
 import { type Pipeline, startPipeline } from './harness/pipeline.js';
 import { demoTransfer, freshSerial } from './harness/requests.js';
@@ -187,7 +193,9 @@ suite(`the console's flows in Chromium${skipReason === undefined ? '' : ` (skipp
     await form.locator('input[name="base_url"]').fill(pipeline.b.url);
     await form.locator('input[name="api_key"]').fill(pipeline.b.apiKey);
     const secretField = form.locator('input[name="api_secret"]');
-    expect(await secretField.getAttribute('type')).toBe('password');
+    // A plain input masked by CSS (the browser's password manager never offers to save it).
+    expect(await secretField.getAttribute('type')).toBe('text');
+    expect(await textSecurityOf(secretField)).toBe('disc');
     await secretField.fill(pipeline.b.apiSecret);
     await form.getByRole('button', { name: 'Save' }).click();
     const outcome = page().locator('[data-testid="instance-outcome"]');

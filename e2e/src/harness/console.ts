@@ -3,7 +3,7 @@
  * page's form, waiting for the tracker's read model, and searching every recorded response body
  * for what must never be in one.
  */
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import type { RecordedResponse } from './browser.js';
 
 /** Signs in through the page's form (the token is asked for, kept in memory). */
@@ -67,4 +67,45 @@ export function secretsOf(
     'company-b api_key': pipeline.b.apiKey,
     'company-b api_secret': pipeline.b.apiSecret,
   };
+}
+
+/** What the page runs its functions with (the e2e code is type-checked without the DOM library). */
+interface PageGlobals {
+  getComputedStyle(element: unknown): { getPropertyValue(name: string): string };
+  document: {
+    cookie: string;
+    querySelectorAll(selector: string): ArrayLike<{ value?: string }>;
+  };
+  localStorage: PageStorage;
+  sessionStorage: PageStorage;
+}
+interface PageStorage {
+  readonly length: number;
+  key(index: number): string | null;
+  getItem(key: string): string | null;
+}
+
+/** The CSS mask of a field (`-webkit-text-security`: `disc` for a masked one, `none` otherwise). */
+export async function textSecurityOf(field: Locator): Promise<string> {
+  return field.evaluate((element) =>
+    (globalThis as unknown as PageGlobals)
+      .getComputedStyle(element)
+      .getPropertyValue('-webkit-text-security'),
+  );
+}
+
+/** Everything the page keeps in the browser: web storage (`key=value` lines), cookies, field values. */
+export async function pageStorage(
+  page: Page,
+): Promise<{ local: string; session: string; cookie: string; values: string[] }> {
+  return page.evaluate(() => {
+    const g = globalThis as unknown as PageGlobals;
+    const all = (storage: PageStorage) =>
+      Array.from({ length: storage.length }, (_, i) => {
+        const key = storage.key(i) ?? '';
+        return `${key}=${storage.getItem(key) ?? ''}`;
+      }).join('\n');
+    const values = Array.from(g.document.querySelectorAll('input, textarea'), (field) => field.value ?? '');
+    return { local: all(g.localStorage), session: all(g.sessionStorage), cookie: g.document.cookie, values };
+  });
 }

@@ -70,6 +70,8 @@ export interface PipelineOptions {
   tracker?: boolean;
   /** How long the tracker's counts (`interco_transfers`, `/v1/transfers/counts`) stay fresh (default 5 s). */
   trackerCountIntervalMs?: number;
+  /** The tracker's TRACKER_STUCK_AFTER_MS (default 15 min), e.g. a few seconds to see a transfer become stuck. */
+  trackerStuckAfterMs?: number;
   /**
    * The operations console as `pnpm dev` runs it (default false): the tracker on a port chosen
    * before intake starts, intake answering CORS for the tracker's origin, the tracker naming
@@ -273,6 +275,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
           logger: logger.child({ service: 'tracker' }),
           projectorTuning: { fetchExpiresMs: 1_000 },
           ...(trackerPort === undefined ? {} : { port: trackerPort, consoleIntakeUrl: intake.url }),
+          ...(options.trackerStuckAfterMs === undefined ? {} : { stuckAfterMs: options.trackerStuckAfterMs }),
           ...(options.trackerCountIntervalMs === undefined
             ? {}
             : { countsMaxAgeMs: options.trackerCountIntervalMs }),

@@ -6,6 +6,12 @@ import type { LiveEventData } from './types.js';
  * The tracker's /v1/live read with fetch and a stream reader (EventSource cannot send the
  * Authorization header), parsed by core/sse-parser.ts; reconnects with `Last-Event-ID` after a
  * growing pause (1 s to 30 s), and stops for good on 401/403.
+ *
+ * Live without gaps (docs/console.md, "Second pass"): a page opens the stream first and reads
+ * its data once `opened` resolves (the stream's headers arrived: every event from then on is
+ * delivered), so a change between the read and the open cannot be missed. A reconnection that
+ * cannot resume (no event id seen yet, or the tracker no longer knows it) calls `onResync`: the
+ * page reads its data again.
  */
 
 export type LiveState =
@@ -19,9 +25,16 @@ export interface LiveOptions {
   readonly transferId?: string;
   readonly onEvent: (event: LiveEventData) => void;
   readonly onState: (state: LiveState) => void;
+  /** A reconnection started from new events (what happened meanwhile was not delivered). */
+  readonly onResync?: () => void;
 }
 
 export interface LiveStream {
+  /**
+   * Resolves once the first connection's answer arrived (its headers: the stream is open), or
+   * that attempt failed (the page reads its data anyway, and the reconnection calls onResync).
+   */
+  readonly opened: Promise<void>;
   close(): void;
 }
 
@@ -39,10 +52,19 @@ export function openLive(client: ApiClient, options: LiveOptions): LiveStream {
   let lastEventId: string | undefined;
   let pause = MIN_PAUSE_MS;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let markOpened: () => void = () => undefined;
+  const opened = new Promise<void>((resolve) => {
+    markOpened = resolve;
+  });
+  /** Whether a connection was attempted before (a later one that cannot resume is a resync). */
+  let attempted = false;
 
   const run = async (): Promise<void> => {
     options.onState({ kind: 'connecting' });
     let ended: 'retry' | 'stop' = 'retry';
+    const resumes = lastEventId !== undefined;
+    const again = attempted;
+    attempted = true;
     try {
       const response = await client.fetch('tracker', '/v1/live', {
         query:
@@ -62,6 +84,8 @@ export function openLive(client: ApiClient, options: LiveOptions): LiveStream {
         lastEventId = undefined;
       } else if (response.ok && response.body !== null) {
         options.onState({ kind: 'live' });
+        markOpened();
+        if (again && !resumes) options.onResync?.();
         pause = MIN_PAUSE_MS;
         const parser = new SseParser();
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -83,6 +107,7 @@ export function openLive(client: ApiClient, options: LiveOptions): LiveStream {
     } catch {
       // Network error or closed: reconnect below (unless closed by us).
     }
+    markOpened();
     if (controller.signal.aborted || ended === 'stop') return;
     options.onState({ kind: 'reconnecting' });
     timer = setTimeout(() => void run(), pause);
@@ -90,6 +115,7 @@ export function openLive(client: ApiClient, options: LiveOptions): LiveStream {
   };
   void run();
   return {
+    opened,
     close() {
       controller.abort();
       if (timer !== undefined) clearTimeout(timer);

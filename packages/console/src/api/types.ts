@@ -96,6 +96,8 @@ export interface TransferCounts {
   readonly total: number;
   readonly by_status: Readonly<Record<string, number>>;
   readonly stuck: number;
+  /** When these counts were taken (RFC 3339): the tracker answers them from a cache. */
+  readonly as_of: string;
 }
 
 export interface JournalEntry {

@@ -113,3 +113,15 @@ export function parseDay(text: string): Date | undefined {
     return undefined;
   return date;
 }
+
+/**
+ * The query string of `GET /v1/transfers/counts` for the list's filters: the same as the list's
+ * but without `status` and `stuck` (the counts are by status, and count the stuck ones), the page
+ * and the limit.
+ */
+export function countsQuery(filters: TransferFilters): string {
+  const { status: _status, stuck: _stuck, cursor: _cursor, ...counted } = filters;
+  const params = new URLSearchParams(transfersQuery(counted, 1));
+  params.delete('limit');
+  return params.toString();
+}

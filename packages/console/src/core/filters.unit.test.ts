@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  countsQuery,
   filtersFromParams,
   isFiltered,
   parseDay,
@@ -61,6 +62,30 @@ describe('filters', () => {
     expect(query.get('created_to')).toBe(new Date(2026, 11, 6).toISOString());
     expect(query.get('limit')).toBe('50');
     expect(query.has('stuck')).toBe(false);
+  });
+
+  it('become the counts query: the list’s filters without status, stuck, page or limit', () => {
+    const query = new URLSearchParams(
+      countsQuery({
+        status: 'failed',
+        stuck: true,
+        step: 'dn_a',
+        instance: 'site-a',
+        company: 'Compania A',
+        reference: 'REF-1',
+        serial: 'SN-1',
+        created_from: '2026-12-01',
+        created_to: '2026-12-05',
+        cursor: 'abc',
+      }),
+    );
+    expect([...query.keys()].sort()).toEqual(
+      ['company', 'created_from', 'created_to', 'instance', 'reference', 'serial', 'step'].sort(),
+    );
+    expect(query.get('created_from')).toBe(new Date(2026, 11, 1).toISOString());
+    expect(query.get('created_to')).toBe(new Date(2026, 11, 6).toISOString());
+    expect(query.get('serial')).toBe('SN-1');
+    expect(countsQuery({ status: 'failed', cursor: 'abc' })).toBe('');
   });
 
   it('parseDay accepts real days only', () => {

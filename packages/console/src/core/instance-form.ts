@@ -19,7 +19,7 @@ export interface InstanceFields {
 export interface FieldProblem {
   readonly path: string;
   /** A dictionary key (the page translates it). */
-  readonly problem: 'required' | 'whole_number' | 'instance_id' | 'url';
+  readonly problem: 'required' | 'whole_number' | 'instance_id' | 'url' | 'new_url_credentials';
 }
 
 export type InstanceBody =
@@ -29,7 +29,15 @@ export type InstanceBody =
 const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const NUMBER_FIELDS = ['worker_timeout_ms', 'write_timeout_ms', 'read_timeout_ms', 'max_in_flight'] as const;
 
-export function instanceBody(fields: InstanceFields, mode: 'add' | 'edit'): InstanceBody {
+/**
+ * `storedBaseUrl` (on edit): the instance's address now. A new address needs both credentials
+ * typed again (intake refuses it otherwise: stored credentials are never sent to a new address).
+ */
+export function instanceBody(
+  fields: InstanceFields,
+  mode: 'add' | 'edit',
+  storedBaseUrl?: string,
+): InstanceBody {
   const problems: FieldProblem[] = [];
   const body: Record<string, string | number> = {};
   const id = fields.id.trim();
@@ -51,6 +59,8 @@ export function instanceBody(fields: InstanceFields, mode: 'add' | 'edit'): Inst
     const value = fields[key];
     if (value !== '') body[key] = value;
     else if (mode === 'add') problems.push({ path: key, problem: 'required' });
+    else if (storedBaseUrl !== undefined && body.base_url !== undefined && body.base_url !== storedBaseUrl)
+      problems.push({ path: key, problem: 'new_url_credentials' });
   }
   for (const key of NUMBER_FIELDS) {
     const text = fields[key].trim();

@@ -59,6 +59,59 @@ describe('instanceBody', () => {
   });
 });
 
+describe('instanceBody: a new address needs the credentials again', () => {
+  const edit = {
+    id: 'site-a',
+    name: 'Site A',
+    base_url: 'https://a.example.test',
+    api_key: '',
+    api_secret: '',
+    worker_timeout_ms: '',
+    write_timeout_ms: '',
+    read_timeout_ms: '',
+    max_in_flight: '',
+  };
+  it('keeps the stored credentials when the address is the same', () => {
+    expect(instanceBody(edit, 'edit', 'https://a.example.test')).toEqual({
+      ok: true,
+      body: { name: 'Site A', base_url: 'https://a.example.test' },
+    });
+  });
+  it('refuses a changed address without both credentials, naming each missing one', () => {
+    expect(
+      instanceBody({ ...edit, base_url: 'https://new.example.test' }, 'edit', 'https://a.example.test'),
+    ).toEqual({
+      ok: false,
+      problems: [
+        { path: 'api_key', problem: 'new_url_credentials' },
+        { path: 'api_secret', problem: 'new_url_credentials' },
+      ],
+    });
+    const onlyKey = { ...edit, base_url: 'https://new.example.test', api_key: 'key-typed' };
+    expect(instanceBody(onlyKey, 'edit', 'https://a.example.test')).toEqual({
+      ok: false,
+      problems: [{ path: 'api_secret', problem: 'new_url_credentials' }],
+    });
+  });
+  it('sends a changed address with both credentials typed', () => {
+    const both = {
+      ...edit,
+      base_url: 'https://new.example.test',
+      api_key: 'key-typed',
+      api_secret: 'secret-typed',
+    };
+    expect(instanceBody(both, 'edit', 'https://a.example.test')).toEqual({
+      ok: true,
+      body: {
+        name: 'Site A',
+        base_url: 'https://new.example.test',
+        api_key: 'key-typed',
+        api_secret: 'secret-typed',
+      },
+    });
+  });
+});
+
 describe('preflightBody', () => {
   it('puts the chosen instances into the request', () => {
     const result = preflightBody('site-a', 'site-b', SAMPLE_PREFLIGHT_REQUEST);

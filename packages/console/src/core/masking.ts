@@ -13,17 +13,3 @@ export function shownSerial(serial: string, canRead: boolean): string {
 export function maskedSerials(count: number): string {
   return `${SERIAL_MASK} × ${count.toLocaleString()}`;
 }
-
-/** Serial entries whose item code or serial contains `search` (case-insensitive, trimmed). */
-export function filterSerials<T extends { readonly item_code: string; readonly serial: string }>(
-  entries: readonly T[],
-  search: string,
-): T[] {
-  const needle = search.trim().toLocaleLowerCase();
-  if (needle === '') return [...entries];
-  return entries.filter(
-    (entry) =>
-      entry.serial.toLocaleLowerCase().includes(needle) ||
-      entry.item_code.toLocaleLowerCase().includes(needle),
-  );
-}

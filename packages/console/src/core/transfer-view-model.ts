@@ -116,7 +116,15 @@ export interface CancelPlan {
   }[];
   /** A completed transfer takes its serials back first (refused if another transfer holds one). */
   readonly reclaimsSerials: boolean;
+  /**
+   * The step that may be writing to ERPNext right now (the transfer still runs): a write in
+   * progress is finished, then its document is found by its marker and cancelled with the others;
+   * the step makes no further document (docs/pipeline.md, "Retry and cancel").
+   */
+  readonly runningStep: Step | undefined;
 }
+
+const RUNNING: readonly TransferView['status'][] = ['pending', 'in_progress', 'waiting'];
 
 export function cancelPlan(view: TransferView): CancelPlan | undefined {
   if (view.status === 'cancelling' || view.status === 'cancelled') return undefined;
@@ -133,7 +141,9 @@ export function cancelPlan(view: TransferView): CancelPlan | undefined {
         name: doc.name,
       }));
   });
-  return { documents, reclaimsSerials: view.status === 'completed' };
+  const runningStep =
+    RUNNING.includes(view.status) && view.current_step !== null ? view.current_step : undefined;
+  return { documents, reclaimsSerials: view.status === 'completed', runningStep };
 }
 
 /** Whether a list row is highlighted, and why (a class and a text badge: never colour alone). */

@@ -136,10 +136,26 @@ describe('retry and cancel plans', () => {
         { step: 'po_a', instance: 'site-a', doctype: 'Purchase Order', name: 'PO 1/2026' },
       ],
       reclaimsSerials: false,
+      runningStep: undefined,
     });
     expect(cancelPlan(view({ status: 'completed' }))?.reclaimsSerials).toBe(true);
     expect(cancelPlan(view({ status: 'cancelling' }))).toBeUndefined();
     expect(cancelPlan(view({ status: 'cancelled' }))).toBeUndefined();
+  });
+
+  it('names the step that may be writing when the transfer still runs (its document is cancelled too)', () => {
+    expect(
+      cancelPlan(view({ status: 'in_progress', current_step: 'dn_a', failed_step: null }))?.runningStep,
+    ).toBe('dn_a');
+    expect(
+      cancelPlan(view({ status: 'waiting', current_step: 'pr_b', failed_step: null }))?.runningStep,
+    ).toBe('pr_b');
+    expect(
+      cancelPlan(view({ status: 'pending', current_step: 'po_a', failed_step: null }))?.runningStep,
+    ).toBe('po_a');
+    // A failed step writes nothing more; a completed transfer has no step running.
+    expect(cancelPlan(view())?.runningStep).toBeUndefined();
+    expect(cancelPlan(view({ status: 'completed', current_step: null }))?.runningStep).toBeUndefined();
   });
 
   it('highlights stuck before waiting', () => {

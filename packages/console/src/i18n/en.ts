@@ -28,8 +28,6 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'sign_in.empty': 'Enter the token.',
   'sign_in.unauthorized':
     'The tracker does not accept this token (401): it does not exist, was revoked or was copied wrongly. Check it and try again.',
-  'sign_in.forbidden':
-    'This token is valid but lacks the transfers:read scope (403) the console needs to show transfers. Ask for a token with that scope.',
   'sign_in.unreachable': 'The tracker could not be reached ({detail}). Check the connection and try again.',
   'sign_in.config_failed': 'The console’s configuration could not be read ({detail}).',
   'sign_in.signed_out': 'Signed out. The token was dropped from the page’s memory.',
@@ -107,8 +105,12 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'transfers.next_page': 'Next page',
   'transfers.first_page': 'First page',
   'transfers.page_label': 'Pages',
-  'transfers.new': '{count} new or changed transfers this view does not show.',
-  'transfers.new_show': 'Show',
+  'transfers.new': '{count} new transfers: go to the first page',
+  'transfers.forbidden':
+    'This token is valid but lacks the transfers:read scope (403) the list needs. Ask for a token with that scope.',
+  'transfers.counts_unavailable': 'Counts unavailable (counting took too long): the list is not affected.',
+  'transfers.counts_failed': 'Counts unavailable ({detail}): the list is not affected.',
+  'transfers.counts_as_of': 'Counts as of {time} ({seconds} s ago).',
 
   'live.connecting': 'Connecting live…',
   'live.live': 'Live',
@@ -158,9 +160,9 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'transfer.serials': 'Serial numbers',
   'transfer.serials.masked_note':
     'Your token lacks the serials:read scope: serial numbers are neither requested nor shown.',
-  'transfer.serials.search': 'Search the loaded serial numbers',
+  'transfer.serials.search': 'Search all serial numbers of the transfer',
   'transfer.serials.loaded': '{loaded} of {total} loaded.',
-  'transfer.serials.matches': '{count} match.',
+  'transfer.serials.matches_loaded': '{loaded} of {total} matching serial numbers loaded.',
   'transfer.serials.more': 'Load more serial numbers',
   'transfer.serials.col.item': 'Item',
   'transfer.serials.col.serial': 'Serial number',
@@ -191,6 +193,13 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'confirm.cancel.serials': 'Its serial numbers become free for other transfers.',
   'confirm.cancel.reclaim':
     'The transfer is completed: its serial numbers are taken back first (if another transfer holds one, the cancel is refused).',
+  'confirm.cancel.running':
+    'Step “{step}” may be writing to ERPNext right now: a document it is writing is finished, then found by its marker and cancelled with the others; the step makes no further document.',
+  'confirm.prepare.title': 'Prepare instance {id}',
+  'confirm.prepare.where': 'On the ERPNext site of instance {id} ({name}, {url}):',
+  'confirm.prepare.what':
+    'it adds the Custom Field “custom_interco_marker” (Data, unique, read only, no copy) to Purchase Order, Purchase Receipt and Delivery Note, where it is missing. It creates no document and never changes an existing field (a wrong one is reported). The API user needs the System Manager role.',
+  'confirm.prepare.safe': 'Running it again is safe: what is there already is left as it is.',
   'confirm.reason': 'Reason (optional, kept in the history)',
   'confirm.go': 'Confirm',
   'confirm.close': 'Close',
@@ -220,7 +229,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'instances.form.base_url': 'Base URL (http or https)',
   'instances.form.api_key': 'API key',
   'instances.form.api_secret': 'API secret',
-  'instances.form.credential_keep': 'Empty: the stored one is kept (it is never shown).',
+  'instances.form.credential_keep_unless_url':
+    'Empty: the stored one is kept (it is never shown). A new base URL needs the API key and secret again.',
   'instances.form.worker_timeout_ms': 'Worker timeout (ms, optional)',
   'instances.form.write_timeout_ms': 'Write timeout (ms, optional)',
   'instances.form.read_timeout_ms': 'Read timeout (ms, optional)',
@@ -232,6 +242,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'instances.problem.whole_number': '{field}: must be a whole number.',
   'instances.problem.instance_id':
     '{field}: 1 to 64 letters, digits, “_” or “-”, starting with a letter or digit.',
+  'instances.problem.new_url_credentials':
+    '{field}: changing the base URL needs the API key and the API secret again (stored credentials are never sent to a new address).',
   'instances.problem.url': '{field}: must start with http:// or https://.',
   'instances.test_ok': '{id}: connection works (user {user}).',
   'instances.test_failed': '{id}: the connection fails: {error}',

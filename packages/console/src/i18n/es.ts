@@ -26,8 +26,6 @@ export const es = {
   'sign_in.empty': 'Escriba el token.',
   'sign_in.unauthorized':
     'El tracker no acepta este token (401): no existe, está revocado o está mal copiado. Compruébelo y vuelva a intentarlo.',
-  'sign_in.forbidden':
-    'Este token es válido pero no tiene el permiso transfers:read (403), que la consola necesita para mostrar las transferencias. Pida un token con ese permiso.',
   'sign_in.unreachable':
     'No se pudo contactar con el tracker ({detail}). Compruebe la conexión y vuelva a intentarlo.',
   'sign_in.config_failed': 'No se pudo leer la configuración de la consola ({detail}).',
@@ -106,8 +104,13 @@ export const es = {
   'transfers.next_page': 'Página siguiente',
   'transfers.first_page': 'Primera página',
   'transfers.page_label': 'Páginas',
-  'transfers.new': '{count} transferencias nuevas o cambiadas que esta vista no muestra.',
-  'transfers.new_show': 'Mostrar',
+  'transfers.new': '{count} transferencias nuevas: ir a la primera página',
+  'transfers.forbidden':
+    'Este token es válido pero no tiene el permiso transfers:read (403) que la lista necesita. Pida un token con ese permiso.',
+  'transfers.counts_unavailable':
+    'Recuentos no disponibles (contar tardó demasiado): la lista no se ve afectada.',
+  'transfers.counts_failed': 'Recuentos no disponibles ({detail}): la lista no se ve afectada.',
+  'transfers.counts_as_of': 'Recuentos de las {time} (hace {seconds} s).',
 
   'live.connecting': 'Conectando en directo…',
   'live.live': 'En directo',
@@ -157,9 +160,9 @@ export const es = {
   'transfer.serials': 'Números de serie',
   'transfer.serials.masked_note':
     'Su token no tiene el permiso serials:read: los números de serie no se piden ni se muestran.',
-  'transfer.serials.search': 'Buscar entre los números de serie cargados',
+  'transfer.serials.search': 'Buscar en todos los números de serie de la transferencia',
   'transfer.serials.loaded': 'Cargados {loaded} de {total}.',
-  'transfer.serials.matches': '{count} coinciden.',
+  'transfer.serials.matches_loaded': 'Cargados {loaded} de {total} números de serie que coinciden.',
   'transfer.serials.more': 'Cargar más números de serie',
   'transfer.serials.col.item': 'Artículo',
   'transfer.serials.col.serial': 'Número de serie',
@@ -190,6 +193,13 @@ export const es = {
   'confirm.cancel.serials': 'Los números de serie quedan libres para otras transferencias.',
   'confirm.cancel.reclaim':
     'La transferencia está completada: primero se recuperan sus números de serie (si otra transferencia ya usa alguno, la anulación se rechaza).',
+  'confirm.cancel.running':
+    'El paso «{step}» puede estar escribiendo en ERPNext ahora: el documento que esté escribiendo se termina, y después se encuentra por su marca y se anula con los demás; el paso no crea ningún documento más.',
+  'confirm.prepare.title': 'Preparar la instancia {id}',
+  'confirm.prepare.where': 'En el sitio ERPNext de la instancia {id} ({name}, {url}):',
+  'confirm.prepare.what':
+    'añade el campo personalizado «custom_interco_marker» (Data, único, solo lectura, sin copia) a Purchase Order, Purchase Receipt y Delivery Note, donde falte. No crea ningún documento ni cambia nunca un campo existente (si uno está mal, lo informa). El usuario de la API necesita el rol System Manager.',
+  'confirm.prepare.safe': 'Repetirlo es seguro: lo que ya existe se deja como está.',
   'confirm.reason': 'Motivo (opcional, queda en el historial)',
   'confirm.go': 'Confirmar',
   'confirm.close': 'Cerrar',
@@ -219,7 +229,8 @@ export const es = {
   'instances.form.base_url': 'URL base (http o https)',
   'instances.form.api_key': 'Clave de API',
   'instances.form.api_secret': 'Secreto de API',
-  'instances.form.credential_keep': 'Vacío: se mantiene el guardado (nunca se muestra).',
+  'instances.form.credential_keep_unless_url':
+    'Vacío: se mantiene el guardado (nunca se muestra). Una URL base nueva necesita de nuevo la clave y el secreto de la API.',
   'instances.form.worker_timeout_ms': 'Tiempo máximo del worker (ms, opcional)',
   'instances.form.write_timeout_ms': 'Tiempo máximo de escritura (ms, opcional)',
   'instances.form.read_timeout_ms': 'Tiempo máximo de lectura (ms, opcional)',
@@ -231,6 +242,8 @@ export const es = {
   'instances.problem.whole_number': '{field}: debe ser un número entero.',
   'instances.problem.instance_id':
     '{field}: de 1 a 64 letras, dígitos, «_» o «-», empezando por letra o dígito.',
+  'instances.problem.new_url_credentials':
+    '{field}: cambiar la URL base necesita de nuevo la clave y el secreto de la API (las credenciales guardadas nunca se envían a una dirección nueva).',
   'instances.problem.url': '{field}: debe empezar por http:// o https://.',
   'instances.test_ok': '{id}: conexión correcta (usuario {user}).',
   'instances.test_failed': '{id}: la conexión falla: {error}',

@@ -8,12 +8,14 @@ import {
 import { type MessageKey, t } from '../../i18n/i18n.js';
 import type { Session } from '../session.js';
 import { dateTime, errorMessage, loading } from '../ui/common.js';
+import { confirmDialog } from '../ui/confirm-dialog.js';
 import { field, h, replace } from '../ui/dom.js';
 
 /**
  * #/instances (admin): the registered ERPNext instances; add and edit (credentials are
  * write-only: never shown, an empty field on edit keeps the stored one); test the connection;
- * prepare (the marker field); the preflight of a pair with every problem listed.
+ * prepare (the marker field, after a confirmation); the preflight of a pair with every problem
+ * listed. A new base URL needs both credentials typed again (intake refuses it otherwise).
  */
 
 const FIELD_LABELS: Readonly<Record<keyof InstanceFields, MessageKey>> = {
@@ -125,7 +127,7 @@ export function renderInstances(main: HTMLElement, session: Session): () => void
                   rowButton(
                     t('instances.prepare_button'),
                     `${t('instances.prepare_button')} ${instance.id}`,
-                    (button) => void prepare(instance.id, button),
+                    (button) => prepare(instance, button),
                   ),
                 ),
               ),
@@ -177,17 +179,34 @@ export function renderInstances(main: HTMLElement, session: Session): () => void
     );
   };
 
-  const prepare = async (id: string, button: HTMLButtonElement) => {
-    const result = await busy(button, () =>
-      client.request<PrepareResult>('intake', `/v1/admin/instances/${encodeURIComponent(id)}/prepare`, {
-        method: 'POST',
-        body: {},
-        signal,
-      }),
-    );
-    if (signal.aborted) return;
-    if (!result.ok) return say(errorMessage(result.failure));
-    const answer = result.value;
+  /** Prepare, after a confirmation that says what it creates in ERPNext, and where. */
+  const prepare = (instance: InstanceSummary, button: HTMLButtonElement) =>
+    confirmDialog(button, {
+      title: t('confirm.prepare.title', { id: instance.id }),
+      body: [
+        h(
+          'p',
+          {},
+          t('confirm.prepare.where', { id: instance.id, name: instance.name, url: instance.base_url }),
+        ),
+        h('p', {}, t('confirm.prepare.what')),
+        h('p', {}, t('confirm.prepare.safe')),
+      ],
+      askReason: false,
+      run: async () => {
+        const result = await client.request<PrepareResult>(
+          'intake',
+          `/v1/admin/instances/${encodeURIComponent(instance.id)}/prepare`,
+          { method: 'POST', body: {}, signal },
+        );
+        if (result.ok && !signal.aborted) showPrepared(instance.id, result.value);
+        return result;
+      },
+      done: (answer) =>
+        t(answer.prepared ? 'instances.prepared' : 'instances.not_prepared', { id: instance.id }),
+    });
+
+  const showPrepared = (id: string, answer: PrepareResult) =>
     say(
       h(
         'div',
@@ -203,7 +222,6 @@ export function renderInstances(main: HTMLElement, session: Session): () => void
         ),
       ),
     );
-  };
 
   const showForm = (instance: InstanceSummary | undefined) => {
     const mode = instance === undefined ? 'add' : 'edit';
@@ -223,18 +241,18 @@ export function renderInstances(main: HTMLElement, session: Session): () => void
     };
     const fields = (Object.keys(FIELD_LABELS) as (keyof InstanceFields)[]).map((key) => {
       const secret = key === 'api_key' || key === 'api_secret';
+      // The credentials: plain inputs masked by CSS (no password field anywhere in this form,
+      // whose submission is always prevented), so the browser never offers to save them.
       const input = h('input', {
+        ...(secret ? { class: 'secret-input' } : {}),
         attrs: {
           name: key,
-          type: secret
-            ? 'password'
-            : key.endsWith('_ms') || key === 'max_in_flight'
-              ? 'text'
-              : key === 'base_url'
-                ? 'url'
-                : 'text',
+          type: key === 'base_url' ? 'url' : 'text',
           inputmode: key.endsWith('_ms') || key === 'max_in_flight' ? 'numeric' : undefined,
-          autocomplete: secret ? 'new-password' : 'off',
+          autocomplete: 'off',
+          spellcheck: secret ? 'false' : undefined,
+          'data-1p-ignore': secret,
+          'data-lpignore': secret ? 'true' : undefined,
           value: initial[key],
           readonly: key === 'id' && mode === 'edit',
           required: mode === 'add' && !key.endsWith('_ms') && key !== 'max_in_flight',
@@ -244,7 +262,7 @@ export function renderInstances(main: HTMLElement, session: Session): () => void
       return field(
         t(FIELD_LABELS[key]),
         input,
-        secret && mode === 'edit' ? t('instances.form.credential_keep') : undefined,
+        secret && mode === 'edit' ? t('instances.form.credential_keep_unless_url') : undefined,
       );
     });
     const problems = h('div', { attrs: { 'aria-live': 'polite' } });
@@ -277,7 +295,7 @@ export function renderInstances(main: HTMLElement, session: Session): () => void
       const values = Object.fromEntries(
         Object.entries(inputs).map(([key, input]) => [key, input.value]),
       ) as unknown as InstanceFields;
-      const built = instanceBody(values, mode);
+      const built = instanceBody(values, mode, instance?.base_url);
       if (!built.ok) {
         replace(
           problems,

@@ -7,8 +7,11 @@ import { errorMessage } from '../ui/common.js';
 import { field, h, replace } from '../ui/dom.js';
 
 /**
- * Sign-in: a token (a password field; never stored). It is checked with GET /v1/transfers/counts
- * (401: wrong token, 403: no transfers:read), then GET /v1/auth/whoami tells its scopes.
+ * Sign-in: a token, checked with GET /v1/auth/whoami (401: wrong token), which also tells its
+ * scopes; the list then needs transfers:read (its 403 says so). The token is never stored: the
+ * field is a plain input masked by CSS (class `secret-input`: -webkit-text-security), with
+ * autocomplete off, in a form whose submission is always prevented and which has no password
+ * field, so the browser's password manager neither offers to save nor fills it.
  */
 
 /** The tracker's base: the console is served at `<tracker>/console/`. */
@@ -38,7 +41,18 @@ export function renderSignIn(
   onSignedIn: (session: Session) => void,
 ): void {
   const token = h('input', {
-    attrs: { type: 'password', name: 'token', autocomplete: 'off', spellcheck: 'false', required: true },
+    class: 'secret-input',
+    attrs: {
+      type: 'text',
+      name: 'token',
+      autocomplete: 'off',
+      autocapitalize: 'off',
+      autocorrect: 'off',
+      spellcheck: 'false',
+      required: true,
+      'data-1p-ignore': true,
+      'data-lpignore': 'true',
+    },
   });
   const submit = h('button', { class: 'button primary', attrs: { type: 'submit' } }, t('sign_in.submit'));
   const outcome = h('div', { attrs: { 'aria-live': 'polite' } });
@@ -72,18 +86,11 @@ export function renderSignIn(
     const config = await readConfig();
     if (!config.ok) return fail(t('sign_in.config_failed', { detail: config.detail }));
     const client = new ApiClient(value, trackerBase(), config.intakeBase);
-    const counts = await client.request('tracker', '/v1/transfers/counts');
-    if (!counts.ok) {
-      const { status, message } = counts.failure;
-      if (status === 401) return fail(t('sign_in.unauthorized'));
-      if (status === 403) return fail(t('sign_in.forbidden'));
-      if (status === 0) return fail(t('sign_in.unreachable', { detail: message }));
-      replace(outcome, errorMessage(counts.failure));
-      submit.disabled = false;
-      return;
-    }
     const who = await client.request<WhoAmI>('tracker', '/v1/auth/whoami');
     if (!who.ok) {
+      const { status, message } = who.failure;
+      if (status === 401) return fail(t('sign_in.unauthorized'));
+      if (status === 0) return fail(t('sign_in.unreachable', { detail: message }));
       replace(outcome, errorMessage(who.failure));
       submit.disabled = false;
       return;

@@ -12,7 +12,7 @@ import type {
 } from '../../api/types.js';
 import { formatDateTime, formatDuration } from '../../core/dates.js';
 import { isBehind, REREAD_DELAYS_MS } from '../../core/live-reread.js';
-import { filterSerials, maskedSerials } from '../../core/masking.js';
+import { maskedSerials } from '../../core/masking.js';
 import { cancelPlan, retryPlan, type TimelineRow, timelineRows } from '../../core/transfer-view-model.js';
 import { language, t } from '../../i18n/i18n.js';
 import type { Session } from '../session.js';
@@ -51,7 +51,6 @@ export function renderTransfer(main: HTMLElement, session: Session, id: string):
   const events = h('section', { attrs: { 'aria-labelledby': 'events-title' } });
   let baseUrls: ReadonlyMap<string, string> | undefined;
   let linksFailed = false;
-  let live: LiveStream | undefined;
   let serialsShown = false;
   let pending: ReturnType<typeof setTimeout> | undefined;
 
@@ -128,12 +127,15 @@ export function renderTransfer(main: HTMLElement, session: Session, id: string):
     replace(
       serials,
       title,
-      serialsBrowser(async (cursor) =>
-        client.request<TransferSerialsPage>('tracker', `${path}/serials`, {
-          query: `limit=${SERIALS_PAGE}${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`,
+      serialsBrowser(async (cursor, search) => {
+        const query = new URLSearchParams({ limit: String(SERIALS_PAGE) });
+        if (cursor !== undefined) query.set('cursor', cursor);
+        if (search !== '') query.set('q', search);
+        return client.request<TransferSerialsPage>('tracker', `${path}/serials`, {
+          query: query.toString(),
           signal,
-        }),
-      ),
+        });
+      }),
     );
   };
 
@@ -207,6 +209,12 @@ export function renderTransfer(main: HTMLElement, session: Session, id: string):
           title: t('confirm.cancel.title'),
           body: [
             cancel.reclaimsSerials && h('p', {}, t('confirm.cancel.reclaim')),
+            cancel.runningStep !== undefined &&
+              h(
+                'p',
+                { testid: 'cancel-running-step' },
+                t('confirm.cancel.running', { step: t(`step.${cancel.runningStep}`) }),
+              ),
             cancel.documents.length === 0
               ? h('p', {}, t('confirm.cancel.no_documents'))
               : [
@@ -244,41 +252,49 @@ export function renderTransfer(main: HTMLElement, session: Session, id: string):
     );
   };
 
-  void (async () => {
+  /** Re-reads after an event; again a little later while the read model is behind it. */
+  const follow = async (eventTime: string, attempt: number) => {
+    pending = undefined;
+    // Events that came while the page was first read are applied once it is there.
+    if ((await firstRead) === undefined) return;
+    const view = await reload();
+    await eventsLog.newer();
+    const next = REREAD_DELAYS_MS[attempt + 1];
+    if (signal.aborted || view === undefined || next === undefined || pending !== undefined) return;
+    if (isBehind(view.updated_at, eventTime)) {
+      pending = setTimeout(() => void follow(eventTime, attempt + 1), next);
+    }
+  };
+  // The live stream first, then the reads: nothing that changes in between is missed.
+  const live: LiveStream = openLive(client, {
+    transferId: id,
+    onState: indicator.update,
+    onEvent: (event) => {
+      // Events come in bursts: one re-read for a burst.
+      clearTimeout(pending);
+      pending = setTimeout(() => void follow(event.time, 0), REREAD_DELAYS_MS[0]);
+    },
+    // A reconnection that could not resume: read again what may have been missed.
+    onResync: () => void follow(new Date().toISOString(), REREAD_DELAYS_MS.length),
+  });
+  const firstRead = (async (): Promise<TransferView | undefined> => {
+    await live.opened;
+    if (signal.aborted) return undefined;
     const links = await client.request<{ instances: InstanceLink[] }>('intake', '/v1/instances', { signal });
-    if (signal.aborted) return;
+    if (signal.aborted) return undefined;
     if (links.ok)
       baseUrls = new Map(links.value.instances.map((instance) => [instance.id, instance.base_url]));
     else linksFailed = true;
-    if ((await reload()) === undefined) return;
+    const view = await reload();
+    if (view === undefined) return undefined;
     await eventsLog.more();
-    if (signal.aborted) return;
-    /** Re-reads after an event; again a little later while the read model is behind it. */
-    const follow = async (eventTime: string, attempt: number) => {
-      pending = undefined;
-      const view = await reload();
-      await eventsLog.newer();
-      const next = REREAD_DELAYS_MS[attempt + 1];
-      if (signal.aborted || view === undefined || next === undefined || pending !== undefined) return;
-      if (isBehind(view.updated_at, eventTime)) {
-        pending = setTimeout(() => void follow(eventTime, attempt + 1), next);
-      }
-    };
-    live = openLive(client, {
-      transferId: id,
-      onState: indicator.update,
-      onEvent: (event) => {
-        // Events come in bursts: one re-read for a burst.
-        clearTimeout(pending);
-        pending = setTimeout(() => void follow(event.time, 0), REREAD_DELAYS_MS[0]);
-      },
-    });
+    return view;
   })();
 
   return () => {
     controller.abort();
     clearTimeout(pending);
-    live?.close();
+    live.close();
   };
 }
 
@@ -425,36 +441,51 @@ function requestSummary(summary: RequestSummary | null): HTMLElement {
   ]);
 }
 
-/** The serials (with serials:read): loaded page by page, searched among those loaded. */
+/** How long the serial search waits after the last key before asking the tracker. */
+const SEARCH_PAUSE_MS = 300;
+const MAX_SEARCH = 140;
+
+/**
+ * The serials (with serials:read): page by page; the search asks the tracker (`q`: serials
+ * containing the text, case-insensitive), so it covers every serial of the transfer, paged the
+ * same way.
+ */
 function serialsBrowser(
-  load: (cursor: string | undefined) => Promise<ApiResult<TransferSerialsPage>>,
+  load: (cursor: string | undefined, search: string) => Promise<ApiResult<TransferSerialsPage>>,
 ): HTMLElement {
   const entries: SerialEntry[] = [];
   let total = 0;
   let next: string | null | undefined;
-  const search = h('input', { attrs: { type: 'search', autocomplete: 'off' } });
-  const status = h('p', { class: 'hint', attrs: { 'aria-live': 'polite' } });
+  /** The search the entries are for (a newer one drops the answers of an older one). */
+  let searched = '';
+  let searchTimer: ReturnType<typeof setTimeout> | undefined;
+  const search = h('input', {
+    attrs: { type: 'search', name: 'serial-search', autocomplete: 'off', maxlength: String(MAX_SEARCH) },
+  });
+  const status = h('p', { class: 'hint', testid: 'serials-status', attrs: { 'aria-live': 'polite' } });
   const body = h('tbody', {});
   const more = h('button', { class: 'button', attrs: { type: 'button' } }, t('transfer.serials.more'));
   const outcome = h('div', {});
   const draw = () => {
-    const shown = filterSerials(entries, search.value);
     replace(
       body,
-      shown.map((entry) =>
+      entries.map((entry) =>
         h('tr', {}, h('td', {}, entry.item_code), h('td', { class: 'mono' }, entry.serial)),
       ),
     );
     replace(
       status,
-      t('transfer.serials.loaded', { loaded: entries.length, total }),
-      search.value.trim() === '' ? '' : ` ${t('transfer.serials.matches', { count: shown.length })}`,
+      searched === ''
+        ? t('transfer.serials.loaded', { loaded: entries.length, total })
+        : t('transfer.serials.matches_loaded', { loaded: entries.length, total }),
     );
     more.hidden = next === null;
   };
   const loadMore = async () => {
+    const asked = searched;
     more.disabled = true;
-    const page = await load(next ?? undefined);
+    const page = await load(next ?? undefined, asked);
+    if (asked !== searched) return;
     more.disabled = false;
     if (!page.ok) {
       replace(outcome, errorMessage(page.failure));
@@ -466,7 +497,18 @@ function serialsBrowser(
     next = page.value.next_cursor;
     draw();
   };
-  search.addEventListener('input', draw);
+  search.addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => {
+      const text = search.value.trim().slice(0, MAX_SEARCH);
+      if (text === searched) return;
+      searched = text;
+      entries.length = 0;
+      total = 0;
+      next = undefined;
+      void loadMore();
+    }, SEARCH_PAUSE_MS);
+  });
   more.addEventListener('click', () => void loadMore());
   void loadMore();
   return h(

@@ -1,3 +1,4 @@
+import type { ApiFailure } from '../../api/client.js';
 import { type LiveStream, openLive } from '../../api/live.js';
 import {
   type InstanceLink,
@@ -8,7 +9,10 @@ import {
   type TransferList,
   type TransferView,
 } from '../../api/types.js';
+import { staleCountsSeconds } from '../../core/counts-age.js';
+import { formatDateTime } from '../../core/dates.js';
 import {
+  countsQuery,
   filtersFromParams,
   isFiltered,
   serialFromParams,
@@ -16,8 +20,10 @@ import {
   transfersHash,
   transfersQuery,
 } from '../../core/filters.js';
+import { listChange } from '../../core/list-updates.js';
 import { isBehind, REREAD_DELAYS_MS } from '../../core/live-reread.js';
 import { transferHash } from '../../core/route.js';
+import { throttle } from '../../core/throttle.js';
 import { attentionOf } from '../../core/transfer-view-model.js';
 import { language, t } from '../../i18n/i18n.js';
 import { type Session, setSerialFilter } from '../session.js';
@@ -26,32 +32,56 @@ import { field, h, keepFocus, replace } from '../ui/dom.js';
 import { liveIndicator } from '../ui/live-indicator.js';
 
 /**
- * #/transfers: counts by status (each a filter link), filters (in the hash), the list newest
- * first with cursor paging, waiting and stuck rows highlighted, live updates.
+ * #/transfers: counts by status (each a filter link, with the list's other filters), filters (in
+ * the hash), the list newest first with cursor paging, waiting and stuck rows highlighted, live
+ * updates without gaps and without rows jumping (docs/console.md, "Second pass"):
+ * - the live stream is opened first; the counts and the page are read once it is open, and every
+ *   event from then on is applied (its transfer re-read: core/live-reread.ts);
+ * - a changed transfer on the page is updated in place; a new one re-reads the first page when
+ *   it is shown (at most once per 2 s), else "N new transfers" links to it (core/list-updates.ts);
+ * - every 30 s and when the tab is visible again, the counts and the shown page (same cursor) are
+ *   read again (a transfer that became stuck sends no event); counts asked after events are
+ *   throttled (one per 5 s, the last always sent: core/throttle.ts).
  */
 
 const PAGE_SIZE = 50;
-const COUNTS_DELAY_MS = 1000;
+/** The counts after live events: at most one request per this. */
+const COUNTS_THROTTLE_MS = 5000;
+/** The first page re-read for new transfers: at most once per this. */
+const FIRST_PAGE_THROTTLE_MS = 2000;
+/** The counts and the shown page, read again without events. */
+const REFRESH_MS = 30_000;
 
 export function renderTransfers(main: HTMLElement, session: Session, filters: TransferFilters): () => void {
   const { client } = session;
   const controller = new AbortController();
   const signal = controller.signal;
-  const countsRegion = h('nav', {
-    class: 'status-counts',
-    testid: 'status-counts',
-    attrs: { 'aria-label': t('transfers.counts_label') },
+  const countsBar = h('div', { class: 'counts-bar' });
+  const countsNote = h('p', {
+    class: 'counts-note',
+    testid: 'counts-note',
+    attrs: { 'aria-live': 'polite' },
   });
+  const countsRegion = h(
+    'nav',
+    {
+      class: 'status-counts',
+      testid: 'status-counts',
+      attrs: { 'aria-label': t('transfers.counts_label') },
+    },
+    countsBar,
+    countsNote,
+  );
   const newBanner = h('div', { class: 'new-banner', attrs: { 'aria-live': 'polite' } });
   const listRegion = h('div', { class: 'list-region' }, loading());
   const indicator = liveIndicator();
   const instanceOptions = h('datalist', { attrs: { id: 'instance-options' } });
-  const rows = new Map<string, HTMLTableRowElement>();
+  /** The rows shown, in the tracker's order, with the view each was drawn from. */
+  let shown: { view: TransferView; row: HTMLTableRowElement; text: string }[] = [];
   const unseen = new Set<string>();
   let tbody: HTMLTableSectionElement | undefined;
-  let countsTimer: ReturnType<typeof setTimeout> | undefined;
-  let live: LiveStream | undefined;
   const pendingReads = new Map<string, ReturnType<typeof setTimeout>>();
+  const firstPage = filters.cursor === undefined;
 
   replace(
     main,
@@ -62,50 +92,131 @@ export function renderTransfers(main: HTMLElement, session: Session, filters: Tr
     listRegion,
   );
 
+  /** Reads answered out of order: only the last one asked is drawn. */
+  let countsAsked = 0;
+  let listAsked = 0;
+
   const loadCounts = async () => {
-    const counts = await client.request<TransferCounts>('tracker', '/v1/transfers/counts', { signal });
-    if (signal.aborted) return;
-    if (counts.ok) replace(countsRegion, countLinks(counts.value, filters));
-    else replace(countsRegion, errorMessage(counts.failure));
+    const asked = ++countsAsked;
+    const counts = await client.request<TransferCounts>('tracker', '/v1/transfers/counts', {
+      query: countsQuery(filters),
+      signal,
+    });
+    if (signal.aborted || asked !== countsAsked) return;
+    if (counts.ok) {
+      replace(countsBar, countLinks(counts.value, filters));
+      const age = staleCountsSeconds(counts.value.as_of, new Date());
+      replace(
+        countsNote,
+        age === undefined
+          ? null
+          : t('transfers.counts_as_of', {
+              time: formatDateTime(counts.value.as_of, language()),
+              seconds: age,
+            }),
+      );
+      return;
+    }
+    // The counts never block the list: the last bar stays, a note says why it is not current.
+    if (counts.failure.status === 503 && counts.failure.code === 'counts_unavailable') {
+      replace(
+        countsNote,
+        h(
+          'span',
+          { class: 'counts-unavailable', attrs: { title: counts.failure.message } },
+          t('transfers.counts_unavailable'),
+        ),
+      );
+    } else
+      replace(
+        countsNote,
+        h(
+          'span',
+          { class: 'counts-unavailable' },
+          t('transfers.counts_failed', { detail: failureText(counts.failure) }),
+        ),
+      );
   };
 
+  const drawRows = (views: readonly TransferView[]) => {
+    const previous = new Map(shown.map((entry) => [entry.view.transfer_id, entry]));
+    const focused = tbody === undefined ? { restore: () => undefined } : keepFocus(tbody);
+    shown = views.map((view) => {
+      const text = JSON.stringify(view);
+      const before = previous.get(view.transfer_id);
+      if (before === undefined) return { view, row: transferRow(view), text };
+      // The same, or older than the row (a page read that crossed a live re-read): the row stays.
+      const older = Date.parse(view.updated_at) < Date.parse(before.view.updated_at);
+      return before.text === text || older ? before : { view, row: transferRow(view), text };
+    });
+    if (tbody !== undefined)
+      replace(
+        tbody,
+        shown.map((entry) => entry.row),
+      );
+    focused.restore();
+  };
+
+  /** Reads the shown page (the same cursor) and draws it; the rows that did not change stay as they are. */
   const loadList = async () => {
+    const asked = ++listAsked;
     const list = await client.request<TransferList>('tracker', '/v1/transfers', {
       query: transfersQuery(filters, PAGE_SIZE),
       signal,
     });
-    if (signal.aborted) return;
+    if (signal.aborted || asked !== listAsked) return;
     if (!list.ok) {
-      replace(listRegion, errorMessage(list.failure));
+      shown = [];
+      tbody = undefined;
+      replace(
+        listRegion,
+        list.failure.status === 403 ? errorMessage(t('transfers.forbidden')) : errorMessage(list.failure),
+      );
       return;
     }
-    tbody = h('tbody', {});
-    for (const view of list.value.transfers) {
-      const row = transferRow(view);
-      rows.set(view.transfer_id, row);
-      tbody.appendChild(row);
+    const views = list.value.transfers.slice(0, PAGE_SIZE);
+    if (firstPage) {
+      // The first page shows every new transfer there is.
+      unseen.clear();
+      replace(newBanner);
     }
-    replace(
-      listRegion,
-      list.value.transfers.length === 0
-        ? h('p', { class: 'empty' }, isFiltered(filters) ? t('transfers.empty') : t('transfers.empty_all'))
-        : transfersTable(tbody),
-      pager(filters, list.value.next_cursor),
-    );
+    if (views.length === 0) {
+      shown = [];
+      tbody = undefined;
+      replace(
+        listRegion,
+        h('p', { class: 'empty' }, isFiltered(filters) ? t('transfers.empty') : t('transfers.empty_all')),
+        pager(filters, list.value.next_cursor),
+      );
+      return;
+    }
+    if (tbody?.isConnected !== true) {
+      tbody = h('tbody', {});
+      shown = [];
+      drawRows(views);
+      replace(listRegion, transfersTable(tbody), pager(filters, list.value.next_cursor));
+      return;
+    }
+    drawRows(views);
+    const oldPager = listRegion.querySelector('nav.pager');
+    const newPager = pager(filters, list.value.next_cursor);
+    if (oldPager !== null && newPager !== null) oldPager.replaceWith(newPager);
+    else if (oldPager !== null) oldPager.remove();
+    else if (newPager !== null) listRegion.appendChild(newPager);
   };
 
-  /** A transfer changed: its row is re-read; one this view does not show is counted above it. */
+  const counts = throttle(() => void loadCounts(), COUNTS_THROTTLE_MS);
+  const firstPageAgain = throttle(() => void loadList(), FIRST_PAGE_THROTTLE_MS);
+  /** The counts and the shown page, read again (the periodic refresh, a visible tab, a resync). */
+  const refresh = () => {
+    void loadCounts();
+    void loadList();
+  };
+
+  /** A transfer changed: it is re-read (one read for a burst), then placed by core/list-updates.ts. */
   const onEvent = (event: LiveEventData) => {
-    clearTimeout(countsTimer);
-    countsTimer = setTimeout(() => void loadCounts(), COUNTS_DELAY_MS);
+    counts.ask();
     const id = event.transfer_id;
-    const onFirstUnfilteredPage = !isFiltered(filters) && filters.cursor === undefined;
-    if (!rows.has(id) && !onFirstUnfilteredPage) {
-      unseen.add(id);
-      showUnseen();
-      return;
-    }
-    // One re-read for a burst of events of the same transfer.
     clearTimeout(pendingReads.get(id));
     pendingReads.set(
       id,
@@ -114,11 +225,13 @@ export function renderTransfers(main: HTMLElement, session: Session, filters: Tr
   };
 
   /**
-   * Re-reads a row. The live stream can be ahead of the tracker's read model (404 for a new
+   * Re-reads a transfer. The live stream can be ahead of the tracker's read model (404 for a new
    * transfer, or a view older than the event): then it is read again a little later.
    */
   const reread = async (id: string, eventTime: string, attempt: number) => {
     pendingReads.delete(id);
+    // Events that came while the page was first read are placed once it is there.
+    await initialRead;
     const view = await client.request<TransferView>('tracker', `/v1/transfers/${encodeURIComponent(id)}`, {
       signal,
     });
@@ -132,40 +245,46 @@ export function renderTransfers(main: HTMLElement, session: Session, filters: Tr
       );
     }
     if (!view.ok) return;
-    const fresh = transferRow(view.value);
-    const current = rows.get(id);
-    rows.set(id, fresh);
-    if (current !== undefined) {
-      const focused = keepFocus(current);
-      current.replaceWith(fresh);
-      focused.restore();
-    } else if (tbody?.isConnected === true) tbody.prepend(fresh);
-    // No table yet (the list was empty, "no transfers"): the list is read again, with the table.
-    else void loadList();
+    const page = { rows: shown.map((entry) => entry.view), firstPage, pageSize: PAGE_SIZE };
+    const change = listChange(view.value, page, filters);
+    switch (change.kind) {
+      case 'update': {
+        const index = shown.findIndex((entry) => entry.view.transfer_id === id);
+        const current = shown[index];
+        const text = JSON.stringify(view.value);
+        if (current === undefined || current.text === text) return;
+        // An older answer never replaces a newer one.
+        if (Date.parse(view.value.updated_at) < Date.parse(current.view.updated_at)) return;
+        const fresh = { view: view.value, row: transferRow(view.value), text };
+        shown[index] = fresh;
+        const focused = keepFocus(current.row);
+        current.row.replaceWith(fresh.row);
+        focused.restore();
+        return;
+      }
+      case 'reload_first_page':
+        firstPageAgain.ask();
+        return;
+      case 'count_new':
+        unseen.add(id);
+        showUnseen();
+        return;
+      case 'ignore':
+        return;
+    }
   };
 
   const showUnseen = () => {
+    const { cursor: _cursor, ...first } = filters;
     replace(
       newBanner,
       h(
         'p',
         { class: 'message info' },
-        t('transfers.new', { count: unseen.size }),
-        ' ',
         h(
-          'button',
-          {
-            class: 'button small',
-            attrs: { type: 'button' },
-            on: {
-              click: () => {
-                unseen.clear();
-                replace(newBanner);
-                void loadList();
-              },
-            },
-          },
-          t('transfers.new_show'),
+          'a',
+          { testid: 'new-transfers', attrs: { href: transfersHash(first) } },
+          t('transfers.new', { count: unseen.size }),
         ),
       ),
     );
@@ -180,17 +299,35 @@ export function renderTransfers(main: HTMLElement, session: Session, filters: Tr
     );
   });
 
-  void Promise.all([loadCounts(), loadList()]).then(() => {
+  // The live stream first, then the reads: nothing that changes in between is missed.
+  const live: LiveStream = openLive(client, { onEvent, onState: indicator.update, onResync: refresh });
+  const initialRead = live.opened.then(async () => {
     if (signal.aborted) return;
-    live = openLive(client, { onEvent, onState: indicator.update });
+    await Promise.all([loadCounts(), loadList()]);
   });
+  // A hidden tab is not refreshed (the browser slows its timers anyway): it is when shown again.
+  const every = setInterval(() => {
+    if (document.visibilityState !== 'hidden') refresh();
+  }, REFRESH_MS);
+  const onVisibility = () => {
+    if (document.visibilityState === 'visible') refresh();
+  };
+  document.addEventListener('visibilitychange', onVisibility);
 
   return () => {
     controller.abort();
-    clearTimeout(countsTimer);
+    counts.cancel();
+    firstPageAgain.cancel();
+    clearInterval(every);
+    document.removeEventListener('visibilitychange', onVisibility);
     for (const timer of pendingReads.values()) clearTimeout(timer);
-    live?.close();
+    live.close();
   };
+}
+
+/** A failure in a few words (the counts' note). */
+function failureText(failure: ApiFailure): string {
+  return failure.status === 0 ? failure.message : `${failure.status}: ${failure.message}`;
 }
 
 function countLinks(counts: TransferCounts, filters: TransferFilters): HTMLElement {

@@ -11,6 +11,8 @@ import { type Children, field, h, replace, uid } from './dom.js';
 export interface ConfirmOptions<T> {
   readonly title: string;
   readonly body: Children;
+  /** Whether to ask for a reason (kept in the transfer's history); default true. */
+  readonly askReason?: boolean;
   /** Runs the action; the reason typed ('' for none). */
   readonly run: (reason: string) => Promise<ApiResult<T>>;
   /** The words for a success. */
@@ -39,7 +41,7 @@ export function confirmDialog<T>(opener: HTMLElement, options: ConfirmOptions<T>
     },
     h('h2', { attrs: { id: titleId } }, options.title),
     h('div', { class: 'dialog-body' }, ...options.body),
-    field(t('confirm.reason'), reason),
+    options.askReason === false ? null : field(t('confirm.reason'), reason),
     outcome,
     h('div', { class: 'dialog-buttons' }, confirm, keep),
   );

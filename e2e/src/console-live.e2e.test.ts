@@ -1,0 +1,303 @@
+/**
+ * The console's second pass in headless Chromium against the real stack (docs/console.md,
+ * "Second pass: Console"): the token typed into a plain input masked by CSS and kept nowhere but
+ * the page's memory; rows that never jump (a transfer changed by the stream is updated where it
+ * is, an older one never goes to the top); a transfer that becomes stuck without any event is
+ * highlighted by the periodic refresh; the counts follow the list's filters; the serial search
+ * asks the tracker.
+ *
+ * The refresh runs every 30 s in the page: the test does not change that; it installs
+ * Playwright's clock in the page (time flows normally) and jumps it forward 30 s, so no test
+ * switch exists in the console. The tracker's stuck threshold is a tracker setting
+ * (TRACKER_STUCK_AFTER_MS), set to a few seconds here through the pipeline's option.
+ *
+ * po-a starts with no replica: a transfer submitted stays pending (no event after its request)
+ * until the test starts one.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BrowserSession, browserTestsSkipReason, openBrowser } from './harness/browser.js';
+import {
+  bodiesContaining,
+  pageStorage,
+  signIn,
+  textSecurityOf,
+  waitForTrackerStatus,
+} from './harness/console.js';
+import { type Pipeline, startPipeline } from './harness/pipeline.js';
+import { demoTransfer } from './harness/requests.js';
+
+const skipReason = browserTestsSkipReason();
+const suite = skipReason === undefined ? describe : describe.skip;
+
+/** A pending transfer is stuck this long after its last event. */
+const STUCK_AFTER_MS = 4000;
+
+let pipeline: Pipeline;
+let browser: BrowserSession;
+let tracker: string;
+
+suite(`the console's live list in Chromium${skipReason === undefined ? '' : ` (skipped: ${skipReason})`}`, () => {
+  beforeAll(async () => {
+    pipeline = await startPipeline({
+      console: true,
+      stepReplicas: { po_a: 0 },
+      trackerStuckAfterMs: STUCK_AFTER_MS,
+    });
+    tracker = pipeline.tracker?.url ?? '';
+    browser = await openBrowser({ testName: 'console-live' });
+    // The page's timers run on a clock the test can move forward (it flows normally otherwise).
+    await browser.page.clock.install();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await pipeline?.close();
+  });
+
+  const page = (): Page => browser.page;
+  const row = (id: string) => page().locator(`[data-testid="transfer-row"][data-transfer-id="${id}"]`);
+  const rowIds = () =>
+    page()
+      .locator('[data-testid="transfer-row"]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-transfer-id') ?? ''));
+  const rowStatus = async (id: string) => ((await row(id).locator('td').nth(1).textContent()) ?? '').trim();
+  const rowClass = async (id: string) => (await row(id).getAttribute('class')) ?? '';
+  /** The tracker's view of a transfer, as the page reads it. */
+  const trackerView = async (id: string) => {
+    const answer = await fetch(`${tracker}/v1/transfers/${id}`, {
+      headers: { authorization: `Bearer ${pipeline.admin}` },
+    });
+    return (answer.ok ? await answer.json() : {}) as { stuck?: boolean; status?: string };
+  };
+  const live = async () =>
+    expect
+      .poll(() => page().locator('[data-testid="live-indicator"]').getAttribute('data-state'), {
+        timeout: 15_000,
+      })
+      .toBe('live');
+
+  it('takes the token in a plain input masked by CSS, checks it with whoami, and stores it nowhere', async () => {
+    await page().goto(`${tracker}/console/?lang=en`);
+    const token = page().locator('[data-testid="sign-in-form"] input[name="token"]');
+    await token.waitFor({ state: 'visible', timeout: 15_000 });
+    expect(await token.getAttribute('type')).toBe('text');
+    expect(await token.getAttribute('autocomplete')).toBe('off');
+    expect(await textSecurityOf(token)).toBe('disc');
+    // No password field anywhere: the browser's password manager has nothing to save or fill.
+    expect(await page().locator('input[type="password"]').count()).toBe(0);
+    const from = browser.responses.length;
+    await signIn(page(), pipeline.admin);
+    await page().locator('[data-testid="status-counts"]').waitFor({ state: 'visible', timeout: 15_000 });
+    await live();
+    // The token was checked with whoami (not with the counts).
+    const asked = browser.responses.slice(from).map((entry) => new URL(entry.url).pathname);
+    expect(asked.indexOf('/v1/auth/whoami')).toBeGreaterThanOrEqual(0);
+    expect(asked.indexOf('/v1/auth/whoami')).toBeLessThan(
+      asked.indexOf('/v1/transfers/counts') === -1
+        ? Number.POSITIVE_INFINITY
+        : asked.indexOf('/v1/transfers/counts'),
+    );
+    // Nowhere but the page's memory: not in web storage, not in a cookie, not in any field.
+    const stored = await pageStorage(page());
+    expect(stored.local).not.toContain(pipeline.admin);
+    expect(stored.session).not.toContain(pipeline.admin);
+    expect(stored.cookie).not.toContain(pipeline.admin);
+    expect(stored.values.filter((value) => value.includes(pipeline.admin))).toEqual([]);
+    const cookies = await browser.context.cookies();
+    expect(cookies.filter((cookie) => cookie.value.includes(pipeline.admin))).toEqual([]);
+    await browser.screenshot('signed-in');
+  });
+
+  let older: string;
+  let newer: string;
+  it('updates a transfer changed by the stream in its row; an older transfer never moves to the top', async () => {
+    older = await pipeline.submit(
+      demoTransfer({ perItem: { 'SIM-001': 2 }, reference: 'console live: older' }),
+    );
+    await row(older).waitFor({ state: 'visible', timeout: 30_000 });
+    newer = await pipeline.submit(
+      demoTransfer({ perItem: { 'SIM-001': 2 }, reference: 'console live: newer' }),
+    );
+    await row(newer).waitFor({ state: 'visible', timeout: 30_000 });
+    // Both pending (no po-a replica): the newer on top.
+    await expect.poll(rowIds, { timeout: 15_000 }).toEqual([newer, older]);
+    expect(await rowStatus(older)).toContain('Pending');
+
+    // The older one changes (cancelled: the compensation runs pr-b to pr-a; po-a has no replica,
+    // so it stays cancelling): the stream names it, the page re-reads it and updates its row.
+    const cancelled = await pipeline.call('POST', `/v1/transfers/${older}/cancel`, {
+      reason: 'console live test',
+    });
+    expect(cancelled.status).toBe(202);
+    const samples: string[][] = [];
+    const deadline = Date.now() + 30_000;
+    while (!(await rowStatus(older)).includes('Cancelling')) {
+      if (Date.now() > deadline) throw new Error(`the row of ${older} did not show Cancelling`);
+      samples.push(await rowIds());
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    samples.push(await rowIds());
+    // At no moment did the older transfer go above the newer one, nor the page grow.
+    for (const ids of samples) {
+      expect(ids[0]).toBe(newer);
+      expect(ids.indexOf(older)).toBe(1);
+      expect(ids.length).toBe(2);
+    }
+    await browser.screenshot('changed-in-place');
+  });
+
+  it('highlights a transfer that became stuck without any event at the next periodic refresh', async () => {
+    // A fresh view (filtered: the transfers at po-a), so its 30 s refresh starts now.
+    await page().goto(`${tracker}/console/?lang=en#/transfers?step=po_a`);
+    await live();
+    const quiet = await pipeline.submit(
+      demoTransfer({ perItem: { 'SIM-001': 1 }, reference: 'console live: quiet' }),
+    );
+    // A new transfer that matches the filters: the first page is read again, and shows it.
+    await row(quiet).waitFor({ state: 'visible', timeout: 30_000 });
+    await expect.poll(() => rowStatus(quiet), { timeout: 15_000 }).toContain('Pending');
+    expect(await rowClass(quiet)).not.toContain('attention-stuck');
+    // No event comes (po-a has no replica): the tracker calls it stuck after STUCK_AFTER_MS.
+    await expect.poll(async () => (await trackerView(quiet)).stuck, { timeout: 30_000 }).toBe(true);
+    // The page has had no reason to read it again yet...
+    expect(await rowClass(quiet)).not.toContain('attention-stuck');
+    // ...until its refresh, 30 s later by the page's clock: the row is highlighted, where it was.
+    const before = await rowIds();
+    await page().clock.fastForward(30_000);
+    await expect.poll(() => rowClass(quiet), { timeout: 15_000 }).toContain('attention-stuck');
+    expect(await rowStatus(quiet)).toContain('Stuck');
+    expect(await rowIds()).toEqual(before);
+    await browser.screenshot('stuck-after-refresh');
+  });
+
+  it('says in Cancel’s confirmation what happens to the document a running step may be writing', async () => {
+    // `newer` is pending at po-a (no replica): po-a may be writing its order.
+    await page().goto(`${tracker}/console/?lang=en#/transfers/${newer}`);
+    await page().locator('[data-testid="cancel-button"]').click();
+    const dialog = page().locator('[data-testid="confirm-dialog"]');
+    await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+    const running = (await dialog.locator('[data-testid="cancel-running-step"]').textContent()) ?? '';
+    expect(running).toContain('may be writing to ERPNext right now');
+    expect(running).toContain('cancelled with the others');
+    await browser.screenshot('cancel-running-step');
+    await dialog.getByRole('button', { name: 'No, go back' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  it('asks for both credentials again when an instance’s base URL changes, before sending anything', async () => {
+    await page().goto(`${tracker}/console/?lang=en#/instances`);
+    const instance = page().locator('[data-testid="instances-table"] tr[data-instance-id="company-a"]');
+    await instance.waitFor({ state: 'visible', timeout: 15_000 });
+    await instance.getByRole('button', { name: 'Edit company-a' }).click();
+    const form = page().locator('[data-testid="instance-form"]');
+    await form.waitFor({ state: 'visible' });
+    // The credentials: CSS-masked text inputs, empty (never filled with the stored ones).
+    for (const name of ['api_key', 'api_secret']) {
+      const field = form.locator(`input[name="${name}"]`);
+      expect(await field.getAttribute('type')).toBe('text');
+      expect(await field.getAttribute('autocomplete')).toBe('off');
+      expect(await textSecurityOf(field)).toBe('disc');
+      expect(await field.inputValue()).toBe('');
+    }
+    const from = browser.responses.length;
+    await form.locator('input[name="base_url"]').fill('http://127.0.0.1:9/elsewhere');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(async () => (await form.textContent()) ?? '', { timeout: 5_000 })
+      .toContain('changing the base URL needs the API key and the API secret again');
+    expect(browser.responses.slice(from).filter((entry) => entry.method === 'PUT')).toEqual([]);
+    await browser.screenshot('instance-new-url');
+    await form.getByRole('button', { name: 'Discard' }).click();
+  });
+
+  it('asks before Prepare, saying what it creates in ERPNext and on which instance', async () => {
+    const instance = page().locator('[data-testid="instances-table"] tr[data-instance-id="company-a"]');
+    await instance.getByRole('button', { name: 'Prepare company-a' }).click();
+    const dialog = page().locator('[data-testid="confirm-dialog"]');
+    await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+    const text = (await dialog.textContent()) ?? '';
+    expect(text).toContain('company-a');
+    expect(text).toContain(pipeline.a.url);
+    expect(text).toContain('custom_interco_marker');
+    expect(text).toContain('creates no document');
+    await browser.screenshot('prepare-confirm');
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await expect
+      .poll(async () => (await dialog.textContent()) ?? '', { timeout: 15_000 })
+      .toContain('company-a: prepared.');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect((await page().locator('[data-testid="instance-outcome"]').textContent()) ?? '').toContain(
+      'already',
+    );
+  });
+
+  // Needs the tracker of the second pass (counts with the list's filters, `as_of`).
+  it('asks the counts with the list’s filters (not status) and links each to them plus its status', async () => {
+    const from = browser.responses.length;
+    await page().goto(`${tracker}/console/?lang=en#/transfers?status=pending&instance=company-a`);
+    await live();
+    const bar = page().locator('[data-testid="status-counts"]');
+    await bar.locator('a.count-link').first().waitFor({ state: 'visible', timeout: 15_000 });
+    await browser.settled();
+    const counts = browser.responses
+      .slice(from)
+      .filter((entry) => new URL(entry.url).pathname === '/v1/transfers/counts');
+    expect(counts.length).toBeGreaterThan(0);
+    for (const entry of counts) {
+      const query = new URL(entry.url).searchParams;
+      expect(query.get('instance')).toBe('company-a');
+      expect(query.has('status')).toBe(false);
+      expect(entry.status).toBe(200);
+      expect(JSON.parse(entry.text ?? '{}')).toHaveProperty('as_of');
+    }
+    const hrefs = await bar
+      .locator('a.count-link')
+      .evaluateAll((links) => links.map((link) => link.getAttribute('href') ?? ''));
+    expect(hrefs).toContain('#/transfers?status=failed&instance=company-a');
+    expect(hrefs).toContain('#/transfers?instance=company-a&stuck=true');
+    expect(hrefs.every((href) => href.includes('instance=company-a'))).toBe(true);
+    expect(await page().locator('[data-testid="counts-note"]').textContent()).not.toContain('unavailable');
+    await browser.screenshot('counts-filtered');
+  });
+
+  // Needs the tracker of the second pass (GET /v1/transfers/{id}/serials?q=).
+  it('searches every serial of a transfer through the tracker (q), beyond the pages loaded', async () => {
+    await pipeline.startReplica('po_a');
+    const body = demoTransfer({
+      perItem: { 'PIN-001': 130, 'SIM-001': 130 },
+      reference: 'console live: serials',
+    });
+    const serials = body.items.flatMap((item) => item.serials);
+    const id = await pipeline.submit(body);
+    await pipeline.waitFor(id, (state) => state.status === 'completed', 120_000);
+    await waitForTrackerStatus(tracker, pipeline.admin, id, 'completed');
+
+    await page().goto(`${tracker}/console/?lang=en#/transfers/${id}`);
+    const list = page().locator('[data-testid="serials-list"]');
+    await expect
+      .poll(async () => (await list.textContent()) ?? '', { timeout: 15_000 })
+      .toContain('of 260 loaded');
+    // The last serial is beyond the first page (200): the search finds it all the same.
+    const last = serials[serials.length - 1] as string;
+    expect(await list.textContent()).not.toContain(last);
+    const from = browser.responses.length;
+    await list.locator('input[name="serial-search"]').fill(last.slice(-8));
+    await expect
+      .poll(async () => (await list.locator('tbody').textContent()) ?? '', { timeout: 15_000 })
+      .toContain(last);
+    const searched = browser.responses
+      .slice(from)
+      .filter((entry) => new URL(entry.url).pathname === `/v1/transfers/${id}/serials`);
+    expect(searched.some((entry) => new URL(entry.url).searchParams.get('q') === last.slice(-8))).toBe(true);
+    expect(await list.locator('[data-testid="serials-status"]').textContent()).toMatch(/1 of 1 matching/);
+    await browser.screenshot('serial-search');
+  });
+
+  it('received no body with the token, and the page threw nothing', async () => {
+    const responses = await browser.settled();
+    expect(bodiesContaining(responses, pipeline.admin)).toEqual([]);
+    expect(browser.pageErrors.filter((error) => error.startsWith('uncaught'))).toEqual([]);
+  });
+});
