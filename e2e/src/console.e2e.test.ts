@@ -79,7 +79,7 @@ suite(`the console in Chromium${skipReason === undefined ? '' : ` (skipped: ${sk
     expect(answer?.status()).toBe(200);
     const headers = answer?.headers() ?? {};
     expect(headers['content-security-policy']).toBe(
-      `default-src 'self'; connect-src 'self' ${pipeline.intake.url}; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`,
+      `default-src 'self'; connect-src 'self' ${pipeline.intake.url}; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; object-src 'none'; require-trusted-types-for 'script'; trusted-types 'none'`,
     );
     expect(headers['x-content-type-options']).toBe('nosniff');
     expect(headers['referrer-policy']).toBe('no-referrer');
