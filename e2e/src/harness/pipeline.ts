@@ -70,6 +70,8 @@ export interface PipelineOptions {
   tracker?: boolean;
   /** The tracker's least time between two counts for `interco_transfers` (default 15 s). */
   trackerCountIntervalMs?: number;
+  /** The tracker's TRACKER_STUCK_AFTER_MS (default 15 min), e.g. a few seconds to see a stuck transfer. */
+  trackerStuckAfterMs?: number;
   /**
    * The operations console as `pnpm dev` runs it (default false): the tracker on a port chosen
    * before intake starts, intake answering CORS for the tracker's origin, the tracker naming
@@ -276,6 +278,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
           ...(options.trackerCountIntervalMs === undefined
             ? {}
             : { transferCountIntervalMs: options.trackerCountIntervalMs }),
+          ...(options.trackerStuckAfterMs === undefined ? {} : { stuckAfterMs: options.trackerStuckAfterMs }),
         });
 
   const events = async (transferId: string) =>
