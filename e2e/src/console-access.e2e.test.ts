@@ -390,7 +390,13 @@ suite(`the console's access promises in Chromium${skipReason === undefined ? '' 
     await expect
       .poll(() => page.locator('[data-testid="serials-list"]').textContent(), { timeout: 15_000 })
       .toContain(newestSerial);
+    // The transfer page's serial search too (by the digits after the first four).
+    await page.locator('[data-testid="serials-list"] input[type="search"]').fill(newestSerial.slice(4));
+    await expect
+      .poll(() => page.locator('[data-testid="serials-list"]').textContent(), { timeout: 15_000 })
+      .toContain('1 match');
     await step();
+    await screenshot('transfer-serial-search');
     await page.goBack();
     await step();
 
@@ -427,8 +433,9 @@ suite(`the console's access promises in Chromium${skipReason === undefined ? '' 
     ] as const) {
       expect(everything.includes(secret), `${what} is kept: ${everything}`).toBe(false);
     }
-    // The token's hash part (after the prefix) is nowhere either.
+    // Nor the token's last characters, nor the part of the serial searched on the transfer page.
     expect(everything.includes(serialReader.slice(-16))).toBe(false);
+    expect(everything.includes(newestSerial.slice(4))).toBe(false);
     expect(stored.local).toEqual([]);
     expect(stored.session).toEqual([]);
     expect(stored.cookie).toBe('');

@@ -77,21 +77,7 @@ suite(`the console's pages in Chromium${skipReason === undefined ? '' : ` (skipp
       event.type === 'pr_a.waiting' ? [event.data as { reason: string; next_attempt_at: string }] : [],
     );
 
-  it('highlights a transfer waiting on a rate limit in the list; its step shows the reason and the next attempt', async () => {
-    waitingId = await pipeline.submit(
-      demoTransfer({ perItem: { 'PIN-001': 2 }, reference: 'console pages: waiting' }),
-    );
-    await pipeline.waitFor(waitingId, (state) => state.steps.po_a.status === 'done');
-    // Company A limits every request (429, Retry-After 1 s) when pr-a starts: pr_a waits, retrying.
-    try {
-      await pipeline.a.setRules([{ error_rates: { '429': 1 }, retry_after_s: 1 }]);
-      await pipeline.startReplica('pr_a');
-      await expectWaiting();
-    } finally {
-      await pipeline.a.setRules();
-    }
-  });
-
+  /** The waiting transfer as the list and its page show it (pr_a waiting on a rate limit). */
   const expectWaiting = async () => {
     await waitForTrackerStatus(tracker, pipeline.admin, waitingId, 'waiting');
     await openList();
@@ -129,6 +115,21 @@ suite(`the console's pages in Chromium${skipReason === undefined ? '' : ` (skipp
     expect(formatted).toContain(match?.[1]);
     await browser.screenshot('transfer-waiting');
   };
+
+  it('highlights a transfer waiting on a rate limit in the list; its step shows the reason and the next attempt', async () => {
+    waitingId = await pipeline.submit(
+      demoTransfer({ perItem: { 'PIN-001': 2 }, reference: 'console pages: waiting' }),
+    );
+    await pipeline.waitFor(waitingId, (state) => state.steps.po_a.status === 'done');
+    // Company A limits every request (429, Retry-After 1 s) when pr-a starts: pr_a waits, retrying.
+    try {
+      await pipeline.a.setRules([{ error_rates: { '429': 1 }, retry_after_s: 1 }]);
+      await pipeline.startReplica('pr_a');
+      await expectWaiting();
+    } finally {
+      await pipeline.a.setRules();
+    }
+  });
 
   it('highlights a running transfer with no event for longer than the threshold as stuck, once the list is read again', async () => {
     // No pr-b replica: after dn_a the transfer is in progress at pr_b, and nothing more happens.
