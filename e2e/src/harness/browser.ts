@@ -98,6 +98,8 @@ export interface OpenBrowserOptions {
   readonly viewport?: { readonly width: number; readonly height: number };
   /** The browser's language (default en-US). */
   readonly locale?: string;
+  /** The browser's time zone, an IANA name (default: this machine's). */
+  readonly timezoneId?: string;
 }
 
 const SAFE_NAME = /^[a-z0-9][a-z0-9-]{0,80}$/;
@@ -119,6 +121,7 @@ export async function openBrowser(options: OpenBrowserOptions): Promise<BrowserS
     const context = await browser.newContext({
       viewport: options.viewport ?? { width: 1366, height: 768 },
       locale: options.locale ?? 'en-US',
+      ...(options.timezoneId === undefined ? {} : { timezoneId: options.timezoneId }),
     });
     const page = await context.newPage();
     const responses: RecordedResponse[] = [];

@@ -5,6 +5,7 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import type { RecordedResponse } from './browser.js';
+import type { PageElement, PageGlobals, PageStorage } from './page-globals.js';
 
 /** Signs in through the page's form (the token is asked for, kept in memory). */
 export async function signIn(page: Page, token: string): Promise<void> {
@@ -69,27 +70,11 @@ export function secretsOf(
   };
 }
 
-/** What the page runs its functions with (the e2e code is type-checked without the DOM library). */
-interface PageGlobals {
-  getComputedStyle(element: unknown): { getPropertyValue(name: string): string };
-  document: {
-    cookie: string;
-    querySelectorAll(selector: string): ArrayLike<{ value?: string }>;
-  };
-  localStorage: PageStorage;
-  sessionStorage: PageStorage;
-}
-interface PageStorage {
-  readonly length: number;
-  key(index: number): string | null;
-  getItem(key: string): string | null;
-}
-
 /** The CSS mask of a field (`-webkit-text-security`: `disc` for a masked one, `none` otherwise). */
 export async function textSecurityOf(field: Locator): Promise<string> {
   return field.evaluate((element) =>
     (globalThis as unknown as PageGlobals)
-      .getComputedStyle(element)
+      .getComputedStyle(element as unknown as PageElement)
       .getPropertyValue('-webkit-text-security'),
   );
 }
@@ -107,5 +92,127 @@ export async function pageStorage(
       }).join('\n');
     const values = Array.from(g.document.querySelectorAll('input, textarea'), (field) => field.value ?? '');
     return { local: all(g.localStorage), session: all(g.sessionStorage), cookie: g.document.cookie, values };
+  });
+}
+
+/** A transfer as the tracker's read API answers it (the fields the browser tests compare with). */
+export interface TrackerTransferView {
+  readonly transfer_id: string;
+  readonly status: string;
+  readonly stuck: boolean;
+  readonly created_at: string;
+  readonly updated_at: string;
+  readonly last_error: { readonly step: string; readonly messages: readonly string[] } | null;
+}
+
+/** `GET /v1/transfers/{id}` on the tracker (fails the test on anything but 200). */
+export async function trackerView(
+  trackerUrl: string,
+  token: string,
+  transferId: string,
+): Promise<TrackerTransferView> {
+  const answer = await fetch(`${trackerUrl}/v1/transfers/${transferId}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  if (!answer.ok) throw new Error(`GET /v1/transfers/${transferId}: HTTP ${answer.status}`);
+  return (await answer.json()) as TrackerTransferView;
+}
+
+/**
+ * What keeps the page from fitting its viewport's width (docs/console.md: "the layout fits a
+ * 1366x768 laptop screen"): a horizontal scroll of the document, and every visible control
+ * (button, link styled as one, field, navigation link) that reaches past the viewport's left or
+ * right edge. Empty when it fits.
+ */
+export async function overflowsOf(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const { document, getComputedStyle } = globalThis as unknown as PageGlobals;
+    const out: string[] = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth)
+      out.push(
+        `the document scrolls sideways: scrollWidth ${root.scrollWidth} > clientWidth ${root.clientWidth}`,
+      );
+    const width = root.clientWidth;
+    const controls = document.querySelectorAll(
+      'header a, header button, main button, main a, main input, main select, main textarea, main h1',
+    );
+    for (const control of controls) {
+      const box = control.getBoundingClientRect();
+      if (box.width === 0 && box.height === 0) continue;
+      if (getComputedStyle(control).visibility === 'hidden') continue;
+      if (box.left < -0.5 || box.right > width + 0.5) {
+        const name =
+          control.getAttribute('name') ??
+          control.getAttribute('aria-label') ??
+          control.textContent?.trim() ??
+          '';
+        out.push(
+          `${control.tagName.toLowerCase()} "${name.slice(0, 40)}" spans ${Math.round(box.left)}..${Math.round(box.right)} of ${width}`,
+        );
+      }
+    }
+    return out;
+  });
+}
+
+/** The dictionaries' key prefixes: text like `transfers.title` on a page is a key left untranslated. */
+const KEY_PREFIXES = [
+  'app',
+  'lang',
+  'nav',
+  'sign_in',
+  'error',
+  'status',
+  'step_status',
+  'step',
+  'doctype',
+  'waiting',
+  'error_kind',
+  'badge',
+  'transfers',
+  'live',
+  'transfer',
+  'change',
+  'confirm',
+  'instances',
+  'preflight',
+];
+const KEY_MARKER = new RegExp(`\\b(?:${KEY_PREFIXES.join('|')})\\.[a-z_]+(?:\\.[a-z_]+)*\\b`, 'g');
+
+/**
+ * Missing-key markers in a page's text: a dictionary key shown as is, a `{placeholder}` left
+ * unfilled, or `undefined` / `null` / `[object Object]` where words should be. `data`: texts the
+ * page shows as data that look like keys (event types such as `transfer.requested`).
+ */
+export function missingKeyMarkers(text: string, data: readonly string[] = []): string[] {
+  return [
+    ...(text.match(KEY_MARKER) ?? []).filter((marker) => !data.includes(marker)),
+    ...(text.match(/\{\w+\}/g) ?? []),
+    ...(text.match(/\b(?:undefined|null|NaN)\b|\[object Object\]/g) ?? []),
+  ];
+}
+
+/**
+ * Every text the page shows or names, one per line: each text node of the body (outside scripts
+ * and styles) and each `aria-label`, `placeholder` and `title` (what a missing-key check reads;
+ * a plain `textContent` would run words of neighbouring elements together).
+ */
+export async function pageText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const { document } = globalThis as unknown as PageGlobals;
+    const out: string[] = [];
+    for (const element of document.querySelectorAll('body *')) {
+      if (element.closest('script, style') !== null) continue;
+      for (const node of element.childNodes) {
+        const text = node.nodeType === 3 ? (node.textContent ?? '').trim() : '';
+        if (text !== '') out.push(text);
+      }
+      for (const name of ['aria-label', 'placeholder', 'title']) {
+        const value = element.getAttribute(name);
+        if (value !== null && value.trim() !== '') out.push(value.trim());
+      }
+    }
+    return out.join('\n');
   });
 }
