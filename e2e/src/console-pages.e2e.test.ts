@@ -263,9 +263,13 @@ suite(`the console's pages in Chromium${skipReason === undefined ? '' : ` (skipp
   it('prepares an instance and shows what was done', async () => {
     const instanceRow = page().locator('[data-testid="instances-table"] tr[data-instance-id="company-a"]');
     await instanceRow.getByRole('button', { name: 'Prepare company-a' }).click();
-    // docs/console.md (second pass): Prepare may ask for confirmation first.
+    // docs/console.md (second pass): Prepare asks for confirmation first, and says how it went.
     const dialog = page().locator('[data-testid="confirm-dialog"]');
-    if (await dialog.isVisible()) await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await expect.poll(() => text(dialog), { timeout: 30_000 }).toContain('company-a: prepared.');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'detached' });
     const outcome = page().locator('[data-testid="instance-outcome"]');
     await expect.poll(() => text(outcome), { timeout: 30_000 }).toContain('company-a: prepared.');
     // The summary intake answered, line by line.
