@@ -339,16 +339,16 @@ describe('CountsCache', () => {
       timeoutMs: 60_000,
       monotonicNow: () => monotonic,
     });
-    const earlier = cache.counts(byStep('ir_b'));
-    counter.release(byStep('ir_b'));
+    const earlier = cache.counts(byStep('pr_b'));
+    counter.release(byStep('pr_b'));
     const known = await earlier;
-    monotonic += 2_000; // ir_b is no longer fresh
+    monotonic += 2_000; // pr_b is no longer fresh
     const asks = [cache.counts(byStep('po_a')), cache.counts(byStep('pr_a'))];
     expect(cache.running).toBe(2);
     const refused = await cache.counts(byStep('dn_a')).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(CountsUnavailableError);
     expect(refused).toMatchObject({ kind: 'busy', maxRunning: 2 });
-    expect(await cache.counts(byStep('ir_b'))).toBe(known); // stale, but no third count
+    expect(await cache.counts(byStep('pr_b'))).toBe(known); // stale, but no third count
     expect(counter.calls).toHaveLength(3);
     expect(cache.keys()).not.toContain(countsKey(byStep('dn_a')));
     // asks for a filter being counted still share its count
