@@ -71,7 +71,7 @@ describe('/metrics on every service after a transfer', () => {
     const state = await pipeline.waitFor(id, (s) => s.status === 'completed' || s.status === 'failed');
     expect(state.status, JSON.stringify(state.steps)).toBe('completed');
 
-    // The tracker counts its read model at most every 500 ms here (15 s by default).
+    // The tracker counts its read model at most every 500 ms here (5 s by default).
     let trackerMetrics = await scrape('tracker', tracker.url);
     const deadline = Date.now() + 30_000;
     while (value(trackerMetrics.samples, 'interco_transfers', { status: 'completed' }) < 1) {

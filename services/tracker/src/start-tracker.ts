@@ -25,6 +25,7 @@ import { buildTrackerApp } from './http/tracker-app.js';
 import { openLiveFeed } from './live/live-feed.js';
 import { reportTransferCounts } from './metrics/transfer-counts.js';
 import { type Projector, type ProjectorOptions, startProjector } from './projection/projector.js';
+import { TRACKER_CONSUMER } from './projection/tracker-consumer.js';
 import { CountsCache, UNFILTERED } from './queries/counts-cache.js';
 import { DEFAULT_STUCK_AFTER_MS } from './queries/stuck.js';
 import { startStuckReporter } from './queries/stuck-reporter.js';
@@ -215,8 +216,16 @@ export async function startTracker(options: StartTrackerOptions): Promise<Runnin
       counts,
       digester,
       manifests,
+      // A new stream starts where the projectors (this replica's or another's) have acked up to.
       openLiveFeed: (feed) =>
-        openLiveFeed({ js, jsm, stream: names.stream, subjectPrefix: names.subjectPrefix, ...feed }),
+        openLiveFeed({
+          js,
+          jsm,
+          stream: names.stream,
+          subjectPrefix: names.subjectPrefix,
+          projectorConsumer: TRACKER_CONSUMER,
+          ...feed,
+        }),
       ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
       ...(options.maxLiveStreams === undefined ? {} : { maxLiveStreams: options.maxLiveStreams }),
       ...(options.liveDrainTimeoutMs === undefined ? {} : { liveDrainTimeoutMs: options.liveDrainTimeoutMs }),

@@ -116,6 +116,7 @@ describe('GET /v1/transfers/counts', () => {
       timeoutMs: 50,
       maxAgeMs: 1_000,
       now: () => now,
+      monotonicNow: () => now,
       count: () => (hang ? new Promise<StatusCounts>(() => undefined) : Promise.resolve(COUNTS)),
     });
     const first = (await get('?reference=R-1')).body as TransferCounts;
@@ -125,5 +126,29 @@ describe('GET /v1/transfers/counts', () => {
     expect(stale.status).toBe(200);
     expect(stale.body).toEqual(first);
     expect(first.as_of).toBe('2026-12-05T12:00:00.000Z');
+  });
+
+  it('503 counts_unavailable for a filter never counted while as many counts as may run at once are running', async () => {
+    const hung: ((counts: StatusCounts) => void)[] = [];
+    let hang = true;
+    const { get } = await serve({
+      maxRunning: 2,
+      count: () =>
+        hang ? new Promise<StatusCounts>((resolve) => hung.push(resolve)) : Promise.resolve(COUNTS),
+    });
+    const running = [get('?reference=R-1'), get('?reference=R-2')];
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(hung).toHaveLength(2);
+    const busy = await get('?reference=R-3');
+    expect(busy.status).toBe(503);
+    expect(busy.body).toEqual({
+      error: 'counts_unavailable',
+      message: '2 counts of the transfers are running already: try again in a few seconds',
+    });
+    expect(hung).toHaveLength(2);
+    hang = false;
+    for (const release of hung) release(COUNTS);
+    expect((await Promise.all(running)).map((answer) => answer.status)).toEqual([200, 200]);
+    expect((await get('?reference=R-3')).status).toBe(200);
   });
 });

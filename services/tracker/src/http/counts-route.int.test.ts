@@ -75,6 +75,7 @@ beforeAll(async () => {
     counts: {
       maxAgeMs: 5_000,
       now: () => cacheNow,
+      monotonicNow: () => cacheNow,
       count: (filter, limit) => {
         if (filter.query.reference === SLOW) {
           return Promise.reject(Object.assign(new Error('operation exceeded time limit'), { code: 50 }));

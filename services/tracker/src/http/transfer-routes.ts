@@ -50,11 +50,18 @@ export type CountTransfersQuery = Static<typeof CountTransfersQuery>;
 type TransferErrorCode = 'counts_unavailable';
 
 /**
- * 503 `counts_unavailable`: counting took longer than the time-out and this filter has no
- * earlier counts to answer.
+ * 503 `counts_unavailable`: this filter has no earlier counts to answer, and counting took longer
+ * than the time-out (`timed_out`), or as many counts as may run at once were running (`busy`).
  */
-export function countsUnavailable(timeoutMs: number): ApiError<TransferErrorCode> {
-  const seconds = Number((timeoutMs / 1000).toFixed(3));
+export function countsUnavailable(error: CountsUnavailableError): ApiError<TransferErrorCode> {
+  if (error.kind === 'busy') {
+    return new ApiError<TransferErrorCode>(
+      503,
+      'counts_unavailable',
+      `${error.maxRunning} counts of the transfers are running already: try again in a few seconds`,
+    );
+  }
+  const seconds = Number((error.timeoutMs / 1000).toFixed(3));
   return new ApiError<TransferErrorCode>(
     503,
     'counts_unavailable',
@@ -122,7 +129,7 @@ export function registerTransferRoutes(app: FastifyInstance, deps: TrackerRouteD
       try {
         return await deps.counts.counts({ query, serialDigest });
       } catch (error) {
-        if (error instanceof CountsUnavailableError) throw countsUnavailable(error.timeoutMs);
+        if (error instanceof CountsUnavailableError) throw countsUnavailable(error);
         throw error;
       }
     },

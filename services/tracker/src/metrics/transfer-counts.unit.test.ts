@@ -20,7 +20,7 @@ describe('reportTransferCounts', () => {
     const keys: string[] = [];
     const cache = new CountsCache({
       maxAgeMs: 5_000,
-      now: () => clock,
+      monotonicNow: () => clock,
       count: async (filter) => {
         keys.push(countsKey(filter));
         return { total: keys.length, by_status: { ...noTransfers(), completed: keys.length }, stuck: 0 };

@@ -3,14 +3,19 @@
  * entry) from a cache, never from a scan per request (docs/tracker.md, "Counts"):
  *
  * - one entry per filter, keyed by the filters in a fixed order (a serial by its keyed digest,
- *   never its text), at most `maxEntries` (100; the least recently used is dropped);
- * - an entry is fresh for `maxAgeMs` (TRACKER_COUNTS_MAX_AGE_MS) from when its count started;
+ *   never its text), at most `maxEntries` (100): the least recently used entry that is not being
+ *   counted is dropped (one being counted never is: asks for it keep sharing its count);
+ * - an entry is fresh for `maxAgeMs` (TRACKER_COUNTS_MAX_AGE_MS) from when its count ended,
+ *   measured on a monotonic clock (a step of the wall clock changes nothing); `as_of` is the wall
+ *   time when the count started;
  * - asks for an entry while it is being counted share that count;
+ * - at most `maxRunning` (8) counts run at once: beyond, an entry with earlier counts answers them,
+ *   one without is a CountsUnavailableError of kind `busy`;
  * - a count is given `maxTimeMs` = `timeoutMs` (TRACKER_COUNTS_TIMEOUT_MS) on the server, and is
  *   given up here after that long too (a hung connection); its answer, should it come later, is
  *   dropped. A count that fails or is given up answers the entry's last counts (their older
- *   `as_of` says so); with none, a time-out is a CountsUnavailableError, any other failure
- *   its own error.
+ *   `as_of` says so); with none, a time-out is a CountsUnavailableError of kind `timed_out`, any
+ *   other failure its own error.
  */
 import type { TransferCounts } from '../http/schemas.js';
 import type { StatusCounts } from './counts.js';
@@ -22,6 +27,8 @@ export const DEFAULT_COUNTS_MAX_AGE_MS = 5_000;
 export const DEFAULT_COUNTS_TIMEOUT_MS = 10_000;
 /** Most filters whose counts are kept. */
 export const COUNTS_CACHE_ENTRIES = 100;
+/** Most counts running at once. */
+export const COUNTS_RUNNING_AT_MOST = 8;
 
 /** The list's filters that counts take (not status, stuck, cursor, limit; the serial apart). */
 export type CountsQuery = Pick<
@@ -74,12 +81,22 @@ export function countsKey(filter: CountsFilter): string {
   ]);
 }
 
-/** No counts to answer: the count took longer than `timeoutMs` and this filter was never counted. */
+/**
+ * No counts to answer for a filter never counted: its count took longer than `timeoutMs`
+ * (`timed_out`), or `maxRunning` counts were running already (`busy`).
+ */
 export class CountsUnavailableError extends Error {
   override readonly name = 'CountsUnavailableError';
-  readonly kind = 'timed_out';
-  constructor(readonly timeoutMs: number) {
-    super(`counting the transfers took longer than ${timeoutMs} ms`);
+  constructor(
+    readonly kind: 'timed_out' | 'busy',
+    readonly timeoutMs: number,
+    readonly maxRunning: number,
+  ) {
+    super(
+      kind === 'timed_out'
+        ? `counting the transfers took longer than ${timeoutMs} ms`
+        : `${maxRunning} counts of the transfers are running already`,
+    );
   }
 }
 
@@ -98,19 +115,23 @@ function timedOut(error: unknown): boolean {
 export interface CountsCacheOptions {
   /** Counts the transfers that pass the filter, with `maxTimeMs` as the queries' time limit. */
   readonly count: (filter: CountsFilter, limit: { readonly maxTimeMs: number }) => Promise<StatusCounts>;
-  /** How long counts stay fresh (default DEFAULT_COUNTS_MAX_AGE_MS). */
+  /** How long counts stay fresh after their count ended (default DEFAULT_COUNTS_MAX_AGE_MS). */
   readonly maxAgeMs?: number;
   /** How long a count may take (default DEFAULT_COUNTS_TIMEOUT_MS). */
   readonly timeoutMs?: number;
   /** Most entries (default COUNTS_CACHE_ENTRIES). */
   readonly maxEntries?: number;
-  /** The wall clock in milliseconds (default Date.now): freshness and `as_of`. */
+  /** Most counts running at once (default COUNTS_RUNNING_AT_MOST). */
+  readonly maxRunning?: number;
+  /** The wall clock in milliseconds (default Date.now): `as_of` only. */
   readonly now?: () => number;
+  /** A monotonic clock in milliseconds (default performance.now): freshness. */
+  readonly monotonicNow?: () => number;
 }
 
 interface Entry {
-  /** The last counts and when their count started. */
-  last?: { readonly counts: TransferCounts; readonly takenAt: number };
+  /** The last counts and when (monotonic clock) their count ended. */
+  last?: { readonly counts: TransferCounts; readonly endedAt: number };
   /** The count under way, shared by every ask meanwhile. */
   counting?: Promise<TransferCounts> | undefined;
   /** The number of the latest count: an answer of an earlier one is dropped. */
@@ -122,17 +143,23 @@ export class CountsCache {
   readonly maxAgeMs: number;
   readonly timeoutMs: number;
   readonly maxEntries: number;
+  readonly maxRunning: number;
   readonly #count: CountsCacheOptions['count'];
   readonly #now: () => number;
+  readonly #monotonicNow: () => number;
   /** In use order: the first is the least recently used. */
   readonly #entries = new Map<string, Entry>();
+  /** How many entries are being counted. */
+  #running = 0;
 
   constructor(options: CountsCacheOptions) {
     this.#count = options.count;
     this.maxAgeMs = options.maxAgeMs ?? DEFAULT_COUNTS_MAX_AGE_MS;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_COUNTS_TIMEOUT_MS;
     this.maxEntries = options.maxEntries ?? COUNTS_CACHE_ENTRIES;
+    this.maxRunning = options.maxRunning ?? COUNTS_RUNNING_AT_MOST;
     this.#now = options.now ?? Date.now;
+    this.#monotonicNow = options.monotonicNow ?? (() => performance.now());
   }
 
   /** The keys held, least recently used first. */
@@ -140,29 +167,56 @@ export class CountsCache {
     return [...this.#entries.keys()];
   }
 
-  /** The counts of a filter: fresh ones from the cache, else one count (shared), as said above. */
-  counts(filter: CountsFilter): Promise<TransferCounts> {
-    const entry = this.#use(countsKey(filter));
-    const { last } = entry;
-    if (last !== undefined && this.#now() - last.takenAt < this.maxAgeMs) return Promise.resolve(last.counts);
-    entry.counting ??= this.#countNow(entry, countsFilterOf(filter));
-    return entry.counting;
+  /** How many counts are running now. */
+  get running(): number {
+    return this.#running;
   }
 
-  /** The entry of a key, made the most recently used (made, and the oldest dropped, when new). */
-  #use(key: string): Entry {
-    const entry = this.#entries.get(key) ?? { attempt: 0 };
+  /** The counts of a filter: fresh ones from the cache, else one count (shared), as said above. */
+  counts(filter: CountsFilter): Promise<TransferCounts> {
+    const key = countsKey(filter);
+    const held = this.#entries.get(key);
+    if (held !== undefined) {
+      this.#touch(key, held);
+      const { last } = held;
+      if (last !== undefined && this.#monotonicNow() - last.endedAt < this.maxAgeMs) {
+        return Promise.resolve(last.counts);
+      }
+      if (held.counting !== undefined) return held.counting;
+    }
+    if (this.#running >= this.maxRunning) {
+      if (held?.last !== undefined) return Promise.resolve(held.last.counts);
+      return Promise.reject(new CountsUnavailableError('busy', this.timeoutMs, this.maxRunning));
+    }
+    const entry: Entry = held ?? { attempt: 0 };
+    if (held === undefined) this.#entries.set(key, entry);
+    const counting = this.#countNow(entry, countsFilterOf(filter));
+    entry.counting = counting;
+    this.#trim(); // after: the entry being counted is never the one dropped
+    return counting;
+  }
+
+  /** Makes an entry the most recently used. */
+  #touch(key: string, entry: Entry): void {
     this.#entries.delete(key);
     this.#entries.set(key, entry);
-    if (this.#entries.size > this.maxEntries) {
-      const [oldest] = this.#entries.keys();
-      if (oldest !== undefined) this.#entries.delete(oldest);
+  }
+
+  /**
+   * Drops the least recently used entries that are not being counted until at most maxEntries
+   * are held (more are held while every other one is being counted: trimmed when a count ends).
+   */
+  #trim(): void {
+    if (this.#entries.size <= this.maxEntries) return;
+    for (const [key, entry] of this.#entries) {
+      if (this.#entries.size <= this.maxEntries) return;
+      if (entry.counting === undefined) this.#entries.delete(key);
     }
-    return entry;
   }
 
   async #countNow(entry: Entry, filter: CountsFilter): Promise<TransferCounts> {
-    const takenAt = this.#now();
+    this.#running++;
+    const startedAt = this.#now();
     const attempt = ++entry.attempt;
     let timer: NodeJS.Timeout | undefined;
     const givenUp = new Promise<never>((_, reject) => {
@@ -172,8 +226,8 @@ export class CountsCache {
     const counted = new Promise<StatusCounts>((resolve) =>
       resolve(this.#count(filter, { maxTimeMs: this.timeoutMs })),
     ).then((counts) => {
-      const taken: TransferCounts = { ...counts, as_of: new Date(takenAt).toISOString() };
-      if (attempt === entry.attempt) entry.last = { counts: taken, takenAt };
+      const taken: TransferCounts = { ...counts, as_of: new Date(startedAt).toISOString() };
+      if (attempt === entry.attempt) entry.last = { counts: taken, endedAt: this.#monotonicNow() };
       return taken;
     });
     // A count given up may still fail later: nobody waits for it any more.
@@ -183,11 +237,13 @@ export class CountsCache {
     } catch (error) {
       if (attempt === entry.attempt) entry.attempt++; // its answer, should it come, is dropped
       if (entry.last !== undefined) return entry.last.counts;
-      if (timedOut(error)) throw new CountsUnavailableError(this.timeoutMs);
+      if (timedOut(error)) throw new CountsUnavailableError('timed_out', this.timeoutMs, this.maxRunning);
       throw error;
     } finally {
       clearTimeout(timer);
       entry.counting = undefined;
+      this.#running--;
+      this.#trim();
     }
   }
 }

@@ -44,6 +44,27 @@ function fakeCounter() {
   };
 }
 
+/** A counter whose every count waits until the test releases it, by filter key. */
+function heldCounter() {
+  const calls: string[] = [];
+  const waiting = new Map<string, (counts: StatusCounts) => void>();
+  return {
+    calls,
+    count: (filter: CountsFilter): Promise<StatusCounts> => {
+      const key = countsKey(filter);
+      calls.push(key);
+      return new Promise((resolve) => waiting.set(key, resolve));
+    },
+    release(filter: CountsFilter, counts: StatusCounts = countsNumber(calls.length)): void {
+      const key = countsKey(filter);
+      waiting.get(key)?.(counts);
+      waiting.delete(key);
+    },
+  };
+}
+
+const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
+
 const byStep = (step: NonNullable<CountsQuery['step']>): CountsFilter => ({ query: { step } });
 
 describe('countsKey', () => {
@@ -86,7 +107,12 @@ describe('CountsCache', () => {
   it('answers fresh counts from the cache for maxAgeMs, then counts again; as_of says when', async () => {
     let now = T0;
     const counter = fakeCounter();
-    const cache = new CountsCache({ count: counter.count, maxAgeMs: 5_000, now: () => now });
+    const cache = new CountsCache({
+      count: counter.count,
+      maxAgeMs: 5_000,
+      now: () => now,
+      monotonicNow: () => now,
+    });
     const first = await cache.counts(UNFILTERED);
     expect(first).toEqual({ ...countsNumber(1), as_of: new Date(T0).toISOString() });
     now += 4_999;
@@ -104,7 +130,12 @@ describe('CountsCache', () => {
 
   it('keeps at most maxEntries filters, dropping the least recently used', async () => {
     const counter = fakeCounter();
-    const cache = new CountsCache({ count: counter.count, maxEntries: 3, now: () => T0 });
+    const cache = new CountsCache({
+      count: counter.count,
+      maxEntries: 3,
+      now: () => T0,
+      monotonicNow: () => 0,
+    });
     for (const step of ['po_a', 'pr_a', 'dn_a'] as const) await cache.counts(byStep(step));
     await cache.counts(byStep('po_a')); // used again: now the most recent
     await cache.counts(byStep('pr_b')); // a fourth: pr_a, the least recently used, goes
@@ -119,7 +150,7 @@ describe('CountsCache', () => {
 
   it('the default holds 100 filters', async () => {
     const counter = fakeCounter();
-    const cache = new CountsCache({ count: counter.count, now: () => T0 });
+    const cache = new CountsCache({ count: counter.count, now: () => T0, monotonicNow: () => 0 });
     for (let i = 0; i < 150; i++) await cache.counts({ query: { reference: `R-${i}` } });
     expect(cache.keys()).toHaveLength(100);
     expect(cache.keys()[0]).toBe(countsKey({ query: { reference: 'R-50' } }));
@@ -161,7 +192,13 @@ describe('CountsCache', () => {
   it('a count that times out (here or on the server) answers the last counts, with their older as_of', async () => {
     let now = T0;
     const counter = fakeCounter();
-    const cache = new CountsCache({ count: counter.count, maxAgeMs: 1_000, timeoutMs: 30, now: () => now });
+    const cache = new CountsCache({
+      count: counter.count,
+      maxAgeMs: 1_000,
+      timeoutMs: 30,
+      now: () => now,
+      monotonicNow: () => now,
+    });
     const first = await cache.counts(UNFILTERED);
     now += 60_000;
     counter.hold = true;
@@ -185,7 +222,12 @@ describe('CountsCache', () => {
   it('any other failure: the last counts when there are some, else the error itself', async () => {
     let now = T0;
     const counter = fakeCounter();
-    const cache = new CountsCache({ count: counter.count, maxAgeMs: 1_000, now: () => now });
+    const cache = new CountsCache({
+      count: counter.count,
+      maxAgeMs: 1_000,
+      now: () => now,
+      monotonicNow: () => now,
+    });
     const first = await cache.counts(UNFILTERED);
     now += 2_000;
     const down = new Error('MongoDB is not answering');
@@ -200,5 +242,147 @@ describe('CountsCache', () => {
     });
     expect(await cache2.counts(UNFILTERED).catch((e: unknown) => e)).toBe(down);
     expect(await cache2.counts(UNFILTERED).catch((e: unknown) => e)).toBe(down);
+  });
+
+  it('measures freshness on the monotonic clock: a step of the wall clock changes nothing', async () => {
+    let wall = T0;
+    let monotonic = 1_000;
+    const counter = fakeCounter();
+    const cache = new CountsCache({
+      count: counter.count,
+      maxAgeMs: 5_000,
+      now: () => wall,
+      monotonicNow: () => monotonic,
+    });
+    const first = await cache.counts(UNFILTERED);
+    expect(first.as_of).toBe(new Date(T0).toISOString()); // as_of: the wall clock
+    wall += 3_600_000; // the wall clock jumps an hour ahead (NTP step): still fresh
+    monotonic += 1;
+    expect(await cache.counts(UNFILTERED)).toBe(first);
+    wall = T0 - 3_600_000; // and back: the monotonic clock alone decides
+    monotonic += 5_000;
+    const next = await cache.counts(UNFILTERED);
+    expect(next.total).toBe(2);
+    expect(next.as_of).toBe(new Date(wall).toISOString());
+    expect(counter.calls).toHaveLength(2);
+  });
+
+  it('freshness runs from when a count ended (a count slower than maxAgeMs is fresh once answered); as_of is its start', async () => {
+    let wall = T0;
+    let monotonic = 0;
+    const counter = heldCounter();
+    const cache = new CountsCache({
+      count: counter.count,
+      maxAgeMs: 5_000,
+      timeoutMs: 60_000,
+      now: () => wall,
+      monotonicNow: () => monotonic,
+    });
+    const asked = cache.counts(UNFILTERED);
+    wall += 8_000; // the count takes 8 s, longer than maxAgeMs
+    monotonic += 8_000;
+    counter.release(UNFILTERED, countsNumber(1));
+    const counts = await asked;
+    expect(counts.as_of).toBe(new Date(T0).toISOString());
+    monotonic += 4_999;
+    expect(await cache.counts(UNFILTERED)).toBe(counts);
+    expect(counter.calls).toHaveLength(1);
+    monotonic += 1;
+    const again = cache.counts(UNFILTERED);
+    expect(counter.calls).toHaveLength(2);
+    counter.release(UNFILTERED);
+    await again;
+  });
+
+  it('never drops an entry being counted: the least recently used idle one goes instead', async () => {
+    const counter = heldCounter();
+    const cache = new CountsCache({ count: counter.count, maxEntries: 3, monotonicNow: () => 0 });
+    const slow = cache.counts(byStep('po_a')); // the least recently used from now on, counting
+    for (const step of ['pr_a', 'dn_a'] as const) {
+      const asked = cache.counts(byStep(step));
+      counter.release(byStep(step));
+      await asked;
+    }
+    const fourth = cache.counts(byStep('pr_b'));
+    counter.release(byStep('pr_b'));
+    await fourth;
+    // pr_a (the least recently used idle entry) went; po_a, older but counting, stays
+    expect(cache.keys()).toEqual([byStep('po_a'), byStep('dn_a'), byStep('pr_b')].map(countsKey));
+    // and asks for it still share its one count
+    const shared = cache.counts(byStep('po_a'));
+    expect(counter.calls.filter((key) => key === countsKey(byStep('po_a')))).toHaveLength(1);
+    counter.release(byStep('po_a'), countsNumber(42));
+    expect(await slow).toBe(await shared);
+  });
+
+  it('holds more than maxEntries only while every other entry is being counted, trimmed when a count ends', async () => {
+    const counter = heldCounter();
+    const cache = new CountsCache({ count: counter.count, maxEntries: 2, monotonicNow: () => 0 });
+    const asks = (['po_a', 'pr_a', 'dn_a'] as const).map((step) => cache.counts(byStep(step)));
+    expect(cache.keys()).toHaveLength(3);
+    counter.release(byStep('po_a'));
+    await asks[0];
+    expect(cache.keys()).toEqual([byStep('pr_a'), byStep('dn_a')].map(countsKey));
+    counter.release(byStep('pr_a'));
+    counter.release(byStep('dn_a'));
+    await Promise.all(asks);
+    expect(cache.keys()).toHaveLength(2);
+  });
+
+  it('runs at most maxRunning counts at once: beyond, the last counts, else CountsUnavailableError busy', async () => {
+    let monotonic = 0;
+    const counter = heldCounter();
+    const cache = new CountsCache({
+      count: counter.count,
+      maxRunning: 2,
+      maxAgeMs: 1_000,
+      timeoutMs: 60_000,
+      monotonicNow: () => monotonic,
+    });
+    const earlier = cache.counts(byStep('pr_b'));
+    counter.release(byStep('pr_b'));
+    const known = await earlier;
+    monotonic += 2_000; // pr_b is no longer fresh
+    const asks = [cache.counts(byStep('po_a')), cache.counts(byStep('pr_a'))];
+    expect(cache.running).toBe(2);
+    const refused = await cache.counts(byStep('dn_a')).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(CountsUnavailableError);
+    expect(refused).toMatchObject({ kind: 'busy', maxRunning: 2 });
+    expect(await cache.counts(byStep('pr_b'))).toBe(known); // stale, but no third count
+    expect(counter.calls).toHaveLength(3);
+    expect(cache.keys()).not.toContain(countsKey(byStep('dn_a')));
+    // asks for a filter being counted still share its count
+    const shared = cache.counts(byStep('po_a'));
+    counter.release(byStep('po_a'));
+    expect(await shared).toBe(await asks[0]);
+    expect(cache.running).toBe(1);
+    const now = cache.counts(byStep('dn_a'));
+    expect(counter.calls).toHaveLength(4);
+    counter.release(byStep('dn_a'));
+    counter.release(byStep('pr_a'));
+    await Promise.all([now, ...asks]);
+    await settled();
+    expect(cache.running).toBe(0);
+  });
+
+  it('a count given up frees its place among the running ones', async () => {
+    const counter = heldCounter();
+    const cache = new CountsCache({ count: counter.count, maxRunning: 1, timeoutMs: 30 });
+    const error = await cache.counts(UNFILTERED).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'timed_out' });
+    expect(cache.running).toBe(0);
+    const next = cache.counts(byStep('po_a'));
+    expect(counter.calls).toHaveLength(2);
+    counter.release(byStep('po_a'));
+    await next;
+  });
+
+  it('the default runs at most 8 counts at once', async () => {
+    const counter = heldCounter();
+    const cache = new CountsCache({ count: counter.count });
+    const asks = Array.from({ length: 8 }, (_, i) => cache.counts({ query: { reference: `R-${i}` } }));
+    await expect(cache.counts({ query: { reference: 'R-8' } })).rejects.toMatchObject({ kind: 'busy' });
+    for (let i = 0; i < 8; i++) counter.release({ query: { reference: `R-${i}` } });
+    await Promise.all(asks);
   });
 });

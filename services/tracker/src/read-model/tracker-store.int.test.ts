@@ -82,6 +82,38 @@ describe('TrackerStore', () => {
     }
   });
 
+  it('builds the new indexes before it drops any old one (a rolling upgrade is never unindexed)', async () => {
+    const old = new TrackerStore(mongo.db(`${testNamespace().dbName}_rolling`));
+    try {
+      await old.transfers.createIndexes(FIRST_VERSION_INDEXES.map((index) => ({ ...index })));
+      // what the collection holds each time ensureIndexes drops an index (read on the real server)
+      const atEachDrop: string[][] = [];
+      const real = old.transfers;
+      const watched = new Proxy(real, {
+        get(target, property, receiver) {
+          if (property === 'dropIndex') {
+            return async (...args: Parameters<typeof real.dropIndex>) => {
+              atEachDrop.push((await indexesOf(old)).map((index) => index.name));
+              return target.dropIndex(...args);
+            };
+          }
+          const value: unknown = Reflect.get(target, property, receiver);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      Object.defineProperty(old, 'transfers', { value: watched });
+      await old.ensureIndexes();
+      expect(atEachDrop).toHaveLength(FIRST_VERSION_INDEXES.length - 2); // all but created_id, serials_indexed
+      for (const names of atEachDrop) {
+        for (const index of TRANSFER_INDEXES) expect(names).toContain(index.name);
+      }
+      Object.defineProperty(old, 'transfers', { value: real });
+      expect(await indexesOf(old)).toEqual(expected());
+    } finally {
+      await old.db.dropDatabase().catch(() => undefined);
+    }
+  });
+
   it('inserts new documents, answering those another writer wrote first', async () => {
     const [a, b, c] = [newDoc(), newDoc(), newDoc()];
     expect(await store.insertNew([a, b])).toEqual(new Set());

@@ -79,9 +79,11 @@ export class TrackerStore {
   }
 
   /**
-   * Brings the indexes to TRANSFER_INDEXES, by name: drops the obsolete ones that exist, then
-   * creates the missing ones (FerretDB 1.24 drops the connection when asked to create an index
-   * that exists, so existing ones are never asked for again). Running it again changes nothing.
+   * Brings the indexes to TRANSFER_INDEXES, by name: creates the missing ones first, then drops
+   * the obsolete ones that exist, so that a rolling upgrade (older replicas still querying) is
+   * never left without an index meanwhile (FerretDB 1.24 drops the connection when asked to
+   * create an index that exists, so existing ones are never asked for again). Running it again
+   * changes nothing.
    */
   async ensureIndexes(): Promise<void> {
     const existing = new Set(
@@ -94,6 +96,8 @@ export class TrackerStore {
           throw error;
         }),
     );
+    const missing = TRANSFER_INDEXES.filter((index) => !existing.has(index.name));
+    if (missing.length > 0) await this.transfers.createIndexes([...missing]);
     for (const name of OBSOLETE_INDEX_NAMES) {
       if (!existing.has(name)) continue;
       await this.transfers.dropIndex(name).catch((error: unknown) => {
@@ -101,8 +105,6 @@ export class TrackerStore {
         if (!isIndexNotFound(error)) throw error;
       });
     }
-    const missing = TRANSFER_INDEXES.filter((index) => !existing.has(index.name));
-    if (missing.length > 0) await this.transfers.createIndexes([...missing]);
   }
 
   /** Drops both collections (the read model is derived: `rebuild` fills them again). */

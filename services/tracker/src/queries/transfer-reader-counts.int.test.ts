@@ -1,0 +1,81 @@
+/**
+ * TransferReader.counts on the real FerretDB: both of its queries (the `$group` aggregate and the
+ * stuck `countDocuments`) carry the caller's time limit as `maxTimeMS`, and the server holds them
+ * to it (MaxTimeMSExpired, code 50, which CountsCache takes for a time-out).
+ */
+import { mongoUrl, testNamespace } from '@interco/testkit/vitest';
+import { type Collection, type Db, MongoClient } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SerialDocument, TransferDocument } from '../read-model/transfer-document.schema.js';
+import { TransferReader } from './transfer-reader.js';
+
+const NOW = new Date('2026-12-05T12:00:00.000Z');
+const clock = () => ({ now: NOW, stuckAfterMs: 15 * 60_000 });
+/** Enough transfers that no server counts them within 1 ms. */
+const MANY = 20_000;
+
+let mongo: MongoClient;
+let db: Db;
+let transfers: Collection<TransferDocument>;
+let serials: Collection<SerialDocument>;
+
+/** The fields the counts read: status and updated_at (an hour ago: a running one is stuck). */
+function transferAt(i: number) {
+  const status = ['completed', 'waiting', 'failed', 'pending'][i % 4];
+  const at = new Date(NOW.getTime() - 3_600_000).toISOString();
+  return { _id: `tr_${String(i).padStart(8, '0')}`, status, created_at: at, updated_at: at };
+}
+
+beforeAll(async () => {
+  mongo = await new MongoClient(mongoUrl()).connect();
+  db = mongo.db(testNamespace().dbName);
+  transfers = db.collection<TransferDocument>('transfers');
+  serials = db.collection<SerialDocument>('serials');
+  for (let i = 0; i < MANY; i += 5_000) {
+    const batch = Array.from({ length: 5_000 }, (_, j) => transferAt(i + j));
+    await db.collection('transfers').insertMany(batch as never[]);
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await db?.dropDatabase().catch(() => undefined);
+  await mongo?.close();
+});
+
+/** The transfers collection, recording the options of every aggregate and countDocuments. */
+function recordingOptions(collection: Collection<TransferDocument>) {
+  const seen: { method: string; options: unknown }[] = [];
+  const wrapped = new Proxy(collection, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      if (property === 'aggregate' || property === 'countDocuments') {
+        return (...args: unknown[]) => {
+          seen.push({ method: property, options: args[1] });
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      }
+      return value.bind(target);
+    },
+  });
+  return { seen, wrapped };
+}
+
+describe('TransferReader.counts', () => {
+  it('passes the time limit as maxTimeMS to both the aggregate and the stuck countDocuments', async () => {
+    const { seen, wrapped } = recordingOptions(transfers);
+    const reader = new TransferReader({ transfers: wrapped, serials }, clock);
+    const counts = await reader.counts({ query: {} }, { maxTimeMs: 60_000 });
+    expect(counts.total).toBe(MANY);
+    expect(counts.by_status).toMatchObject({ completed: MANY / 4, waiting: MANY / 4, pending: MANY / 4 });
+    expect(counts.stuck).toBe(MANY / 2); // waiting and pending, an hour without events
+    expect(seen.map((call) => call.method).sort()).toEqual(['aggregate', 'countDocuments']);
+    for (const call of seen) expect(call.options).toMatchObject({ maxTimeMS: 60_000 });
+  });
+
+  it('the server holds the counts to it: 1 ms over 20,000 transfers is MaxTimeMSExpired (code 50)', async () => {
+    const reader = new TransferReader({ transfers, serials }, clock);
+    const error = await reader.counts({ query: {} }, { maxTimeMs: 1 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 50 });
+  });
+});
