@@ -23,4 +23,6 @@ export interface TrackerRouteDeps {
    * stream is closed (30,000 by default).
    */
   readonly liveDrainTimeoutMs?: number;
+  /** Milliseconds between two verifications of an open `/v1/live` stream's token (60,000 by default). */
+  readonly liveTokenRecheckMs?: number;
 }

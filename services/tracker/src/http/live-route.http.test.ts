@@ -13,7 +13,9 @@ import { registerLiveRoute } from './live-route.js';
 import type { LiveEventData } from './schemas.js';
 
 const reader: Principal = { tokenId: 'abcdefgh2345', name: 'dashboard', scopes: ['transfers:read'] };
-const tokens = fixedTokens({ reader: reader });
+/** Mutable: a test revokes `revocable` by deleting it (fixedTokens looks principals up at each verify). */
+const principals: Record<string, Principal> = { reader, revocable: reader };
+const tokens = fixedTokens(principals);
 const auth = { authorization: 'Bearer reader' };
 
 /** A live feed the test feeds by hand; counts what the route pulled, says when it was stopped. */
@@ -88,7 +90,9 @@ async function serve(
     tokens,
     openapi: { title: 'Live', description: 'the live route', version: '1.0.0' },
   });
-  registerLiveRoute(app, { openLiveFeed, heartbeatMs: 50, ...options } as TrackerRouteDeps);
+  registerLiveRoute(app, { openLiveFeed, heartbeatMs: 50, tokens, ...options } as TrackerRouteDeps & {
+    tokens: typeof tokens;
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   return `http://127.0.0.1:${port}/v1/live`;
@@ -164,6 +168,39 @@ describe('GET /v1/live', () => {
     two.close();
     three.close();
     await Promise.all(feeds.map((feed) => feed.stopped));
+  });
+
+  it('closes a stream whose token was revoked while it was open; the reconnect gets 401; others go on', async () => {
+    const feeds: FakeFeed[] = [];
+    const url = await serve(
+      async () => {
+        const feed = new FakeFeed();
+        feeds.push(feed);
+        return feed;
+      },
+      { liveTokenRecheckMs: 100 },
+    );
+    const kept = await openSse(url, auth);
+    const revocable = { authorization: 'Bearer revocable' };
+    const doomed = await openSse(url, revocable);
+    expect([kept.status, doomed.status]).toEqual([200, 200]);
+    // Checked again and again while the token holds: the stream stays open.
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect(feeds.map((feed) => feed.stopCount)).toEqual([0, 0]);
+    delete principals.revocable;
+    try {
+      await feeds[1]?.stopped;
+      expect(feeds[1]?.stopCount).toBe(1);
+      expect((await fetch(url, { headers: revocable })).status).toBe(401);
+      // The other stream still gets its events.
+      feeds[0]?.push(event(9));
+      expect((await kept.next(1)).map((message) => message.id)).toEqual(['9']);
+      expect(feeds[0]?.stopCount).toBe(0);
+    } finally {
+      principals.revocable = reader;
+      kept.close();
+      doomed.close();
+    }
   });
 
   it('says a bad Last-Event-ID is the header', async () => {

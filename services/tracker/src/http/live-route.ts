@@ -1,5 +1,6 @@
+import type { TokenStore } from '@interco/auth';
 import { TransferId } from '@interco/contracts';
-import { ErrorBody, unavailable } from '@interco/http';
+import { ApiError, authenticate, ErrorBody, unavailable } from '@interco/http';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { parseLastEventId, sseComment, sseMessage } from '../live/sse-format.js';
@@ -13,6 +14,11 @@ export const DEFAULT_HEARTBEAT_MS = 15_000;
 export const DEFAULT_MAX_LIVE_STREAMS = 100;
 /** How long a client may stay blocked (not reading) before its stream is closed. */
 export const DEFAULT_LIVE_DRAIN_TIMEOUT_MS = 30_000;
+/**
+ * How often an open stream's token is verified again: a token revoked (or expired, or stripped
+ * of transfers:read) while its stream is open loses the stream within this time.
+ */
+export const DEFAULT_LIVE_TOKEN_RECHECK_MS = 60_000;
 /** The Retry-After of a 503 for too many live streams, in seconds. */
 const FULL_RETRY_AFTER_SECONDS = 30;
 
@@ -25,10 +31,15 @@ type LiveQuery = Static<typeof LiveQuery>;
  * `event: <type>`, `data: {transfer_id, type, time, generation, seq, event_id}`; a comment every
  * 15 s. The consumer is closed when the client goes (also when it went while the feed was being
  * opened), a client that stops reading is waited for (the feed paused) and closed after
- * `liveDrainTimeoutMs`, at most `maxLiveStreams` streams are open at once (503 beyond), and every
- * stream is ended when the app closes.
+ * `liveDrainTimeoutMs`, at most `maxLiveStreams` streams are open at once (503 beyond), every
+ * stream is ended when the app closes, and the token is verified again every
+ * `liveTokenRecheckMs`: a stream whose token no longer verifies (revoked, expired, scope gone) is
+ * ended, and the client's reconnect gets the 401/403.
  */
-export function registerLiveRoute(app: FastifyInstance, deps: TrackerRouteDeps): void {
+export function registerLiveRoute(
+  app: FastifyInstance,
+  deps: TrackerRouteDeps & { readonly tokens: Pick<TokenStore, 'verify'> },
+): void {
   const maxStreams = deps.maxLiveStreams ?? DEFAULT_MAX_LIVE_STREAMS;
   const drainTimeoutMs = deps.liveDrainTimeoutMs ?? DEFAULT_LIVE_DRAIN_TIMEOUT_MS;
   const open = new Set<() => void>();
@@ -89,12 +100,14 @@ export function registerLiveRoute(app: FastifyInstance, deps: TrackerRouteDeps):
       reply.hijack();
       const raw = reply.raw;
       let heartbeat: NodeJS.Timeout | undefined;
+      let recheck: NodeJS.Timeout | undefined;
       let ended = false;
       /** Ends the stream (destroys it when the client is blocked: ending would wait on it). */
       const end = (destroy = false) => {
         if (ended) return;
         ended = true;
         clearInterval(heartbeat);
+        clearInterval(recheck);
         open.delete(end);
         feed.stop();
         release();
@@ -157,6 +170,20 @@ export function registerLiveRoute(app: FastifyInstance, deps: TrackerRouteDeps):
         if (raw.writableNeedDrain) void drained();
         else if (!raw.write(sseComment('heartbeat'))) void drained();
       }, deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+      recheck = setInterval(() => {
+        authenticate(deps.tokens, request, 'transfers:read', false).catch((error: unknown) => {
+          if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+            request.log.info(
+              { status: error.status },
+              'live: the stream’s token no longer verifies; closing the stream',
+            );
+            end();
+          } else {
+            // The token store could not answer: the stream goes on, the next check tries again.
+            request.log.warn({ err: error }, 'live: the stream’s token could not be verified again');
+          }
+        });
+      }, deps.liveTokenRecheckMs ?? DEFAULT_LIVE_TOKEN_RECHECK_MS);
       try {
         for await (const event of feed.events) {
           if (ended) break;
