@@ -47,9 +47,27 @@ function transfer(minute: number, overrides: Partial<TransferView> = {}): Transf
   };
 }
 
-/** A page showing the transfers of these minutes (newest first). */
-function page(minutes: readonly number[], firstPage: boolean, pageSize = 3): ShownPage {
-  return { rows: minutes.map((minute) => transfer(minute)), firstPage, pageSize };
+/**
+ * A page showing the transfers of these minutes (newest first); `created`: the minutes of the
+ * transfers created since it was read, `counted`: those already counted as new.
+ */
+function page(
+  minutes: readonly number[],
+  firstPage: boolean,
+  {
+    pageSize = 3,
+    created = [],
+    counted = [],
+  }: { pageSize?: number; created?: number[]; counted?: number[] } = {},
+): ShownPage {
+  const ids = (of: readonly number[]) => new Set(of.map((minute) => transfer(minute).transfer_id));
+  return {
+    rows: minutes.map((minute) => transfer(minute)),
+    firstPage,
+    pageSize,
+    createdSinceRead: ids(created),
+    counted: ids(counted),
+  };
 }
 
 describe('listChange: what the list does with a re-read transfer', () => {
@@ -76,10 +94,64 @@ describe('listChange: what the list does with a re-read transfer', () => {
     expect(listChange(transfer(5), page([30, 20, 10], true), {})).toEqual({ kind: 'ignore' });
   });
 
-  it('counts a newer matching transfer on a later page ("N new transfers"), ignores older ones', () => {
-    expect(listChange(transfer(40), page([30, 20, 10], false), {})).toEqual({ kind: 'count_new' });
+  it('re-reads the first page for an older transfer that newly matches its filter and belongs on it', () => {
+    // Failed filter, a full first page of failed transfers at 30, 20, 10; the transfer of 15
+    // (created before the top row) fails now: the re-read puts it between 20 and 10, the page
+    // keeps its size (the tracker's page, not an insertion at the top).
+    const failed = page([30, 20, 10], true);
+    expect(listChange(transfer(15, { status: 'failed' }), failed, { status: 'failed' })).toEqual({
+      kind: 'reload_first_page',
+    });
+    // Older than the last row of the full page: it belongs on a later page.
+    expect(listChange(transfer(5, { status: 'failed' }), failed, { status: 'failed' })).toEqual({
+      kind: 'ignore',
+    });
+  });
+
+  it('with a serial filter, ignores every transfer not on the page (the view cannot tell its serials)', () => {
+    expect(listChange(transfer(40), page([30, 20, 10], true), { serial: 'SN-1' })).toEqual({
+      kind: 'ignore',
+    });
+    expect(listChange(transfer(40), page([], true), { serial: 'SN-1' })).toEqual({ kind: 'ignore' });
+    expect(
+      listChange(transfer(40), page([30, 20, 10], false, { created: [40] }), { serial: 'SN-1' }),
+    ).toEqual({
+      kind: 'ignore',
+    });
+    // A row on the page is still updated in place.
+    expect(listChange(transfer(20), page([30, 20, 10], true), { serial: 'SN-1' })).toEqual({
+      kind: 'update',
+    });
+  });
+
+  it('counts a transfer created since a later page was read ("N new transfers"), once', () => {
+    const later = page([30, 20, 10], false, { created: [40] });
+    expect(listChange(transfer(40), later, {})).toEqual({ kind: 'count_new' });
+    // Each further event for it changes nothing: it is counted already.
+    expect(
+      listChange(transfer(40, { current_step: 'dn_a' }), { ...later, counted: later.createdSinceRead }, {}),
+    ).toEqual({
+      kind: 'ignore',
+    });
+  });
+
+  it('never counts a change to a transfer that existed when a later page was read', () => {
+    // A running transfer of the first page (newer than this page's rows): each of its steps is
+    // an event, none of them makes it new.
+    for (const current_step of ['po_a', 'pr_a', 'dn_a', 'pr_b'] as const)
+      expect(listChange(transfer(40, { current_step }), page([30, 20, 10], false), {})).toEqual({
+        kind: 'ignore',
+      });
     expect(listChange(transfer(25), page([30, 20, 10], false), {})).toEqual({ kind: 'ignore' });
     expect(listChange(transfer(5), page([30, 20, 10], false), {})).toEqual({ kind: 'ignore' });
+  });
+
+  it('counts a new transfer on a later page only once it matches the filters', () => {
+    const later = page([30, 20, 10], false, { created: [40] });
+    expect(listChange(transfer(40), later, { status: 'failed' })).toEqual({ kind: 'ignore' });
+    expect(listChange(transfer(40, { status: 'failed' }), later, { status: 'failed' })).toEqual({
+      kind: 'count_new',
+    });
   });
 
   it('ignores a transfer the filters leave out', () => {
@@ -122,7 +194,7 @@ describe('matchesFilters', () => {
     expect(matchesFilters(view, { created_to: day(before) })).toBe(false);
   });
 
-  it('takes the serial filter as matching (the tracker decides when it reads the page)', () => {
+  it('leaves the serial filter out (listChange ignores transfers not on the page when it is set)', () => {
     expect(matchesFilters(view, { serial: 'SN-1' })).toBe(true);
   });
 });

@@ -139,10 +139,21 @@ export function renderTransfer(main: HTMLElement, session: Session, id: string):
     );
   };
 
-  /** Re-reads the transfer (after an event or an action). */
-  const reload = async (): Promise<TransferView | undefined> => {
+  let reloadsAsked = 0;
+  let latestReload: Promise<TransferView | undefined> = Promise.resolve(undefined);
+  /**
+   * Re-reads the transfer (after an event or an action). Reads answered out of order: only the
+   * last one asked is drawn, and an older one answers what the last one read.
+   */
+  const reload = (): Promise<TransferView | undefined> => {
+    const asked = ++reloadsAsked;
+    latestReload = readAndShow(asked);
+    return latestReload;
+  };
+  const readAndShow = async (asked: number): Promise<TransferView | undefined> => {
     const view = await client.request<TransferView>('tracker', path, { signal });
     if (signal.aborted) return undefined;
+    if (asked !== reloadsAsked) return latestReload;
     if (!view.ok) {
       replace(
         header,
@@ -275,7 +286,12 @@ export function renderTransfer(main: HTMLElement, session: Session, id: string):
       pending = setTimeout(() => void follow(event.time, 0), REREAD_DELAYS_MS[0]);
     },
     // A reconnection that could not resume: read again what may have been missed.
-    onResync: () => void follow(new Date().toISOString(), REREAD_DELAYS_MS.length),
+    onResync: () => {
+      // The read waiting for an event's burst is replaced by this one (never two at a time).
+      clearTimeout(pending);
+      pending = undefined;
+      void follow(new Date().toISOString(), REREAD_DELAYS_MS.length);
+    },
   });
   const firstRead = (async (): Promise<TransferView | undefined> => {
     await live.opened;
