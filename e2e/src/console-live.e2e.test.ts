@@ -14,7 +14,7 @@
  * po-a starts with no replica: a transfer submitted stays pending (no event after its request)
  * until the test starts one.
  */
-import type { Page } from 'playwright-core';
+import type { Page, Request, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserSession, browserTestsSkipReason, openBrowser } from './harness/browser.js';
 import {
@@ -169,6 +169,105 @@ suite(`the console's live list in Chromium${skipReason === undefined ? '' : ` (s
     expect(await rowStatus(quiet)).toContain('Stuck');
     expect(await rowIds()).toEqual(before);
     await browser.screenshot('stuck-after-refresh');
+  });
+
+  it('reads the list without waiting for the counts: live rows come while the counts are held', async () => {
+    // Every counts request is held until the test lets it go (a slow or unavailable count).
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const isCounts = (url: URL) => url.pathname === '/v1/transfers/counts';
+    const hold = async (route: Route) => {
+      await held;
+      await route.continue().catch(() => undefined);
+    };
+    await page().route(isCounts, hold);
+    try {
+      await page().goto(`${tracker}/console/?lang=en#/transfers?status=pending`);
+      await live();
+      await row(newer).waitFor({ state: 'visible', timeout: 15_000 });
+      const links = page().locator('[data-testid="status-counts"] a.count-link');
+      expect(await links.count()).toBe(0);
+      // A new pending transfer: the stream names it, the first page is read again and shows it,
+      // all while the counts are still held.
+      const fresh = await pipeline.submit(
+        demoTransfer({ perItem: { 'SIM-001': 1 }, reference: 'console live: counts held' }),
+      );
+      await row(fresh).waitFor({ state: 'visible', timeout: 30_000 });
+      expect(await links.count()).toBe(0);
+      release();
+      await links.first().waitFor({ state: 'visible', timeout: 15_000 });
+    } finally {
+      release();
+      await page().unroute(isCounts, hold);
+    }
+  });
+
+  it('asks the counts at most once per 5 s, the first read included, the last ask always sent', async () => {
+    const asked: number[] = [];
+    const onRequest = (request: Request) => {
+      if (new URL(request.url()).pathname === '/v1/transfers/counts') asked.push(Date.now());
+    };
+    page().on('request', onRequest);
+    try {
+      await page().goto(`${tracker}/console/?lang=en#/transfers?step=po_a`);
+      await live();
+      await expect.poll(() => asked.length, { timeout: 15_000 }).toBeGreaterThan(0);
+      // Events right after the first read (a new transfer at po-a: its request, a re-read).
+      const first = await pipeline.submit(
+        demoTransfer({ perItem: { 'SIM-001': 1 }, reference: 'console live: throttle 1' }),
+      );
+      await row(first).waitFor({ state: 'visible', timeout: 30_000 });
+      // The ask the events made is sent at the end of the interval, not at once.
+      await expect.poll(() => asked.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+      const gaps = asked.slice(1).map((time, index) => time - (asked[index] as number));
+      // A little less than 5 s: the page's timer and the test's clock are not the same clock.
+      for (const gap of gaps) expect(gap).toBeGreaterThan(4500);
+    } finally {
+      page().off('request', onRequest);
+    }
+  });
+
+  it('puts an older transfer that newly matches the filter in its created_at place, never on top', async () => {
+    // Three pending transfers, created in this order.
+    const [first, second, third] = [
+      await pipeline.submit(demoTransfer({ perItem: { 'SIM-001': 1 }, reference: 'console live: order 1' })),
+      await pipeline.submit(demoTransfer({ perItem: { 'SIM-001': 1 }, reference: 'console live: order 2' })),
+      await pipeline.submit(demoTransfer({ perItem: { 'SIM-001': 1 }, reference: 'console live: order 3' })),
+    ];
+    const cancel = async (id: string) =>
+      expect(
+        (await pipeline.call('POST', `/v1/transfers/${id}/cancel`, { reason: 'order test' })).status,
+      ).toBe(202);
+    // The first page of the cancelling transfers: `older` (cancelled above), then the first and
+    // the third once cancelled (po-a has no replica: they stay cancelling).
+    await page().goto(`${tracker}/console/?lang=en#/transfers?status=cancelling`);
+    await live();
+    await row(older).waitFor({ state: 'visible', timeout: 15_000 });
+    await cancel(first);
+    await cancel(third);
+    const ours = async () => (await rowIds()).filter((id) => [older, first, second, third].includes(id));
+    await expect.poll(ours, { timeout: 30_000 }).toEqual([third, first, older]);
+
+    // The second, created before the top row, now matches: the first page is read again and it
+    // sits between the third and the first; at no moment is it on top or the page over its size.
+    await cancel(second);
+    const samples: string[][] = [];
+    const deadline = Date.now() + 30_000;
+    while ((await row(second).count()) === 0) {
+      if (Date.now() > deadline) throw new Error(`${second} did not appear on the cancelling page`);
+      samples.push(await rowIds());
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    samples.push(await rowIds());
+    for (const ids of samples) {
+      expect(ids[0]).not.toBe(second);
+      expect(ids.length).toBeLessThanOrEqual(50);
+    }
+    expect(await ours()).toEqual([third, second, first, older]);
+    expect((await rowIds())[0]).not.toBe(second);
+    await browser.screenshot('older-in-its-place');
   });
 
   it('says in Cancel’s confirmation what happens to the document a running step may be writing', async () => {

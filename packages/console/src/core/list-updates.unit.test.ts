@@ -209,3 +209,65 @@ describe('newestFirst', () => {
     expect(newestFirst(a, a)).toBe(0);
   });
 });
+
+describe('listChange over a stream of changes: the page keeps its size and its order', () => {
+  it('never holds more rows than its page size, and no older transfer ever goes on top', () => {
+    // Twenty transfers, a "failed" filter, a first page of 5; a seeded stream of 400 changes
+    // (a transfer fails, or recovers): each is placed as listChange says, the re-read of the
+    // first page and the periodic refresh being what the tracker answers (the newest 5 that match).
+    const pageSize = 5;
+    const filters = { status: 'failed' } as const;
+    let state = new Map(
+      Array.from({ length: 20 }, (_, index) => {
+        const view = transfer(index + 1, { status: index % 3 === 0 ? 'failed' : 'in_progress' });
+        return [view.transfer_id, view] as const;
+      }),
+    );
+    const trackerPage = () =>
+      [...state.values()]
+        .filter((view) => view.status === 'failed')
+        .sort(newestFirst)
+        .slice(0, pageSize);
+    let rows: TransferView[] = trackerPage();
+    let seed = 7;
+    const random = (below: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % below;
+    };
+    let reloads = 0;
+    for (let change = 0; change < 400; change++) {
+      // The periodic refresh (every 30 s in the page): the same page read again.
+      if (change % 10 === 0) rows = trackerPage();
+      const minute = random(20) + 1;
+      const id = transfer(minute).transfer_id;
+      const before = state.get(id) ?? transfer(minute);
+      const view = {
+        ...before,
+        status: before.status === 'failed' ? 'in_progress' : 'failed',
+      } as TransferView;
+      state = new Map(state).set(id, view);
+      const shown: ShownPage = {
+        rows,
+        firstPage: true,
+        pageSize,
+        createdSinceRead: new Set(),
+        counted: new Set(),
+      };
+      const top = rows[0];
+      const decided = listChange(view, shown, filters);
+      if (decided.kind === 'update') {
+        rows = rows.map((row) => (row.transfer_id === id ? view : row));
+      } else if (decided.kind === 'reload_first_page') {
+        reloads++;
+        rows = trackerPage();
+        // The transfer that asked for the re-read sits in its created_at place, never above a
+        // newer one shown before.
+        if (top !== undefined && newestFirst(view, top) > 0) expect(rows[0]?.transfer_id).not.toBe(id);
+      }
+      expect(rows.length).toBeLessThanOrEqual(pageSize);
+      expect([...rows].sort(newestFirst)).toEqual(rows);
+    }
+    // The stream did exercise the re-read (not only in-place updates).
+    expect(reloads).toBeGreaterThan(10);
+  });
+});
