@@ -14,7 +14,7 @@
  * po-a starts with no replica: a transfer submitted stays pending (no event after its request)
  * until the test starts one.
  */
-import type { Page, Request, Route } from 'playwright-core';
+import type { APIResponse, Page, Request, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserSession, browserTestsSkipReason, openBrowser } from './harness/browser.js';
 import {
@@ -268,6 +268,68 @@ suite(`the console's live list in Chromium${skipReason === undefined ? '' : ` (s
     expect(await ours()).toEqual([third, second, first, older]);
     expect((await rowIds())[0]).not.toBe(second);
     await browser.screenshot('older-in-its-place');
+  });
+
+  it('draws the last read of a transfer asked, never an older answer that arrives after it', async () => {
+    const id = await pipeline.submit(
+      demoTransfer({ perItem: { 'SIM-001': 1 }, reference: 'console live: reads in order' }),
+    );
+    await waitForTrackerStatus(tracker, pipeline.admin, id, 'pending');
+    // The page's first read answers as usual (pending) and is kept; the second read (after the
+    // cancel) is held and then answered with that first, older view: a slow answer overtaken by
+    // the next read.
+    let reads = 0;
+    let firstAnswer: APIResponse | undefined;
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let heldAnswered = false;
+    const isTransfer = (url: URL) => url.pathname === `/v1/transfers/${id}`;
+    const answer = async (route: Route) => {
+      reads++;
+      if (reads === 1) {
+        firstAnswer = await route.fetch();
+        await route.fulfill({ response: firstAnswer });
+      } else if (reads === 2 && firstAnswer !== undefined) {
+        await held;
+        await route.fulfill({ response: firstAnswer }).catch(() => undefined);
+        heldAnswered = true;
+      } else await route.continue().catch(() => undefined);
+    };
+    await page().route(isTransfer, answer);
+    try {
+      await page().goto(`${tracker}/console/?lang=en#/transfers/${id}`);
+      const status = page().locator('.transfer-header .badge[class*="status-"]').first();
+      await expect
+        .poll(async () => (await status.textContent()) ?? '', { timeout: 15_000 })
+        .toContain('Pending');
+      // Cancel: the event it makes has the page read the transfer (held); closing the dialog
+      // reads it again (answered: cancelling).
+      await page().locator('[data-testid="cancel-button"]').click();
+      const dialog = page().locator('[data-testid="confirm-dialog"]');
+      await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+      await dialog.getByRole('button', { name: 'Confirm' }).click();
+      await expect.poll(() => reads, { timeout: 15_000 }).toBe(2);
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await expect.poll(() => reads, { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+      await expect
+        .poll(async () => (await status.textContent()) ?? '', { timeout: 15_000 })
+        .toContain('Cancelling');
+      // The held read now answers with the older view: the page keeps the newer one.
+      release();
+      await expect.poll(() => heldAnswered, { timeout: 5_000 }).toBe(true);
+      const seen: string[] = [];
+      for (let sample = 0; sample < 10; sample++) {
+        seen.push((await status.textContent()) ?? '');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(seen.filter((text) => !text.includes('Cancelling'))).toEqual([]);
+    } finally {
+      release();
+      await page().unroute(isTransfer, answer);
+    }
   });
 
   it('says in Cancel’s confirmation what happens to the document a running step may be writing', async () => {
