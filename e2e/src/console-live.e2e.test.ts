@@ -2,9 +2,12 @@
  * The console's second pass in headless Chromium against the real stack (docs/console.md,
  * "Second pass: Console"): the token typed into a plain input masked by CSS and kept nowhere but
  * the page's memory; rows that never jump (a transfer changed by the stream is updated where it
- * is, an older one never goes to the top); a transfer that becomes stuck without any event is
- * highlighted by the periodic refresh; the counts follow the list's filters; the serial search
- * asks the tracker.
+ * is, an older one never goes to the top, also one that newly matches the filter); a transfer
+ * that becomes stuck without any event is highlighted by the periodic refresh; live rows never
+ * wait for the counts, which are asked at most once per 5 s; the transfer page draws only its
+ * last read and, after a resync, drops the re-reads an event scheduled; the counts follow the
+ * list's filters; the serial search asks the tracker. Slow, older or ended answers are made with
+ * Playwright's routing (page.route), so the console has no test switch.
  *
  * The refresh runs every 30 s in the page: the test does not change that; it installs
  * Playwright's clock in the page (time flows normally) and jumps it forward 30 s, so no test
@@ -329,6 +332,59 @@ suite(`the console's live list in Chromium${skipReason === undefined ? '' : ` (s
     } finally {
       release();
       await page().unroute(isTransfer, answer);
+    }
+  });
+
+  it('after a reconnection that cannot resume, reads the transfer once and drops the re-reads an event scheduled', async () => {
+    const id = await pipeline.submit(
+      demoTransfer({ perItem: { 'SIM-001': 1 }, reference: 'console live: resync' }),
+    );
+    await waitForTrackerStatus(tracker, pipeline.admin, id, 'pending');
+    // The page's first stream brings one event without an id, dated far ahead (so the page keeps
+    // re-reading: its read model looks behind), then ends: the reconnection cannot resume (no id),
+    // a resync. The second stream is the tracker's own.
+    const lives: number[] = [];
+    const reads: number[] = [];
+    const onRequest = (request: Request) => {
+      const url = new URL(request.url());
+      if (url.pathname === '/v1/live') lives.push(Date.now());
+      if (url.pathname === `/v1/transfers/${id}`) reads.push(Date.now());
+    };
+    const event = {
+      transfer_id: id,
+      type: 'po_a.waiting',
+      time: '2099-01-01T00:00:00.000Z',
+      generation: 1,
+      seq: 99,
+    };
+    let streams = 0;
+    const isLive = (url: URL) => url.pathname === '/v1/live';
+    const stream = async (route: Route) => {
+      streams++;
+      if (streams > 1) {
+        await route.continue().catch(() => undefined);
+        return;
+      }
+      await route.fulfill({
+        status: 200,
+        contentType: 'text/event-stream',
+        body: `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`,
+      });
+    };
+    page().on('request', onRequest);
+    await page().route(isLive, stream);
+    try {
+      await page().goto(`${tracker}/console/?lang=en#/transfers/${id}`);
+      await expect.poll(() => lives.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+      const resync = lives[1] as number;
+      // The event's re-reads (0.3 s, then 0.7, 1.5, 3 s later while behind) would go on past the
+      // resync; the resync replaces them with one read.
+      await new Promise((resolve) => setTimeout(resolve, 6000));
+      expect(reads.filter((time) => time > resync + 1000)).toEqual([]);
+      expect(reads.filter((time) => time >= resync).length).toBeGreaterThanOrEqual(1);
+    } finally {
+      page().off('request', onRequest);
+      await page().unroute(isLive, stream);
     }
   });
 
