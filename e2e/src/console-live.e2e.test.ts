@@ -2,9 +2,12 @@
  * The console's second pass in headless Chromium against the real stack (docs/console.md,
  * "Second pass: Console"): the token typed into a plain input masked by CSS and kept nowhere but
  * the page's memory; rows that never jump (a transfer changed by the stream is updated where it
- * is, an older one never goes to the top); a transfer that becomes stuck without any event is
- * highlighted by the periodic refresh; the counts follow the list's filters; the serial search
- * asks the tracker.
+ * is, an older one never goes to the top, also one that newly matches the filter); a transfer
+ * that becomes stuck without any event is highlighted by the periodic refresh; live rows never
+ * wait for the counts, which are asked at most once per 5 s; the transfer page draws only its
+ * last read and, after a resync, drops the re-reads an event scheduled; the counts follow the
+ * list's filters; the serial search asks the tracker. Slow, older or ended answers are made with
+ * Playwright's routing (page.route), so the console has no test switch.
  *
  * The refresh runs every 30 s in the page: the test does not change that; it installs
  * Playwright's clock in the page (time flows normally) and jumps it forward 30 s, so no test
@@ -14,7 +17,7 @@
  * po-a starts with no replica: a transfer submitted stays pending (no event after its request)
  * until the test starts one.
  */
-import type { Page } from 'playwright-core';
+import type { APIResponse, Page, Request, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserSession, browserTestsSkipReason, openBrowser } from './harness/browser.js';
 import {
@@ -169,6 +172,220 @@ suite(`the console's live list in Chromium${skipReason === undefined ? '' : ` (s
     expect(await rowStatus(quiet)).toContain('Stuck');
     expect(await rowIds()).toEqual(before);
     await browser.screenshot('stuck-after-refresh');
+  });
+
+  it('reads the list without waiting for the counts: live rows come while the counts are held', async () => {
+    // Every counts request is held until the test lets it go (a slow or unavailable count).
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const isCounts = (url: URL) => url.pathname === '/v1/transfers/counts';
+    const hold = async (route: Route) => {
+      await held;
+      await route.continue().catch(() => undefined);
+    };
+    await page().route(isCounts, hold);
+    try {
+      await page().goto(`${tracker}/console/?lang=en#/transfers?status=pending`);
+      await live();
+      await row(newer).waitFor({ state: 'visible', timeout: 15_000 });
+      const links = page().locator('[data-testid="status-counts"] a.count-link');
+      expect(await links.count()).toBe(0);
+      // A new pending transfer: the stream names it, the first page is read again and shows it,
+      // all while the counts are still held.
+      const fresh = await pipeline.submit(
+        demoTransfer({ perItem: { 'SIM-001': 1 }, reference: 'console live: counts held' }),
+      );
+      await row(fresh).waitFor({ state: 'visible', timeout: 30_000 });
+      expect(await links.count()).toBe(0);
+      release();
+      await links.first().waitFor({ state: 'visible', timeout: 15_000 });
+    } finally {
+      release();
+      await page().unroute(isCounts, hold);
+    }
+  });
+
+  it('asks the counts at most once per 5 s, the first read included, the last ask always sent', async () => {
+    const asked: number[] = [];
+    const onRequest = (request: Request) => {
+      if (new URL(request.url()).pathname === '/v1/transfers/counts') asked.push(Date.now());
+    };
+    page().on('request', onRequest);
+    try {
+      await page().goto(`${tracker}/console/?lang=en#/transfers?step=po_a`);
+      await live();
+      await expect.poll(() => asked.length, { timeout: 15_000 }).toBeGreaterThan(0);
+      // Events right after the first read (a new transfer at po-a: its request, a re-read).
+      const first = await pipeline.submit(
+        demoTransfer({ perItem: { 'SIM-001': 1 }, reference: 'console live: throttle 1' }),
+      );
+      await row(first).waitFor({ state: 'visible', timeout: 30_000 });
+      // The ask the events made is sent at the end of the interval, not at once.
+      await expect.poll(() => asked.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+      const gaps = asked.slice(1).map((time, index) => time - (asked[index] as number));
+      // A little less than 5 s: the page's timer and the test's clock are not the same clock.
+      for (const gap of gaps) expect(gap).toBeGreaterThan(4500);
+    } finally {
+      page().off('request', onRequest);
+    }
+  });
+
+  it('puts an older transfer that newly matches the filter in its created_at place, never on top', async () => {
+    // Three pending transfers, created in this order.
+    const [first, second, third] = [
+      await pipeline.submit(demoTransfer({ perItem: { 'SIM-001': 1 }, reference: 'console live: order 1' })),
+      await pipeline.submit(demoTransfer({ perItem: { 'SIM-001': 1 }, reference: 'console live: order 2' })),
+      await pipeline.submit(demoTransfer({ perItem: { 'SIM-001': 1 }, reference: 'console live: order 3' })),
+    ];
+    const cancel = async (id: string) =>
+      expect(
+        (await pipeline.call('POST', `/v1/transfers/${id}/cancel`, { reason: 'order test' })).status,
+      ).toBe(202);
+    // The first page of the cancelling transfers: `older` (cancelled above), then the first and
+    // the third once cancelled (po-a has no replica: they stay cancelling).
+    await page().goto(`${tracker}/console/?lang=en#/transfers?status=cancelling`);
+    await live();
+    await row(older).waitFor({ state: 'visible', timeout: 15_000 });
+    await cancel(first);
+    await cancel(third);
+    const ours = async () => (await rowIds()).filter((id) => [older, first, second, third].includes(id));
+    await expect.poll(ours, { timeout: 30_000 }).toEqual([third, first, older]);
+
+    // The second, created before the top row, now matches: the first page is read again and it
+    // sits between the third and the first; at no moment is it on top or the page over its size.
+    await cancel(second);
+    const samples: string[][] = [];
+    const deadline = Date.now() + 30_000;
+    while ((await row(second).count()) === 0) {
+      if (Date.now() > deadline) throw new Error(`${second} did not appear on the cancelling page`);
+      samples.push(await rowIds());
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    samples.push(await rowIds());
+    for (const ids of samples) {
+      expect(ids[0]).not.toBe(second);
+      expect(ids.length).toBeLessThanOrEqual(50);
+    }
+    expect(await ours()).toEqual([third, second, first, older]);
+    expect((await rowIds())[0]).not.toBe(second);
+    await browser.screenshot('older-in-its-place');
+  });
+
+  it('draws the last read of a transfer asked, never an older answer that arrives after it', async () => {
+    const id = await pipeline.submit(
+      demoTransfer({ perItem: { 'SIM-001': 1 }, reference: 'console live: reads in order' }),
+    );
+    await waitForTrackerStatus(tracker, pipeline.admin, id, 'pending');
+    // The page's first read answers as usual (pending) and is kept; the second read (after the
+    // cancel) is held and then answered with that first, older view: a slow answer overtaken by
+    // the next read.
+    let reads = 0;
+    let firstAnswer: APIResponse | undefined;
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let heldAnswered = false;
+    const isTransfer = (url: URL) => url.pathname === `/v1/transfers/${id}`;
+    const answer = async (route: Route) => {
+      reads++;
+      if (reads === 1) {
+        firstAnswer = await route.fetch();
+        await route.fulfill({ response: firstAnswer });
+      } else if (reads === 2 && firstAnswer !== undefined) {
+        await held;
+        await route.fulfill({ response: firstAnswer }).catch(() => undefined);
+        heldAnswered = true;
+      } else await route.continue().catch(() => undefined);
+    };
+    await page().route(isTransfer, answer);
+    try {
+      await page().goto(`${tracker}/console/?lang=en#/transfers/${id}`);
+      const status = page().locator('.transfer-header .badge[class*="status-"]').first();
+      await expect
+        .poll(async () => (await status.textContent()) ?? '', { timeout: 15_000 })
+        .toContain('Pending');
+      // Cancel: the event it makes has the page read the transfer (held); closing the dialog
+      // reads it again (answered: cancelling).
+      await page().locator('[data-testid="cancel-button"]').click();
+      const dialog = page().locator('[data-testid="confirm-dialog"]');
+      await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+      await dialog.getByRole('button', { name: 'Confirm' }).click();
+      await expect.poll(() => reads, { timeout: 15_000 }).toBe(2);
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await expect.poll(() => reads, { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+      await expect
+        .poll(async () => (await status.textContent()) ?? '', { timeout: 15_000 })
+        .toContain('Cancelling');
+      // The held read now answers with the older view: the page keeps the newer one.
+      release();
+      await expect.poll(() => heldAnswered, { timeout: 5_000 }).toBe(true);
+      const seen: string[] = [];
+      for (let sample = 0; sample < 10; sample++) {
+        seen.push((await status.textContent()) ?? '');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(seen.filter((text) => !text.includes('Cancelling'))).toEqual([]);
+    } finally {
+      release();
+      await page().unroute(isTransfer, answer);
+    }
+  });
+
+  it('after a reconnection that cannot resume, reads the transfer once and drops the re-reads an event scheduled', async () => {
+    const id = await pipeline.submit(
+      demoTransfer({ perItem: { 'SIM-001': 1 }, reference: 'console live: resync' }),
+    );
+    await waitForTrackerStatus(tracker, pipeline.admin, id, 'pending');
+    // The page's first stream brings one event without an id, dated far ahead (so the page keeps
+    // re-reading: its read model looks behind), then ends: the reconnection cannot resume (no id),
+    // a resync. The second stream is the tracker's own.
+    const lives: number[] = [];
+    const reads: number[] = [];
+    const onRequest = (request: Request) => {
+      const url = new URL(request.url());
+      if (url.pathname === '/v1/live') lives.push(Date.now());
+      if (url.pathname === `/v1/transfers/${id}`) reads.push(Date.now());
+    };
+    const event = {
+      transfer_id: id,
+      type: 'po_a.waiting',
+      time: '2099-01-01T00:00:00.000Z',
+      generation: 1,
+      seq: 99,
+    };
+    let streams = 0;
+    const isLive = (url: URL) => url.pathname === '/v1/live';
+    const stream = async (route: Route) => {
+      streams++;
+      if (streams > 1) {
+        await route.continue().catch(() => undefined);
+        return;
+      }
+      await route.fulfill({
+        status: 200,
+        contentType: 'text/event-stream',
+        body: `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`,
+      });
+    };
+    page().on('request', onRequest);
+    await page().route(isLive, stream);
+    try {
+      await page().goto(`${tracker}/console/?lang=en#/transfers/${id}`);
+      await expect.poll(() => lives.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+      const resync = lives[1] as number;
+      // The event's re-reads (0.3 s, then 0.7, 1.5, 3 s later while behind) would go on past the
+      // resync; the resync replaces them with one read.
+      await new Promise((resolve) => setTimeout(resolve, 6000));
+      expect(reads.filter((time) => time > resync + 1000)).toEqual([]);
+      expect(reads.filter((time) => time >= resync).length).toBeGreaterThanOrEqual(1);
+    } finally {
+      page().off('request', onRequest);
+      await page().unroute(isLive, stream);
+    }
   });
 
   it('says in Cancel’s confirmation what happens to the document a running step may be writing', async () => {

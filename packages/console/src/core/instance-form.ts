@@ -59,7 +59,11 @@ export function instanceBody(
     const value = fields[key];
     if (value !== '') body[key] = value;
     else if (mode === 'add') problems.push({ path: key, problem: 'required' });
-    else if (storedBaseUrl !== undefined && body.base_url !== undefined && body.base_url !== storedBaseUrl)
+    else if (
+      storedBaseUrl !== undefined &&
+      body.base_url !== undefined &&
+      sameBaseUrl(String(body.base_url), storedBaseUrl) === false
+    )
       problems.push({ path: key, problem: 'new_url_credentials' });
   }
   for (const key of NUMBER_FIELDS) {
@@ -69,6 +73,32 @@ export function instanceBody(
     else body[key] = Number(text);
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, body };
+}
+
+/**
+ * An address as intake stores it (packages/erpnext/src/registry/base-url.ts, normalizeBaseUrl):
+ * the origin (URL lower-cases the host and drops a default port) and the path without trailing
+ * slashes; `undefined` when it is not an http(s) URL intake would take.
+ */
+export function normalizedBaseUrl(input: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(input.trim());
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') return undefined;
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/**
+ * Whether the typed address is the stored one, compared as intake compares them (both
+ * normalized); an address that does not normalize counts as a new one.
+ */
+export function sameBaseUrl(typed: string, stored: string): boolean {
+  const a = normalizedBaseUrl(typed);
+  return a !== undefined && a === normalizedBaseUrl(stored);
 }
 
 export type PreflightBody =

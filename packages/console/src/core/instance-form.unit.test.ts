@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type InstanceFields,
   instanceBody,
+  normalizedBaseUrl,
   preflightBody,
   SAMPLE_PREFLIGHT_REQUEST,
 } from './instance-form.js';
@@ -93,6 +94,29 @@ describe('instanceBody: a new address needs the credentials again', () => {
       problems: [{ path: 'api_secret', problem: 'new_url_credentials' }],
     });
   });
+  it('takes the same address written differently as the same (intake normalizes both)', () => {
+    for (const typed of [
+      'https://a.example.test/',
+      'https://A.Example.TEST',
+      ' HTTPS://A.EXAMPLE.TEST:443/ ',
+    ]) {
+      const result = instanceBody({ ...edit, base_url: typed }, 'edit', 'https://a.example.test');
+      expect(result.ok, typed).toBe(true);
+    }
+    // The stored one written with a trailing slash and a path, the typed one without.
+    expect(
+      instanceBody({ ...edit, base_url: 'https://a.example.test/erp' }, 'edit', 'https://A.example.test/erp/')
+        .ok,
+    ).toBe(true);
+    // A different path or port is a new address.
+    expect(
+      instanceBody({ ...edit, base_url: 'https://a.example.test/other' }, 'edit', 'https://a.example.test')
+        .ok,
+    ).toBe(false);
+    expect(
+      instanceBody({ ...edit, base_url: 'https://a.example.test:8443' }, 'edit', 'https://a.example.test').ok,
+    ).toBe(false);
+  });
   it('sends a changed address with both credentials typed', () => {
     const both = {
       ...edit,
@@ -109,6 +133,20 @@ describe('instanceBody: a new address needs the credentials again', () => {
         api_secret: 'secret-typed',
       },
     });
+  });
+});
+
+describe('normalizedBaseUrl: as intake stores an address', () => {
+  it('lower-cases the host, drops a default port and trailing slashes', () => {
+    expect(normalizedBaseUrl('https://ERP.Example.TEST/')).toBe('https://erp.example.test');
+    expect(normalizedBaseUrl('http://erp.example.test:80/site//')).toBe('http://erp.example.test/site');
+    expect(normalizedBaseUrl('https://erp.example.test:8443/')).toBe('https://erp.example.test:8443');
+  });
+  it('answers nothing for what intake refuses', () => {
+    expect(normalizedBaseUrl('not a url')).toBeUndefined();
+    expect(normalizedBaseUrl('ftp://erp.example.test')).toBeUndefined();
+    expect(normalizedBaseUrl('https://user:pw@erp.example.test')).toBeUndefined();
+    expect(normalizedBaseUrl('https://erp.example.test/?a=1')).toBeUndefined();
   });
 });
 

@@ -47,9 +47,27 @@ function transfer(minute: number, overrides: Partial<TransferView> = {}): Transf
   };
 }
 
-/** A page showing the transfers of these minutes (newest first). */
-function page(minutes: readonly number[], firstPage: boolean, pageSize = 3): ShownPage {
-  return { rows: minutes.map((minute) => transfer(minute)), firstPage, pageSize };
+/**
+ * A page showing the transfers of these minutes (newest first); `created`: the minutes of the
+ * transfers created since it was read, `counted`: those already counted as new.
+ */
+function page(
+  minutes: readonly number[],
+  firstPage: boolean,
+  {
+    pageSize = 3,
+    created = [],
+    counted = [],
+  }: { pageSize?: number; created?: number[]; counted?: number[] } = {},
+): ShownPage {
+  const ids = (of: readonly number[]) => new Set(of.map((minute) => transfer(minute).transfer_id));
+  return {
+    rows: minutes.map((minute) => transfer(minute)),
+    firstPage,
+    pageSize,
+    createdSinceRead: ids(created),
+    counted: ids(counted),
+  };
 }
 
 describe('listChange: what the list does with a re-read transfer', () => {
@@ -76,10 +94,64 @@ describe('listChange: what the list does with a re-read transfer', () => {
     expect(listChange(transfer(5), page([30, 20, 10], true), {})).toEqual({ kind: 'ignore' });
   });
 
-  it('counts a newer matching transfer on a later page ("N new transfers"), ignores older ones', () => {
-    expect(listChange(transfer(40), page([30, 20, 10], false), {})).toEqual({ kind: 'count_new' });
+  it('re-reads the first page for an older transfer that newly matches its filter and belongs on it', () => {
+    // Failed filter, a full first page of failed transfers at 30, 20, 10; the transfer of 15
+    // (created before the top row) fails now: the re-read puts it between 20 and 10, the page
+    // keeps its size (the tracker's page, not an insertion at the top).
+    const failed = page([30, 20, 10], true);
+    expect(listChange(transfer(15, { status: 'failed' }), failed, { status: 'failed' })).toEqual({
+      kind: 'reload_first_page',
+    });
+    // Older than the last row of the full page: it belongs on a later page.
+    expect(listChange(transfer(5, { status: 'failed' }), failed, { status: 'failed' })).toEqual({
+      kind: 'ignore',
+    });
+  });
+
+  it('with a serial filter, ignores every transfer not on the page (the view cannot tell its serials)', () => {
+    expect(listChange(transfer(40), page([30, 20, 10], true), { serial: 'SN-1' })).toEqual({
+      kind: 'ignore',
+    });
+    expect(listChange(transfer(40), page([], true), { serial: 'SN-1' })).toEqual({ kind: 'ignore' });
+    expect(
+      listChange(transfer(40), page([30, 20, 10], false, { created: [40] }), { serial: 'SN-1' }),
+    ).toEqual({
+      kind: 'ignore',
+    });
+    // A row on the page is still updated in place.
+    expect(listChange(transfer(20), page([30, 20, 10], true), { serial: 'SN-1' })).toEqual({
+      kind: 'update',
+    });
+  });
+
+  it('counts a transfer created since a later page was read ("N new transfers"), once', () => {
+    const later = page([30, 20, 10], false, { created: [40] });
+    expect(listChange(transfer(40), later, {})).toEqual({ kind: 'count_new' });
+    // Each further event for it changes nothing: it is counted already.
+    expect(
+      listChange(transfer(40, { current_step: 'dn_a' }), { ...later, counted: later.createdSinceRead }, {}),
+    ).toEqual({
+      kind: 'ignore',
+    });
+  });
+
+  it('never counts a change to a transfer that existed when a later page was read', () => {
+    // A running transfer of the first page (newer than this page's rows): each of its steps is
+    // an event, none of them makes it new.
+    for (const current_step of ['po_a', 'pr_a', 'dn_a', 'pr_b'] as const)
+      expect(listChange(transfer(40, { current_step }), page([30, 20, 10], false), {})).toEqual({
+        kind: 'ignore',
+      });
     expect(listChange(transfer(25), page([30, 20, 10], false), {})).toEqual({ kind: 'ignore' });
     expect(listChange(transfer(5), page([30, 20, 10], false), {})).toEqual({ kind: 'ignore' });
+  });
+
+  it('counts a new transfer on a later page only once it matches the filters', () => {
+    const later = page([30, 20, 10], false, { created: [40] });
+    expect(listChange(transfer(40), later, { status: 'failed' })).toEqual({ kind: 'ignore' });
+    expect(listChange(transfer(40, { status: 'failed' }), later, { status: 'failed' })).toEqual({
+      kind: 'count_new',
+    });
   });
 
   it('ignores a transfer the filters leave out', () => {
@@ -122,7 +194,7 @@ describe('matchesFilters', () => {
     expect(matchesFilters(view, { created_to: day(before) })).toBe(false);
   });
 
-  it('takes the serial filter as matching (the tracker decides when it reads the page)', () => {
+  it('leaves the serial filter out (listChange ignores transfers not on the page when it is set)', () => {
     expect(matchesFilters(view, { serial: 'SN-1' })).toBe(true);
   });
 });
@@ -135,5 +207,67 @@ describe('newestFirst', () => {
     const b = { transfer_id: 'tr_A', created_at: '2026-12-05T10:00:00.000Z' };
     expect(newestFirst(a, b)).toBeLessThan(0);
     expect(newestFirst(a, a)).toBe(0);
+  });
+});
+
+describe('listChange over a stream of changes: the page keeps its size and its order', () => {
+  it('never holds more rows than its page size, and no older transfer ever goes on top', () => {
+    // Twenty transfers, a "failed" filter, a first page of 5; a seeded stream of 400 changes
+    // (a transfer fails, or recovers): each is placed as listChange says, the re-read of the
+    // first page and the periodic refresh being what the tracker answers (the newest 5 that match).
+    const pageSize = 5;
+    const filters = { status: 'failed' } as const;
+    let state = new Map(
+      Array.from({ length: 20 }, (_, index) => {
+        const view = transfer(index + 1, { status: index % 3 === 0 ? 'failed' : 'in_progress' });
+        return [view.transfer_id, view] as const;
+      }),
+    );
+    const trackerPage = () =>
+      [...state.values()]
+        .filter((view) => view.status === 'failed')
+        .sort(newestFirst)
+        .slice(0, pageSize);
+    let rows: TransferView[] = trackerPage();
+    let seed = 7;
+    const random = (below: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % below;
+    };
+    let reloads = 0;
+    for (let change = 0; change < 400; change++) {
+      // The periodic refresh (every 30 s in the page): the same page read again.
+      if (change % 10 === 0) rows = trackerPage();
+      const minute = random(20) + 1;
+      const id = transfer(minute).transfer_id;
+      const before = state.get(id) ?? transfer(minute);
+      const view = {
+        ...before,
+        status: before.status === 'failed' ? 'in_progress' : 'failed',
+      } as TransferView;
+      state = new Map(state).set(id, view);
+      const shown: ShownPage = {
+        rows,
+        firstPage: true,
+        pageSize,
+        createdSinceRead: new Set(),
+        counted: new Set(),
+      };
+      const top = rows[0];
+      const decided = listChange(view, shown, filters);
+      if (decided.kind === 'update') {
+        rows = rows.map((row) => (row.transfer_id === id ? view : row));
+      } else if (decided.kind === 'reload_first_page') {
+        reloads++;
+        rows = trackerPage();
+        // The transfer that asked for the re-read sits in its created_at place, never above a
+        // newer one shown before.
+        if (top !== undefined && newestFirst(view, top) > 0) expect(rows[0]?.transfer_id).not.toBe(id);
+      }
+      expect(rows.length).toBeLessThanOrEqual(pageSize);
+      expect([...rows].sort(newestFirst)).toEqual(rows);
+    }
+    // The stream did exercise the re-read (not only in-place updates).
+    expect(reloads).toBeGreaterThan(10);
   });
 });

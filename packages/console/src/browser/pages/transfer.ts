@@ -139,10 +139,21 @@ export function renderTransfer(main: HTMLElement, session: Session, id: string):
     );
   };
 
-  /** Re-reads the transfer (after an event or an action). */
-  const reload = async (): Promise<TransferView | undefined> => {
+  let reloadsAsked = 0;
+  let latestReload: Promise<TransferView | undefined> = Promise.resolve(undefined);
+  /**
+   * Re-reads the transfer (after an event or an action). Reads answered out of order: only the
+   * last one asked is drawn, and an older one answers what the last one read.
+   */
+  const reload = (): Promise<TransferView | undefined> => {
+    const asked = ++reloadsAsked;
+    latestReload = readAndShow(asked);
+    return latestReload;
+  };
+  const readAndShow = async (asked: number): Promise<TransferView | undefined> => {
     const view = await client.request<TransferView>('tracker', path, { signal });
     if (signal.aborted) return undefined;
+    if (asked !== reloadsAsked) return latestReload;
     if (!view.ok) {
       replace(
         header,
@@ -252,30 +263,42 @@ export function renderTransfer(main: HTMLElement, session: Session, id: string):
     );
   };
 
+  /**
+   * The re-reads after an event: one chain at a time. A new event or a resync starts a new chain
+   * (the scheduled re-read cleared); a re-read of an older chain still answering schedules nothing.
+   */
+  let chain = 0;
   /** Re-reads after an event; again a little later while the read model is behind it. */
-  const follow = async (eventTime: string, attempt: number) => {
-    pending = undefined;
+  const follow = async (eventTime: string, attempt: number, mine: number) => {
+    if (mine === chain) pending = undefined;
     // Events that came while the page was first read are applied once it is there.
     if ((await firstRead) === undefined) return;
     const view = await reload();
     await eventsLog.newer();
     const next = REREAD_DELAYS_MS[attempt + 1];
-    if (signal.aborted || view === undefined || next === undefined || pending !== undefined) return;
+    if (signal.aborted || view === undefined || next === undefined || mine !== chain || pending !== undefined)
+      return;
     if (isBehind(view.updated_at, eventTime)) {
-      pending = setTimeout(() => void follow(eventTime, attempt + 1), next);
+      pending = setTimeout(() => void follow(eventTime, attempt + 1, mine), next);
     }
+  };
+  /** Starts a new chain of re-reads after `delayMs` (at once when undefined). */
+  const startFollowing = (eventTime: string, attempt: number, delayMs?: number) => {
+    clearTimeout(pending);
+    pending = undefined;
+    const mine = ++chain;
+    if (delayMs === undefined) void follow(eventTime, attempt, mine);
+    else pending = setTimeout(() => void follow(eventTime, attempt, mine), delayMs);
   };
   // The live stream first, then the reads: nothing that changes in between is missed.
   const live: LiveStream = openLive(client, {
     transferId: id,
     onState: indicator.update,
-    onEvent: (event) => {
-      // Events come in bursts: one re-read for a burst.
-      clearTimeout(pending);
-      pending = setTimeout(() => void follow(event.time, 0), REREAD_DELAYS_MS[0]);
-    },
-    // A reconnection that could not resume: read again what may have been missed.
-    onResync: () => void follow(new Date().toISOString(), REREAD_DELAYS_MS.length),
+    // Events come in bursts: one re-read for a burst.
+    onEvent: (event) => startFollowing(event.time, 0, REREAD_DELAYS_MS[0]),
+    // A reconnection that could not resume: read again what may have been missed (once; the
+    // re-read an event scheduled is replaced by this one, never run beside it).
+    onResync: () => startFollowing(new Date().toISOString(), REREAD_DELAYS_MS.length),
   });
   const firstRead = (async (): Promise<TransferView | undefined> => {
     await live.opened;

@@ -20,7 +20,7 @@ import {
   transfersHash,
   transfersQuery,
 } from '../../core/filters.js';
-import { listChange } from '../../core/list-updates.js';
+import { CREATED_EVENT, listChange } from '../../core/list-updates.js';
 import { isBehind, REREAD_DELAYS_MS } from '../../core/live-reread.js';
 import { transferHash } from '../../core/route.js';
 import { throttle } from '../../core/throttle.js';
@@ -78,7 +78,10 @@ export function renderTransfers(main: HTMLElement, session: Session, filters: Tr
   const instanceOptions = h('datalist', { attrs: { id: 'instance-options' } });
   /** The rows shown, in the tracker's order, with the view each was drawn from. */
   let shown: { view: TransferView; row: HTMLTableRowElement; text: string }[] = [];
+  /** The transfers counted in "N new transfers" (a later page). */
   const unseen = new Set<string>();
+  /** The transfers created since a later page was read (their transfer.requested came after). */
+  const createdSinceRead = new Set<string>();
   let tbody: HTMLTableSectionElement | undefined;
   const pendingReads = new Map<string, ReturnType<typeof setTimeout>>();
   const firstPage = filters.cursor === undefined;
@@ -205,11 +208,12 @@ export function renderTransfers(main: HTMLElement, session: Session, filters: Tr
     else if (newPager !== null) listRegion.appendChild(newPager);
   };
 
+  /** Every counts request goes through this: at most one per 5 s, the last ask always sent. */
   const counts = throttle(() => void loadCounts(), COUNTS_THROTTLE_MS);
   const firstPageAgain = throttle(() => void loadList(), FIRST_PAGE_THROTTLE_MS);
   /** The counts and the shown page, read again (the periodic refresh, a visible tab, a resync). */
   const refresh = () => {
-    void loadCounts();
+    counts.ask();
     void loadList();
   };
 
@@ -217,6 +221,8 @@ export function renderTransfers(main: HTMLElement, session: Session, filters: Tr
   const onEvent = (event: LiveEventData) => {
     counts.ask();
     const id = event.transfer_id;
+    // The stream is opened before the page is read: a transfer it says was created is newer than the page.
+    if (!firstPage && event.type === CREATED_EVENT) createdSinceRead.add(id);
     clearTimeout(pendingReads.get(id));
     pendingReads.set(
       id,
@@ -245,7 +251,13 @@ export function renderTransfers(main: HTMLElement, session: Session, filters: Tr
       );
     }
     if (!view.ok) return;
-    const page = { rows: shown.map((entry) => entry.view), firstPage, pageSize: PAGE_SIZE };
+    const page = {
+      rows: shown.map((entry) => entry.view),
+      firstPage,
+      pageSize: PAGE_SIZE,
+      createdSinceRead,
+      counted: unseen,
+    };
     const change = listChange(view.value, page, filters);
     switch (change.kind) {
       case 'update': {
@@ -301,9 +313,12 @@ export function renderTransfers(main: HTMLElement, session: Session, filters: Tr
 
   // The live stream first, then the reads: nothing that changes in between is missed.
   const live: LiveStream = openLive(client, { onEvent, onState: indicator.update, onResync: refresh });
+  // Live rows wait for the list only: the counts (up to 10 s, or a 503) are read beside it, and
+  // that first request starts the throttle's interval.
   const initialRead = live.opened.then(async () => {
     if (signal.aborted) return;
-    await Promise.all([loadCounts(), loadList()]);
+    counts.ask();
+    await loadList();
   });
   // A hidden tab is not refreshed (the browser slows its timers anyway): it is when shown again.
   const every = setInterval(() => {
