@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { StepView, TransferView } from '../api/types.js';
+import { pendingStep } from '../test-support/fixtures.js';
 import { listChange, matchesFilters, newestFirst, type ShownPage } from './list-updates.js';
 
-const step: StepView = {
-  status: 'pending',
-  attempts: 0,
-  documents: [],
-  cancelled_documents: [],
-  last_error: null,
-  waiting: null,
-  started_at: null,
-  finished_at: null,
-  duration_ms: null,
-};
+const step: StepView = pendingStep;
 
 /** A transfer created at minute `minute` of the day (ids follow the same order). */
 function transfer(minute: number, overrides: Partial<TransferView> = {}): TransferView {

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { StepView, TransferView } from '../api/types.js';
+import { pendingStep } from '../test-support/fixtures.js';
 import { attentionOf, cancelPlan, retryPlan, timelineRows } from './transfer-view-model.js';
 
-const pending: StepView = {
-  status: 'pending',
-  attempts: 0,
-  documents: [],
-  cancelled_documents: [],
-  last_error: null,
-  waiting: null,
-  started_at: null,
-  finished_at: null,
-  duration_ms: null,
-};
+const pending: StepView = pendingStep;
 
 function view(overrides: Partial<TransferView> = {}): TransferView {
   return {
