@@ -388,6 +388,108 @@ suite(`the console's live list in Chromium${skipReason === undefined ? '' : ` (s
     }
   });
 
+  it('on a later page, counts as new only the transfers created after the stream opened, not its replays', async () => {
+    // The stream says where it opened (`: connected last_seq=<n>`) and, as a new stream does,
+    // first sends an older event (a replay: sequence ≤ n) before a newer one. Both name a
+    // transfer.requested of a real transfer; only the one after the open is "new".
+    const lastSeq = 1_000_000;
+    const requested = (transferId: string, seq: number) =>
+      `id: ${seq}\nevent: transfer.requested\ndata: ${JSON.stringify({
+        transfer_id: transferId,
+        type: 'transfer.requested',
+        time: '2000-01-01T00:00:00.000Z',
+        generation: 1,
+        seq,
+      })}\n\n`;
+    let streams = 0;
+    const isLive = (url: URL) => url.pathname === '/v1/live';
+    const stream = async (route: Route) => {
+      streams++;
+      if (streams === 1)
+        await route.fulfill({
+          status: 200,
+          contentType: 'text/event-stream',
+          body: `: connected last_seq=${lastSeq}\n\n${requested(older, lastSeq - 1)}${requested(newer, lastSeq + 1)}`,
+        });
+      else await route.abort().catch(() => undefined);
+    };
+    // A later page (a cursor), answered empty: neither transfer is on it.
+    const isLaterPage = (url: URL) => url.pathname === '/v1/transfers' && url.searchParams.has('cursor');
+    const laterPage = async (route: Route) =>
+      route.fulfill({ status: 200, json: { transfers: [], next_cursor: null } }).catch(() => undefined);
+    const reads: string[] = [];
+    const onRequest = (request: Request) => {
+      const path = new URL(request.url()).pathname;
+      if (path === `/v1/transfers/${older}` || path === `/v1/transfers/${newer}`) reads.push(path);
+    };
+    page().on('request', onRequest);
+    await page().route(isLive, stream);
+    await page().route(isLaterPage, laterPage);
+    try {
+      await page().goto(`${tracker}/console/?lang=en#/transfers?cursor=console-live-later`);
+      const banner = page().locator('[data-testid="new-transfers"]');
+      await banner.waitFor({ state: 'visible', timeout: 15_000 });
+      // Both were re-read (the replay still updates a row it is on), only one is counted.
+      await expect.poll(() => new Set(reads).size, { timeout: 15_000 }).toBe(2);
+      await browser.settled();
+      expect((await banner.textContent()) ?? '').toContain('1 new transfers');
+    } finally {
+      page().off('request', onRequest);
+      await page().unroute(isLive, stream);
+      await page().unroute(isLaterPage, laterPage);
+    }
+  });
+
+  it('when a resume is refused (400: the id is too old), drops the id, opens again without it and reads the list again', async () => {
+    const asked: (string | undefined)[] = [];
+    const lists: number[] = [];
+    const onRequest = (request: Request) => {
+      const path = new URL(request.url()).pathname;
+      if (path === '/v1/live') asked.push(request.headers()['last-event-id']);
+      if (path === '/v1/transfers') lists.push(asked.length);
+    };
+    let streams = 0;
+    const isLive = (url: URL) => url.pathname === '/v1/live';
+    const stream = async (route: Route) => {
+      streams++;
+      if (streams === 1)
+        // One event with an id, then the stream ends: the console resumes from that id.
+        await route.fulfill({
+          status: 200,
+          contentType: 'text/event-stream',
+          body: `: connected last_seq=7\n\nid: 7\nevent: po_a.waiting\ndata: ${JSON.stringify({
+            transfer_id: older,
+            type: 'po_a.waiting',
+            time: '2000-01-01T00:00:00.000Z',
+            generation: 1,
+            seq: 7,
+          })}\n\n`,
+        });
+      else if (streams === 2)
+        await route.fulfill({
+          status: 400,
+          json: { error: 'invalid_request', message: 'Last-Event-ID is more than 1,000 events old' },
+        });
+      else await route.continue().catch(() => undefined);
+    };
+    page().on('request', onRequest);
+    await page().route(isLive, stream);
+    try {
+      await page().goto(`${tracker}/console/?lang=en#/transfers`);
+      await expect.poll(() => asked.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+      expect(asked.slice(0, 3)).toEqual([undefined, '7', undefined]);
+      await live();
+      // The list was read after the first stream opened, and again once the third was open.
+      await expect
+        .poll(() => lists.filter((streamsAsked) => streamsAsked >= 3).length, { timeout: 15_000 })
+        .toBeGreaterThanOrEqual(1);
+      expect(lists.filter((streamsAsked) => streamsAsked === 1).length).toBeGreaterThanOrEqual(1);
+    } finally {
+      page().off('request', onRequest);
+      await page().unroute(isLive, stream);
+    }
+  });
+
   it('says in Cancel’s confirmation what happens to the document a running step may be writing', async () => {
     // `newer` is pending at po-a (no replica): po-a may be writing its order.
     await page().goto(`${tracker}/console/?lang=en#/transfers/${newer}`);

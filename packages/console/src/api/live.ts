@@ -1,3 +1,4 @@
+import { LAST_SEQ_HEADER, lastSeqOfComment, mayBeReplayed, sequenceOf } from '../core/live-position.js';
 import { SseParser } from '../core/sse-parser.js';
 import type { ApiClient } from './client.js';
 import type { LiveEventData } from './types.js';
@@ -10,8 +11,15 @@ import type { LiveEventData } from './types.js';
  * Live without gaps (docs/console.md, "Second pass"): a page opens the stream first and reads
  * its data once `opened` resolves (the stream's headers arrived: every event from then on is
  * delivered), so a change between the read and the open cannot be missed. A reconnection that
- * cannot resume (no event id seen yet, or the tracker no longer knows it) calls `onResync`: the
- * page reads its data again.
+ * cannot resume (no event id seen yet, or the tracker no longer knows it: 400, then the id is
+ * dropped and the stream opened again at once without it) calls `onResync`: the page reads its
+ * data again.
+ *
+ * A stream opened without `Last-Event-ID` starts a little before "now" (so nothing between the
+ * page's read and the open is lost) and may send older events: the tracker says where "now" was
+ * (`x-interco-last-seq`, or the opening comment `: connected last_seq=<n>`: core/live-position.ts).
+ * Each event comes with `replayed`: its sequence is at most the `last_seq` of the stream the
+ * page's data was last read after (a resumed stream keeps that bound: it goes on from it).
  */
 
 export type LiveState =
@@ -23,13 +31,28 @@ export type LiveState =
 export interface LiveOptions {
   /** Only this transfer's events. */
   readonly transferId?: string;
-  readonly onEvent: (event: LiveEventData) => void;
+  readonly onEvent: (event: LiveEventData, delivery: LiveDelivery) => void;
   readonly onState: (state: LiveState) => void;
   /** A reconnection started from new events (what happened meanwhile was not delivered). */
   readonly onResync?: () => void;
 }
 
+/** What the stream tells of an event besides its data. */
+export interface LiveDelivery {
+  /**
+   * The event may have happened before the stream opened (its sequence ≤ `lastSeqAtOpen`): the
+   * page's read, made after the open, may show it already. False when the tracker did not say
+   * where the stream opened (an older tracker): then every event is taken as new.
+   */
+  readonly replayed: boolean;
+}
+
 export interface LiveStream {
+  /**
+   * The event stream's last sequence when the stream the page's data was read after opened (the
+   * latest connection without `Last-Event-ID`); undefined when the tracker did not say.
+   */
+  readonly lastSeqAtOpen: number | undefined;
   /**
    * Resolves once the first connection's answer arrived (its headers: the stream is open), or
    * that attempt failed (the page reads its data anyway, and the reconnection calls onResync).
@@ -58,10 +81,13 @@ export function openLive(client: ApiClient, options: LiveOptions): LiveStream {
   });
   /** Whether a connection was attempted before (a later one that cannot resume is a resync). */
   let attempted = false;
+  /** See LiveStream.lastSeqAtOpen. */
+  let lastSeqAtOpen: number | undefined;
 
   const run = async (): Promise<void> => {
     options.onState({ kind: 'connecting' });
-    let ended: 'retry' | 'stop' = 'retry';
+    /** After this attempt: reconnect after the pause, at once, or not at all. */
+    let ended: 'retry' | 'again' | 'stop' = 'retry';
     const resumes = lastEventId !== undefined;
     const again = attempted;
     attempted = true;
@@ -80,19 +106,33 @@ export function openLive(client: ApiClient, options: LiveOptions): LiveStream {
         if (response.status === 401) client.onUnauthorized?.();
         ended = 'stop';
       } else if (response.status === 400 && lastEventId !== undefined) {
-        // The id is no longer usable: start from new events.
+        // The tracker no longer knows the id (too old): open again at once without it, a resync.
         lastEventId = undefined;
+        void response.body?.cancel().catch(() => undefined);
+        ended = 'again';
       } else if (response.ok && response.body !== null) {
+        // A new stream (not resumed) sets where the page's next read stands; a resumed one goes
+        // on from the same place.
+        const fresh = !resumes;
+        if (fresh) lastSeqAtOpen = sequenceOf(response.headers.get(LAST_SEQ_HEADER));
+        const fromHeader = fresh && lastSeqAtOpen !== undefined;
         options.onState({ kind: 'live' });
         markOpened();
         if (again && !resumes) options.onResync?.();
         pause = MIN_PAUSE_MS;
         const parser = new SseParser();
+        let readOpening = !fresh || fromHeader;
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
         for (;;) {
           const { done, value } = await reader.read();
           if (done) break;
-          for (const message of parser.push(value)) {
+          const messages = parser.push(value);
+          // The opening comment precedes every message: read once the first line has come.
+          if (!readOpening && (parser.openingComment !== undefined || messages.length > 0)) {
+            readOpening = true;
+            lastSeqAtOpen = lastSeqOfComment(parser.openingComment);
+          }
+          for (const message of messages) {
             if (message.id !== undefined) lastEventId = message.id;
             let data: unknown;
             try {
@@ -100,7 +140,8 @@ export function openLive(client: ApiClient, options: LiveOptions): LiveStream {
             } catch {
               continue;
             }
-            if (isLiveEvent(data)) options.onEvent(data);
+            if (isLiveEvent(data))
+              options.onEvent(data, { replayed: mayBeReplayed(message.id, lastSeqAtOpen) });
           }
         }
       }
@@ -110,12 +151,19 @@ export function openLive(client: ApiClient, options: LiveOptions): LiveStream {
     markOpened();
     if (controller.signal.aborted || ended === 'stop') return;
     options.onState({ kind: 'reconnecting' });
+    if (ended === 'again') {
+      timer = setTimeout(() => void run(), 0);
+      return;
+    }
     timer = setTimeout(() => void run(), pause);
     pause = Math.min(pause * 2, MAX_PAUSE_MS);
   };
   void run();
   return {
     opened,
+    get lastSeqAtOpen() {
+      return lastSeqAtOpen;
+    },
     close() {
       controller.abort();
       if (timer !== undefined) clearTimeout(timer);

@@ -9,24 +9,39 @@ import { parseDay, type TransferFilters } from './filters.js';
  * keeps its size), otherwise it is counted once ("N new transfers", a link to the first page); a
  * transfer created before the page's newest row never goes to the top. A change to a transfer
  * that existed when the page was read is never "new": only transfers created since count.
+ * Checked against a model of the tracker's first page in list-updates.unit.test.ts.
  */
 
 /** The event that says a transfer was created (docs/events.md). */
 export const CREATED_EVENT = 'transfer.requested';
 
+/**
+ * Whether a live event makes its transfer one "created since a later page was read": a
+ * `transfer.requested` on a later page (the first page reads new transfers itself) that is not a
+ * replay of an event older than the stream's open (`replayed`, api/live.ts: the page was read
+ * after the open, so such a transfer may be in the list already, and is not new).
+ */
+export function isCreatedSinceRead(
+  event: { readonly type: string },
+  replayed: boolean,
+  firstPage: boolean,
+): boolean {
+  return !firstPage && event.type === CREATED_EVENT && !replayed;
+}
+
 /** The shown page: its rows (the tracker's order, newest first) and where it is. */
 export interface ShownPage {
-  readonly rows: readonly Pick<TransferView, 'transfer_id' | 'created_at'>[];
+  /** The rows as shown (each updated in place by the stream: it may no longer match the filters). */
+  readonly rows: readonly TransferView[];
   readonly firstPage: boolean;
   readonly pageSize: number;
   /**
-   * The transfers created since the page was read: those whose `transfer.requested` event came
-   * after the live stream opened (it is opened before the page is read). No clock is compared:
-   * the browser's and the tracker's may differ.
+   * The transfers created since a later page was read and not counted yet: those whose
+   * `transfer.requested` event came on the stream the page was read after and is not a replay
+   * (core/live-position.ts). No clock is compared: the browser's and the tracker's may differ.
+   * The page drops an id once it is counted (so each is counted once).
    */
-  readonly createdSinceRead: ReadonlySet<string>;
-  /** The transfers already counted in "N new transfers" (each is counted once). */
-  readonly counted: ReadonlySet<string>;
+  readonly createdSinceRead: { has(id: string): boolean };
 }
 
 export type ListChange =
@@ -46,16 +61,19 @@ export function listChange(view: TransferView, page: ShownPage, filters: Transfe
   // busy); the periodic refresh brings the ones that do.
   if (filters.serial !== undefined) return { kind: 'ignore' };
   if (!matchesFilters(view, filters)) return { kind: 'ignore' };
-  const oldest = page.rows[page.rows.length - 1];
   if (page.firstPage) {
-    // The first page holds the newest transfers: this one is on it unless the page is full and
-    // it is older than its last row (then it is on a later page, where it stays).
-    if (oldest === undefined || page.rows.length < page.pageSize) return { kind: 'reload_first_page' };
+    // The tracker's first page holds the newest `pageSize` transfers that match. The rows that
+    // still match are that page's newest ones (a row that stopped matching stays where it is,
+    // changed, until the next read; the tracker's page then reaches further back). When they fill
+    // the page, a transfer older than the last of them is on a later page (where it stays);
+    // otherwise the first page may have room for it: read it again.
+    const matching = page.rows.filter((row) => matchesFilters(row, filters));
+    const oldest = matching[matching.length - 1];
+    if (oldest === undefined || matching.length < page.pageSize) return { kind: 'reload_first_page' };
     return newestFirst(view, oldest) < 0 ? { kind: 'reload_first_page' } : { kind: 'ignore' };
   }
-  // A later page: only a transfer created since it was read is news (the first page has it), once.
-  if (page.createdSinceRead.has(view.transfer_id) && !page.counted.has(view.transfer_id))
-    return { kind: 'count_new' };
+  // A later page: only a transfer created since it was read is news (the first page has it).
+  if (page.createdSinceRead.has(view.transfer_id)) return { kind: 'count_new' };
   return { kind: 'ignore' };
 }
 

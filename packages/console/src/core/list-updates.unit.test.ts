@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { StepView, TransferView } from '../api/types.js';
 import { pendingStep } from '../test-support/fixtures.js';
-import { listChange, matchesFilters, newestFirst, type ShownPage } from './list-updates.js';
+import {
+  isCreatedSinceRead,
+  listChange,
+  matchesFilters,
+  newestFirst,
+  type ShownPage,
+} from './list-updates.js';
 
 const step: StepView = pendingStep;
 
@@ -40,24 +46,18 @@ function transfer(minute: number, overrides: Partial<TransferView> = {}): Transf
 
 /**
  * A page showing the transfers of these minutes (newest first); `created`: the minutes of the
- * transfers created since it was read, `counted`: those already counted as new.
+ * transfers created since it was read and not counted yet.
  */
 function page(
   minutes: readonly number[],
   firstPage: boolean,
-  {
-    pageSize = 3,
-    created = [],
-    counted = [],
-  }: { pageSize?: number; created?: number[]; counted?: number[] } = {},
+  { pageSize = 3, created = [] }: { pageSize?: number; created?: number[] } = {},
 ): ShownPage {
-  const ids = (of: readonly number[]) => new Set(of.map((minute) => transfer(minute).transfer_id));
   return {
     rows: minutes.map((minute) => transfer(minute)),
     firstPage,
     pageSize,
-    createdSinceRead: ids(created),
-    counted: ids(counted),
+    createdSinceRead: new Set(created.map((minute) => transfer(minute).transfer_id)),
   };
 }
 
@@ -89,7 +89,10 @@ describe('listChange: what the list does with a re-read transfer', () => {
     // Failed filter, a full first page of failed transfers at 30, 20, 10; the transfer of 15
     // (created before the top row) fails now: the re-read puts it between 20 and 10, the page
     // keeps its size (the tracker's page, not an insertion at the top).
-    const failed = page([30, 20, 10], true);
+    const failed: ShownPage = {
+      ...page([30, 20, 10], true),
+      rows: [30, 20, 10].map((minute) => transfer(minute, { status: 'failed' })),
+    };
     expect(listChange(transfer(15, { status: 'failed' }), failed, { status: 'failed' })).toEqual({
       kind: 'reload_first_page',
     });
@@ -115,13 +118,36 @@ describe('listChange: what the list does with a re-read transfer', () => {
     });
   });
 
-  it('counts a transfer created since a later page was read ("N new transfers"), once', () => {
+  it('counts a transfer created since a later page was read ("N new transfers")', () => {
     const later = page([30, 20, 10], false, { created: [40] });
     expect(listChange(transfer(40), later, {})).toEqual({ kind: 'count_new' });
-    // Each further event for it changes nothing: it is counted already.
-    expect(
-      listChange(transfer(40, { current_step: 'dn_a' }), { ...later, counted: later.createdSinceRead }, {}),
-    ).toEqual({
+    // Once counted the page drops it from createdSinceRead: its further events change nothing.
+    expect(listChange(transfer(40, { current_step: 'dn_a' }), page([30, 20, 10], false), {})).toEqual({
+      kind: 'ignore',
+    });
+  });
+
+  it('re-reads a full first page for an older transfer when a row shown no longer matches', () => {
+    // Failed filter, first page [30, 20, 10]; 30 recovered (updated in place, still shown): the
+    // tracker's first page is now 20, 10 and the next failed one. The transfer of 7 fails: it
+    // may be that next one (it is for the tracker: [20, 10, 7]), so the page reads it again.
+    const shown: ShownPage = {
+      ...page([30, 20, 10], true),
+      rows: [
+        transfer(30, { status: 'in_progress' }),
+        transfer(20, { status: 'failed' }),
+        transfer(10, { status: 'failed' }),
+      ],
+    };
+    expect(listChange(transfer(7, { status: 'failed' }), shown, { status: 'failed' })).toEqual({
+      kind: 'reload_first_page',
+    });
+    // With every row still matching, the page is the tracker's: 7 is on a later page.
+    const current: ShownPage = {
+      ...page([30, 20, 10], true),
+      rows: [30, 20, 10].map((minute) => transfer(minute, { status: 'failed' })),
+    };
+    expect(listChange(transfer(7, { status: 'failed' }), current, { status: 'failed' })).toEqual({
       kind: 'ignore',
     });
   });
@@ -152,6 +178,17 @@ describe('listChange: what the list does with a re-read transfer', () => {
     expect(listChange(transfer(40), page([30, 20, 10], false), { instance: 'site-c' })).toEqual({
       kind: 'ignore',
     });
+  });
+});
+
+describe('isCreatedSinceRead: which live events make a transfer new for a later page', () => {
+  it('takes a transfer.requested on a later page that is not a replay of an event older than the open', () => {
+    expect(isCreatedSinceRead({ type: 'transfer.requested' }, false, false)).toBe(true);
+    // Older than the stream's open: the page read after the open may show it, it is not new.
+    expect(isCreatedSinceRead({ type: 'transfer.requested' }, true, false)).toBe(false);
+    // Any other event, or the first page (it reads new transfers itself).
+    expect(isCreatedSinceRead({ type: 'po_a.done' }, false, false)).toBe(false);
+    expect(isCreatedSinceRead({ type: 'transfer.requested' }, false, true)).toBe(false);
   });
 });
 
@@ -201,64 +238,79 @@ describe('newestFirst', () => {
   });
 });
 
-describe('listChange over a stream of changes: the page keeps its size and its order', () => {
-  it('never holds more rows than its page size, and no older transfer ever goes on top', () => {
-    // Twenty transfers, a "failed" filter, a first page of 5; a seeded stream of 400 changes
-    // (a transfer fails, or recovers): each is placed as listChange says, the re-read of the
-    // first page and the periodic refresh being what the tracker answers (the newest 5 that match).
+describe('listChange over a stream of changes, checked against the tracker’s first page', () => {
+  it('decides as the tracker’s first page says: update on the page, re-read when it enters or leaves, else nothing', () => {
+    // Twenty seeded transfers (a third failed), a "failed" filter, a first page of 5; a seeded
+    // stream of 600 changes (a transfer fails or recovers, now and then a new one is created).
+    // The tracker's first page is modelled from the seeded set (the newest 5 failed); the page's
+    // rows are what the page would show: the tracker's page when read (at the start, on each
+    // re-read and on the periodic refresh), changed in place by updates in between.
     const pageSize = 5;
     const filters = { status: 'failed' } as const;
-    let state = new Map(
-      Array.from({ length: 20 }, (_, index) => {
-        const view = transfer(index + 1, { status: index % 3 === 0 ? 'failed' : 'in_progress' });
-        return [view.transfer_id, view] as const;
-      }),
-    );
+    const state = new Map<string, TransferView>();
+    for (let minute = 1; minute <= 20; minute++) {
+      const view = transfer(minute, { status: minute % 3 === 0 ? 'failed' : 'in_progress' });
+      state.set(view.transfer_id, view);
+    }
     const trackerPage = () =>
       [...state.values()]
-        .filter((view) => view.status === 'failed')
+        .filter((view) => matchesFilters(view, filters))
         .sort(newestFirst)
         .slice(0, pageSize);
+    const ids = (views: readonly TransferView[]) => views.map((view) => view.transfer_id);
     let rows: TransferView[] = trackerPage();
     let seed = 7;
     const random = (below: number) => {
       seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
       return seed % below;
     };
-    let reloads = 0;
-    for (let change = 0; change < 400; change++) {
-      // The periodic refresh (every 30 s in the page): the same page read again.
-      if (change % 10 === 0) rows = trackerPage();
-      const minute = random(20) + 1;
-      const id = transfer(minute).transfer_id;
-      const before = state.get(id) ?? transfer(minute);
-      const view = {
-        ...before,
-        status: before.status === 'failed' ? 'in_progress' : 'failed',
-      } as TransferView;
-      state = new Map(state).set(id, view);
-      const shown: ShownPage = {
-        rows,
-        firstPage: true,
-        pageSize,
-        createdSinceRead: new Set(),
-        counted: new Set(),
-      };
-      const top = rows[0];
-      const decided = listChange(view, shown, filters);
-      if (decided.kind === 'update') {
-        rows = rows.map((row) => (row.transfer_id === id ? view : row));
-      } else if (decided.kind === 'reload_first_page') {
-        reloads++;
-        rows = trackerPage();
-        // The transfer that asked for the re-read sits in its created_at place, never above a
-        // newer one shown before.
-        if (top !== undefined && newestFirst(view, top) > 0) expect(rows[0]?.transfer_id).not.toBe(id);
+    let newest = 20;
+    const seen = { update: 0, reload_first_page: 0, ignore: 0, staleReload: 0 };
+    for (let change = 0; change < 600; change++) {
+      // The periodic refresh: the same page read again.
+      if (change % 15 === 0) rows = trackerPage();
+      let view: TransferView;
+      if (random(12) === 0) {
+        newest++;
+        view = transfer(newest, { status: random(2) === 0 ? 'failed' : 'in_progress' });
+      } else {
+        const before = state.get(transfer(random(newest) + 1).transfer_id) as TransferView;
+        view = { ...before, status: before.status === 'failed' ? 'in_progress' : 'failed' };
       }
-      expect(rows.length).toBeLessThanOrEqual(pageSize);
-      expect([...rows].sort(newestFirst)).toEqual(rows);
+      const before = ids(trackerPage());
+      state.set(view.transfer_id, view);
+      const after = ids(trackerPage());
+      const onPage = rows.some((row) => row.transfer_id === view.transfer_id);
+      const entersOrLeaves = before.includes(view.transfer_id) !== after.includes(view.transfer_id);
+      const inSync = JSON.stringify(ids(rows)) === JSON.stringify(before);
+      const decided = listChange(
+        view,
+        { rows, firstPage: true, pageSize, createdSinceRead: new Set() },
+        filters,
+      );
+      const context = `change ${change}: ${view.transfer_id} ${view.status}, rows ${ids(rows).join(',')}`;
+      if (onPage) expect(decided.kind, context).toBe('update');
+      else if (inSync) {
+        // The rows are the tracker's page: the decision is exact.
+        expect(decided.kind, context).toBe(entersOrLeaves ? 'reload_first_page' : 'ignore');
+      } else {
+        // A row shown no longer matches (kept in place until the next read): never miss a
+        // transfer that enters the tracker's page; re-read only for one that matches.
+        if (after.includes(view.transfer_id)) expect(decided.kind, context).toBe('reload_first_page');
+        if (decided.kind === 'reload_first_page') {
+          expect(view.status, context).toBe('failed');
+          seen.staleReload++;
+        }
+      }
+      if (inSync || onPage) seen[decided.kind === 'count_new' ? 'ignore' : decided.kind]++;
+      if (decided.kind === 'update')
+        rows = rows.map((row) => (row.transfer_id === view.transfer_id ? view : row));
+      else if (decided.kind === 'reload_first_page') rows = trackerPage();
     }
-    // The stream did exercise the re-read (not only in-place updates).
-    expect(reloads).toBeGreaterThan(10);
+    // Every outcome was exercised, in sync and with stale rows.
+    expect(seen.update).toBeGreaterThan(10);
+    expect(seen.reload_first_page).toBeGreaterThan(20);
+    expect(seen.ignore).toBeGreaterThan(20);
+    expect(seen.staleReload).toBeGreaterThan(5);
   });
 });

@@ -6,6 +6,7 @@
  */
 
 export interface TimerClock {
+  /** Milliseconds on a monotonic clock (never the wall clock: it can be stepped back). */
   now(): number;
   setTimer(run: () => void, delayMs: number): unknown;
   clearTimer(handle: unknown): void;
@@ -18,8 +19,12 @@ export interface Throttle {
   cancel(): void;
 }
 
+/**
+ * The browser's monotonic clock (performance.now(): never stepped by NTP or the user, unlike
+ * Date.now(), whose backward step would hold every throttled request back by that much).
+ */
 export const BROWSER_CLOCK: TimerClock = {
-  now: () => Date.now(),
+  now: () => performance.now(),
   setTimer: (run, delayMs) => setTimeout(run, delayMs),
   clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
@@ -36,7 +41,8 @@ export function throttle(run: () => void, intervalMs: number, clock: TimerClock 
     ask() {
       if (waiting !== undefined) return;
       const now = clock.now();
-      if (lastRun === undefined || now - lastRun >= intervalMs) {
+      // A clock behind the last run (a given clock that was stepped back): the interval is over.
+      if (lastRun === undefined || now - lastRun >= intervalMs || now < lastRun) {
         fire();
         return;
       }

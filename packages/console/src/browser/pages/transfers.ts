@@ -1,5 +1,5 @@
 import type { ApiFailure } from '../../api/client.js';
-import { type LiveStream, openLive } from '../../api/live.js';
+import { type LiveDelivery, type LiveStream, openLive } from '../../api/live.js';
 import {
   type InstanceLink,
   type LiveEventData,
@@ -9,6 +9,7 @@ import {
   type TransferList,
   type TransferView,
 } from '../../api/types.js';
+import { BoundedSet } from '../../core/bounded-set.js';
 import { staleCountsSeconds } from '../../core/counts-age.js';
 import { formatDateTime } from '../../core/dates.js';
 import {
@@ -20,7 +21,7 @@ import {
   transfersHash,
   transfersQuery,
 } from '../../core/filters.js';
-import { CREATED_EVENT, listChange } from '../../core/list-updates.js';
+import { isCreatedSinceRead, listChange } from '../../core/list-updates.js';
 import { isBehind, REREAD_DELAYS_MS } from '../../core/live-reread.js';
 import { transferHash } from '../../core/route.js';
 import { throttle } from '../../core/throttle.js';
@@ -51,6 +52,8 @@ const COUNTS_THROTTLE_MS = 5000;
 const FIRST_PAGE_THROTTLE_MS = 2000;
 /** The counts and the shown page, read again without events. */
 const REFRESH_MS = 30_000;
+/** Most transfers a later page remembers as created since its read and not counted yet. */
+const CREATED_SINCE_READ_AT_MOST = 10_000;
 
 export function renderTransfers(main: HTMLElement, session: Session, filters: TransferFilters): () => void {
   const { client } = session;
@@ -78,10 +81,14 @@ export function renderTransfers(main: HTMLElement, session: Session, filters: Tr
   const instanceOptions = h('datalist', { attrs: { id: 'instance-options' } });
   /** The rows shown, in the tracker's order, with the view each was drawn from. */
   let shown: { view: TransferView; row: HTMLTableRowElement; text: string }[] = [];
-  /** The transfers counted in "N new transfers" (a later page). */
-  const unseen = new Set<string>();
-  /** The transfers created since a later page was read (their transfer.requested came after). */
-  const createdSinceRead = new Set<string>();
+  /** How many transfers "N new transfers" counts (a later page). */
+  let unseen = 0;
+  /**
+   * The transfers created since a later page was read and not counted yet: their
+   * transfer.requested came on the stream, not as a replay of an event older than its open. An
+   * id leaves once counted; the oldest leave first beyond 10,000 (a page open for days).
+   */
+  const createdSinceRead = new BoundedSet<string>(CREATED_SINCE_READ_AT_MOST);
   let tbody: HTMLTableSectionElement | undefined;
   const pendingReads = new Map<string, ReturnType<typeof setTimeout>>();
   const firstPage = filters.cursor === undefined;
@@ -180,7 +187,7 @@ export function renderTransfers(main: HTMLElement, session: Session, filters: Tr
     const views = list.value.transfers.slice(0, PAGE_SIZE);
     if (firstPage) {
       // The first page shows every new transfer there is.
-      unseen.clear();
+      unseen = 0;
       replace(newBanner);
     }
     if (views.length === 0) {
@@ -218,11 +225,12 @@ export function renderTransfers(main: HTMLElement, session: Session, filters: Tr
   };
 
   /** A transfer changed: it is re-read (one read for a burst), then placed by core/list-updates.ts. */
-  const onEvent = (event: LiveEventData) => {
+  const onEvent = (event: LiveEventData, delivery: LiveDelivery) => {
     counts.ask();
     const id = event.transfer_id;
-    // The stream is opened before the page is read: a transfer it says was created is newer than the page.
-    if (!firstPage && event.type === CREATED_EVENT) createdSinceRead.add(id);
+    // The stream is opened before the page is read: a transfer it says was created is newer than
+    // the page, unless the event is older than the stream's open (a replay the read may show).
+    if (isCreatedSinceRead(event, delivery.replayed, firstPage)) createdSinceRead.add(id);
     clearTimeout(pendingReads.get(id));
     pendingReads.set(
       id,
@@ -256,7 +264,6 @@ export function renderTransfers(main: HTMLElement, session: Session, filters: Tr
       firstPage,
       pageSize: PAGE_SIZE,
       createdSinceRead,
-      counted: unseen,
     };
     const change = listChange(view.value, page, filters);
     switch (change.kind) {
@@ -278,7 +285,9 @@ export function renderTransfers(main: HTMLElement, session: Session, filters: Tr
         firstPageAgain.ask();
         return;
       case 'count_new':
-        unseen.add(id);
+        // Counted once: its later events change nothing.
+        createdSinceRead.delete(id);
+        unseen++;
         showUnseen();
         return;
       case 'ignore':
@@ -296,7 +305,7 @@ export function renderTransfers(main: HTMLElement, session: Session, filters: Tr
         h(
           'a',
           { testid: 'new-transfers', attrs: { href: transfersHash(first) } },
-          t('transfers.new', { count: unseen.size }),
+          t('transfers.new', { count: unseen }),
         ),
       ),
     );
