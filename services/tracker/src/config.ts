@@ -71,7 +71,7 @@ export const TrackerConfigSchema = Type.Object({
     maximum: 3_600_000,
     default: 5_000,
     description:
-      'how long the counts of a filter (/v1/transfers/counts, interco_transfers) are answered from the cache, from when their count ended, before they are counted again',
+      'how long the counts of a filter (/v1/transfers/counts, interco_transfers) are answered from the cache, from when their count ended, before they are counted again; also how long a filter whose count failed or timed out is not counted again',
   }),
   TRACKER_COUNTS_TIMEOUT_MS: Type.Integer({
     minimum: 100,

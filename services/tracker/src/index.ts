@@ -11,7 +11,12 @@ export {
   TransferView,
 } from './http/schemas.js';
 export { buildTrackerApp, TRACKER_API_VERSION, type TrackerAppDeps } from './http/tracker-app.js';
-export { type LiveFeed, type LiveFeedOptions, openLiveFeed } from './live/live-feed.js';
+export {
+  type LiveFeed,
+  type LiveFeedOptions,
+  type LiveResumeTooOld,
+  openLiveFeed,
+} from './live/live-feed.js';
 export { countTransfers } from './queries/counts.js';
 export { decodeTransferCursor, encodeTransferCursor, type TransferCursor } from './queries/cursor.js';
 export { DEFAULT_LIMIT, ListTransfersQuery, MAX_LIMIT } from './queries/list-query.schema.js';

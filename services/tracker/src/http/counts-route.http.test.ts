@@ -128,17 +128,18 @@ describe('GET /v1/transfers/counts', () => {
     expect(first.as_of).toBe('2026-12-05T12:00:00.000Z');
   });
 
-  it('503 counts_unavailable for a filter never counted while as many counts as may run at once are running', async () => {
+  it('503 counts_unavailable for a filter never counted while as many counts as it may start are running', async () => {
     const hung: ((counts: StatusCounts) => void)[] = [];
     let hang = true;
     const { get } = await serve({
-      maxRunning: 2,
+      maxRunning: 3,
       count: () =>
         hang ? new Promise<StatusCounts>((resolve) => hung.push(resolve)) : Promise.resolve(COUNTS),
     });
     const running = [get('?reference=R-1'), get('?reference=R-2')];
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(hung).toHaveLength(2);
+    // the third place is kept for the unfiltered counts
     const busy = await get('?reference=R-3');
     expect(busy.status).toBe(503);
     expect(busy.body).toEqual({
@@ -146,9 +147,38 @@ describe('GET /v1/transfers/counts', () => {
       message: '2 counts of the transfers are running already: try again in a few seconds',
     });
     expect(hung).toHaveLength(2);
+    const unfiltered = get('');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(hung).toHaveLength(3);
     hang = false;
     for (const release of hung) release(COUNTS);
-    expect((await Promise.all(running)).map((answer) => answer.status)).toEqual([200, 200]);
+    expect((await Promise.all([...running, unfiltered])).map((answer) => answer.status)).toEqual([
+      200, 200, 200,
+    ]);
     expect((await get('?reference=R-3')).status).toBe(200);
+  });
+
+  it('a filter whose count failed is not counted again for TRACKER_COUNTS_MAX_AGE_MS: 503 meanwhile', async () => {
+    let monotonic = 0;
+    let calls = 0;
+    const { get } = await serve({
+      maxAgeMs: 5_000,
+      monotonicNow: () => monotonic,
+      count: async () => {
+        calls++;
+        throw new Error('MongoDB is not answering');
+      },
+    });
+    expect((await get('?reference=R-1')).status).toBe(500);
+    const backingOff = await get('?reference=R-1');
+    expect(backingOff.status).toBe(503);
+    expect(backingOff.body).toEqual({
+      error: 'counts_unavailable',
+      message: 'counting the transfers failed a moment ago: try again in a few seconds',
+    });
+    expect(calls).toBe(1);
+    monotonic += 5_000;
+    expect((await get('?reference=R-1')).status).toBe(500);
+    expect(calls).toBe(2);
   });
 });

@@ -1,5 +1,5 @@
 import type { ManifestStore, SerialDigester } from '@interco/bus';
-import type { LiveFeed, LiveFeedOptions } from '../live/live-feed.js';
+import type { LiveFeed, LiveFeedOptions, LiveResumeTooOld } from '../live/live-feed.js';
 import type { CountsCache } from '../queries/counts-cache.js';
 import type { TransferReader } from '../queries/transfer-reader.js';
 
@@ -12,8 +12,10 @@ export interface TrackerRouteDeps {
   readonly digester: Pick<SerialDigester, 'digest'>;
   /** The sealed manifests (the serials of a transfer). */
   readonly manifests: Pick<ManifestStore, 'get'>;
-  /** Opens a live feed of events (`/v1/live`). */
-  readonly openLiveFeed: (options: Pick<LiveFeedOptions, 'transferId' | 'afterSeq'>) => Promise<LiveFeed>;
+  /** Opens a live feed of events (`/v1/live`), or says a resume goes back too far. */
+  readonly openLiveFeed: (
+    options: Pick<LiveFeedOptions, 'transferId' | 'afterSeq'>,
+  ) => Promise<LiveFeed | LiveResumeTooOld>;
   /** Milliseconds between the heartbeat comments of `/v1/live` (15,000 by default). */
   readonly heartbeatMs?: number;
   /** Most `/v1/live` streams open at once in this process (100 by default); 503 beyond. */

@@ -22,6 +22,7 @@ const auth = { authorization: 'Bearer reader' };
 const noop = () => {};
 
 class FakeFeed implements LiveFeed {
+  readonly kind = 'open';
   readonly queue: LiveEventData[] = [];
   pulled = 0;
   stopCount = 0;
@@ -30,7 +31,7 @@ class FakeFeed implements LiveFeed {
   private wake: (() => void) | undefined;
   readonly events: AsyncIterable<LiveEventData>;
 
-  constructor() {
+  constructor(readonly lastSeq = 0) {
     this.stopped = new Promise((resolve) => {
       this.onStop = resolve;
     });
@@ -214,6 +215,47 @@ describe('GET /v1/live', () => {
         { path: 'Last-Event-ID', message: 'must be a stream sequence: the id of an event this stream sent' },
       ],
     });
+  });
+
+  it('400 naming Last-Event-ID for a resume further back than the feed serves, and opens no stream', async () => {
+    const asked: unknown[] = [];
+    const url = await serve(async (options) => {
+      asked.push(options);
+      return { kind: 'resume_too_old', lastSeq: 5_000, maxCatchUp: 1_000 };
+    });
+    const old = await fetch(url, { headers: { ...auth, 'last-event-id': '12' } });
+    expect(old.status).toBe(400);
+    expect(await old.json()).toEqual({
+      error: 'invalid_request',
+      message: 'the request headers are not valid: see problems (each names its path)',
+      problems: [
+        {
+          path: 'Last-Event-ID',
+          message:
+            'the stream has moved on more than 1,000 events: read the transfers again and open the stream without Last-Event-ID',
+        },
+      ],
+    });
+    expect(asked).toEqual([{ transferId: undefined, afterSeq: 12 }]);
+  });
+
+  it('says where "now" was: the stream’s last sequence at open, in the first comment and a header', async () => {
+    const feed = new FakeFeed(4_242);
+    const url = await serve(async () => feed);
+    const response = await fetch(url, { headers: auth });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-interco-last-seq')).toBe('4242');
+    const reader = response.body?.getReader();
+    let text = '';
+    while (!text.includes('\n\n')) {
+      const chunk = await reader?.read();
+      if (chunk === undefined || chunk.done) break;
+      text += new TextDecoder().decode(chunk.value);
+    }
+    // `connected` first: parsers that look for it (or ignore comments) still do
+    expect(text.slice(0, text.indexOf('\n\n') + 2)).toBe(': connected last_seq=4242\n\n');
+    await reader?.cancel();
+    await feed.stopped;
   });
 
   it('pauses the feed while a client does not read, and closes it once blocked too long', async () => {

@@ -3,6 +3,7 @@ import { TransferId } from '@interco/contracts';
 import { ApiError, authenticate, ErrorBody, unavailable } from '@interco/http';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import type { LiveFeed } from '../live/live-feed.js';
 import { parseLastEventId, sseComment, sseMessage } from '../live/sse-format.js';
 import type { TrackerRouteDeps } from './deps.js';
 import { badHeader } from './query-errors.js';
@@ -19,6 +20,11 @@ export const DEFAULT_LIVE_DRAIN_TIMEOUT_MS = 30_000;
  * of transfers:read) while its stream is open loses the stream within this time.
  */
 export const DEFAULT_LIVE_TOKEN_RECHECK_MS = 60_000;
+/**
+ * The response header with the stream's last sequence when it opened (also in the first comment,
+ * `: connected last_seq=<n>`): events with a greater `id` came after the stream opened.
+ */
+export const LAST_SEQ_HEADER = 'x-interco-last-seq';
 /** The Retry-After of a 503 for too many live streams, in seconds. */
 const FULL_RETRY_AFTER_SECONDS = 30;
 
@@ -27,7 +33,11 @@ type LiveQuery = Static<typeof LiveQuery>;
 
 /**
  * GET /v1/live: server-sent events fed by an ordered consumer on the stream, one per client,
- * from new messages or after `Last-Event-ID` (a stream sequence). Each message is `id: <seq>`,
+ * from new messages or after `Last-Event-ID` (a stream sequence; 400 when it is more than 1,000
+ * events before the stream's end, for a stream of every transfer). The first comment is
+ * `: connected last_seq=<n>` (also the header `x-interco-last-seq`): the stream's last sequence
+ * when it opened, so a client tells the events published before (ids up to it) from new ones.
+ * Each message is `id: <seq>`,
  * `event: <type>`, `data: {transfer_id, type, time, generation, seq, event_id}`; a comment every
  * 15 s. The consumer is closed when the client goes (also when it went while the feed was being
  * opened), a client that stops reading is waited for (the feed paused) and closed after
@@ -61,7 +71,7 @@ export function registerLiveRoute(
         response: {
           200: {
             description:
-              'text/event-stream: `id: <stream sequence>`, `event: <type>`, `data: <LiveEventData>`',
+              'text/event-stream: first the comment `: connected last_seq=<n>` (the stream’s last sequence when it opened, also the header x-interco-last-seq), then `id: <stream sequence>`, `event: <type>`, `data: <LiveEventData>`',
             content: { 'text/event-stream': { schema: LiveEventData } },
           },
           400: ErrorBody,
@@ -89,9 +99,16 @@ export function registerLiveRoute(
         released = true;
         streams -= 1;
       };
-      let feed: Awaited<ReturnType<TrackerRouteDeps['openLiveFeed']>>;
+      let feed: LiveFeed;
       try {
-        feed = await deps.openLiveFeed({ transferId: request.query.transfer_id, afterSeq });
+        const opened = await deps.openLiveFeed({ transferId: request.query.transfer_id, afterSeq });
+        if (opened.kind === 'resume_too_old') {
+          throw badHeader(
+            'Last-Event-ID',
+            `the stream has moved on more than ${opened.maxCatchUp.toLocaleString('en')} events: read the transfers again and open the stream without Last-Event-ID`,
+          );
+        }
+        feed = opened;
       } catch (error) {
         release();
         throw error;
@@ -163,8 +180,9 @@ export function registerLiveRoute(
         'cache-control': 'no-cache',
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
+        [LAST_SEQ_HEADER]: String(feed.lastSeq),
       });
-      raw.write(sseComment('connected'));
+      raw.write(sseComment(`connected last_seq=${feed.lastSeq}`));
       heartbeat = setInterval(() => {
         // A blocked client gets no heartbeat, but its clock runs (it is closed if it stays blocked).
         if (raw.writableNeedDrain) void drained();

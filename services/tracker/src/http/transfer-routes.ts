@@ -51,7 +51,8 @@ type TransferErrorCode = 'counts_unavailable';
 
 /**
  * 503 `counts_unavailable`: this filter has no earlier counts to answer, and counting took longer
- * than the time-out (`timed_out`), or as many counts as may run at once were running (`busy`).
+ * than the time-out (`timed_out`), or failed a moment ago (`failed`: not counted again for
+ * TRACKER_COUNTS_MAX_AGE_MS), or as many counts as it may start were running (`busy`).
  */
 export function countsUnavailable(error: CountsUnavailableError): ApiError<TransferErrorCode> {
   if (error.kind === 'busy') {
@@ -59,6 +60,13 @@ export function countsUnavailable(error: CountsUnavailableError): ApiError<Trans
       503,
       'counts_unavailable',
       `${error.maxRunning} counts of the transfers are running already: try again in a few seconds`,
+    );
+  }
+  if (error.kind === 'failed') {
+    return new ApiError<TransferErrorCode>(
+      503,
+      'counts_unavailable',
+      'counting the transfers failed a moment ago: try again in a few seconds',
     );
   }
   const seconds = Number((error.timeoutMs / 1000).toFixed(3));

@@ -1,8 +1,10 @@
 /**
  * GET /v1/live on whole trackers over real NATS and FerretDB: a new stream (no Last-Event-ID)
- * starts at the first event the read model may not show yet (the projector's durable consumer's
- * ack floor + 1, read by any replica), so an event published but not yet projected when a client
- * opens the stream is sent to it; without that consumer, a new stream starts from now.
+ * starts at the first event of the projectors' batches in flight (from the durable consumer's
+ * info, read by any replica), so an event published but not yet projected when a client opens
+ * the stream is sent to it, and a message stuck far back (nak'ed for minutes) does not make every
+ * stream replay what came since; without that consumer, a new stream starts from now. The first
+ * comment says the stream's last sequence at open; a resume too far back is refused.
  */
 import { randomBytes } from 'node:crypto';
 import { EventPublisher } from '@interco/bus';
@@ -93,6 +95,46 @@ describe('GET /v1/live, a new stream', () => {
     }
   });
 
+  it('a message the projector cannot decode (nak’ed for 5 min) holding the ack floor: only what is in flight is sent', async () => {
+    const js = jetstream(deployment.nc);
+    const publisher = new EventPublisher(js, deployment.names);
+    const jsm = await jetstreamManager(deployment.nc);
+    const tracker = await deployment.start({ box, projectorTuning: { fetchExpiresMs: 1000 } });
+    const stuck = await js.publish(`${deployment.names.subjectPrefix}.t.tr_bogus.po_a.done`, 'not json');
+    let lastApplied = 0;
+    for (let i = 0; i < 3; i += 1) {
+      for (const event of transferEvents({
+        transferId: newTransferId(),
+        createdAt: new Date(),
+        outcome: 'done_1',
+      })) {
+        lastApplied = (await publisher.publish(event)).seq;
+      }
+    }
+    // Every event applied and acked but the undecodable one: the ack floor stays before it.
+    await eventually(async () => {
+      const consumer = await jsm.consumers.info(deployment.names.stream, TRACKER_CONSUMER);
+      return consumer.delivered.stream_seq === lastApplied && consumer.num_ack_pending === 1;
+    });
+    const consumer = await jsm.consumers.info(deployment.names.stream, TRACKER_CONSUMER);
+    expect(consumer.ack_floor.stream_seq).toBeLessThan(stuck.seq);
+    expect(lastApplied - stuck.seq).toBeGreaterThan(2);
+
+    const live = await openLive(tracker);
+    try {
+      expect(live.status).toBe(200);
+      expect(live.header('x-interco-last-seq')).toBe(String(lastApplied));
+      const after = await publisher.publish(requestedOfNewTransfer());
+      const messages = await messagesUpTo(live, String(after.seq));
+      // The last delivered event again (delivered − ack pending: harmless), then the new one; not
+      // every event since the stuck message.
+      expect(messages.map((message) => message.id)).toEqual([String(lastApplied), String(after.seq)]);
+      expect(live.sawComment(`connected last_seq=${lastApplied}`)).toBe(true);
+    } finally {
+      live.close();
+    }
+  });
+
   it('starts from now when the projector’s consumer cannot be read (none yet)', async () => {
     const publisher = new EventPublisher(jetstream(deployment.nc), deployment.names);
     const jsm = await jetstreamManager(deployment.nc);
@@ -108,5 +150,49 @@ describe('GET /v1/live, a new stream', () => {
     } finally {
       live.close();
     }
+  });
+});
+
+describe('GET /v1/live, a resume', () => {
+  it('400 naming Last-Event-ID when it is more than 1,000 events before the end; one transfer’s stream resumes', async () => {
+    const js = jetstream(deployment.nc);
+    const jsm = await jetstreamManager(deployment.nc);
+    const tracker = await deployment.start({ box, projector: false });
+    const first = (await jsm.streams.info(deployment.names.stream)).state.last_seq;
+    const transferId = newTransferId();
+    for (let i = 0; i < 1_001; i += 1) {
+      await js.publish(`${deployment.names.subjectPrefix}.t.${transferId}.filler`, 'not an event');
+    }
+    const lastSeq = (await jsm.streams.info(deployment.names.stream)).state.last_seq;
+    const headers = { authorization: `Bearer ${deployment.token}` };
+    const old = await fetch(`${tracker.url}/v1/live`, {
+      headers: { ...headers, 'last-event-id': String(first) },
+    });
+    expect(old.status).toBe(400);
+    expect(await old.json()).toMatchObject({
+      error: 'invalid_request',
+      problems: [
+        {
+          path: 'Last-Event-ID',
+          message:
+            'the stream has moved on more than 1,000 events: read the transfers again and open the stream without Last-Event-ID',
+        },
+      ],
+    });
+    // 1,000 events back is served
+    const recent = await openSse(`${tracker.url}/v1/live`, {
+      ...headers,
+      'last-event-id': String(lastSeq - 1_000),
+    });
+    expect(recent.status).toBe(200);
+    expect(recent.header('x-interco-last-seq')).toBe(String(lastSeq));
+    recent.close();
+    // one transfer's stream carries its own events alone: resumed from that far back
+    const one = await openSse(`${tracker.url}/v1/live?transfer_id=${transferId}`, {
+      ...headers,
+      'last-event-id': String(first),
+    });
+    expect(one.status).toBe(200);
+    one.close();
   });
 });

@@ -13,71 +13,170 @@ export interface LiveFeedOptions {
   readonly afterSeq?: number | undefined;
   /**
    * The durable consumer that feeds the read model (the projector's, TRACKER_CONSUMER, shared by
-   * every replica): a new stream (no `afterSeq`) starts at its ack floor + 1, the first event the
-   * read model may not show yet. Without it, or when its info cannot be read, a new stream starts
-   * after the stream's last sequence.
+   * every replica): a new stream (no `afterSeq`) starts at the first event of the batches it has
+   * in flight (liveStartSequence). Without it, or when its info cannot be read in
+   * `consumerInfoTimeoutMs`, a new stream starts after the stream's last sequence.
    */
   readonly projectorConsumer?: string | undefined;
-  /** Most events before the stream's end a new stream starts with (default LIVE_CATCH_UP_AT_MOST). */
+  /**
+   * Most events before the stream's end a stream of every transfer starts with, and resumes from
+   * (default LIVE_CATCH_UP_AT_MOST). A stream of one transfer is not bounded so.
+   */
   readonly maxCatchUp?: number | undefined;
+  /** How long the projector's consumer info is waited for (default CONSUMER_INFO_TIMEOUT_MS). */
+  readonly consumerInfoTimeoutMs?: number | undefined;
 }
 
 /**
- * Most events a new stream sends that the read model may not show yet (when the projector is
- * further behind, the stream starts this many events before the end of the event stream).
+ * Most events a stream of every transfer sends that were published before it opened: a new
+ * stream starts at most this many events before the end of the event stream, and a resume
+ * (`Last-Event-ID`) further back is refused (LiveResumeTooOld).
  */
 export const LIVE_CATCH_UP_AT_MOST = 1_000;
 
+/** How long a new stream waits for the projector's consumer info before starting from now. */
+export const CONSUMER_INFO_TIMEOUT_MS = 1_000;
+
+/** What the projector's durable consumer says of its position (JetStream's consumer info). */
+export interface ProjectorPosition {
+  /** `ack_floor.stream_seq`: every message up to it is acked (written in the read model). */
+  readonly ackFloor: number;
+  /** `delivered.stream_seq`: the last message delivered to a projector. */
+  readonly delivered: number;
+  /** `num_ack_pending`: messages delivered and not acked yet (in flight, or nak'ed to come again). */
+  readonly ackPending: number;
+}
+
 /**
- * The first stream sequence a new live stream (no Last-Event-ID) delivers: the first event the
- * read model may not show yet (the projector's ack floor + 1), so that an event published but
- * not yet applied when a client opens the stream and then reads the list is either in the list or
- * sent live (a few already applied ones may be sent too: clients re-read until the read model
- * shows an event). At most `maxCatchUp` events before the end; after the last sequence when the
- * ack floor is unknown.
+ * The first stream sequence a new live stream (no Last-Event-ID) delivers: the first event of the
+ * batches the projectors have in flight, `max(ack floor, delivered − ack pending) + 1`, so that
+ * an event published but not yet applied when a client opens the stream and then reads the list
+ * is either in the list or sent live (a few already applied ones may be sent too: clients re-read
+ * until the read model shows an event).
+ *
+ * Why not the ack floor alone: a message the projector cannot decode is nak'ed with a 5 min delay
+ * for as long as no upgraded tracker runs, and a transfer whose write fails is nak'ed for up to
+ * 5 min each time: the ack floor stays at such a message while the projectors go on acking what
+ * comes after it, and every new stream would replay everything since. Why `num_ack_pending` and
+ * not the consumer's `max_ack_pending` (at least 1,000): the messages delivered and not acked
+ * now are the batches in flight plus those stuck messages, so the last `num_ack_pending`
+ * delivered sequences hold every batch in flight (the event subjects are the stream's only
+ * subjects, so stream sequences count events) while a stuck message further back is not replayed
+ * (the read model does not show it; a stream is not the place to wait for it). Several projecting
+ * replicas finishing their batches out of order can leave an earlier batch in flight behind that
+ * window: the client's next re-read shows its events.
+ *
+ * Bounds: at most `maxCatchUp` events before the end when given (a stream of every transfer; one
+ * transfer's stream carries that transfer's events alone and is not bounded so); after the last
+ * sequence when the projector's position is unknown.
  */
 export function liveStartSequence(position: {
   readonly lastSeq: number;
-  readonly ackFloor: number | undefined;
-  readonly maxCatchUp: number;
+  readonly projector: ProjectorPosition | undefined;
+  readonly maxCatchUp: number | undefined;
 }): number {
   const next = position.lastSeq + 1;
-  if (position.ackFloor === undefined) return next;
-  return Math.min(next, Math.max(position.ackFloor + 1, next - position.maxCatchUp));
+  const { projector, maxCatchUp } = position;
+  if (projector === undefined) return next;
+  const inFlight = Math.max(projector.ackFloor, projector.delivered - projector.ackPending) + 1;
+  const bounded = maxCatchUp === undefined ? inFlight : Math.max(inFlight, next - maxCatchUp);
+  return Math.max(1, Math.min(next, bounded));
 }
 
-/** The stream sequence up to which the consumer has acked every message; undefined if unknown. */
-async function ackFloorOf(
-  jsm: JetStreamManager,
-  stream: string,
-  consumer: string,
-): Promise<number | undefined> {
+/**
+ * Whether a resume after `afterSeq` goes further back than `maxCatchUp` events before the
+ * stream's last sequence (refused: the client reads its data again and opens a new stream).
+ */
+export function resumeTooOld(position: {
+  readonly afterSeq: number;
+  readonly lastSeq: number;
+  readonly maxCatchUp: number;
+}): boolean {
+  return position.lastSeq - position.afterSeq > position.maxCatchUp;
+}
+
+/** The value of `read`, or undefined when it fails or has not answered in `timeoutMs`. */
+export async function readWithin<T>(read: () => Promise<T>, timeoutMs: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), timeoutMs);
+  });
+  const value = new Promise<T>((resolve) => resolve(read())).catch(() => undefined);
   try {
-    const info = await jsm.consumers.info(stream, consumer);
-    const floor = info.ack_floor?.stream_seq;
-    return typeof floor === 'number' && Number.isSafeInteger(floor) && floor >= 0 ? floor : undefined;
-  } catch {
-    return undefined; // no projector has run yet, or JetStream did not answer: from now
+    return await Promise.race([value, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
-/** Where a feed starts: after `afterSeq`, else liveStartSequence. */
-async function startSequence(options: LiveFeedOptions): Promise<number> {
-  if (options.afterSeq !== undefined) return options.afterSeq + 1;
-  const [ackFloor, stream] = await Promise.all([
-    options.projectorConsumer === undefined
+function isSequence(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+/** The projector's consumer position; undefined if unknown (no projector yet, JetStream slow). */
+async function projectorPositionOf(
+  jsm: JetStreamManager,
+  stream: string,
+  consumer: string,
+  timeoutMs: number,
+): Promise<ProjectorPosition | undefined> {
+  const info = await readWithin(() => jsm.consumers.info(stream, consumer), timeoutMs);
+  const ackFloor = info?.ack_floor?.stream_seq;
+  const delivered = info?.delivered?.stream_seq;
+  const ackPending = info?.num_ack_pending;
+  if (!isSequence(ackFloor) || !isSequence(delivered) || !isSequence(ackPending)) return undefined;
+  return { ackFloor, delivered, ackPending };
+}
+
+/** Where a feed starts, and the stream's last sequence when it opened; or a resume refused. */
+async function startPosition(
+  options: LiveFeedOptions,
+): Promise<{ readonly startSeq: number; readonly lastSeq: number } | LiveResumeTooOld> {
+  const maxCatchUp = options.maxCatchUp ?? LIVE_CATCH_UP_AT_MOST;
+  const everyTransfer = options.transferId === undefined;
+  const { afterSeq } = options;
+  const [projector, stream] = await Promise.all([
+    afterSeq !== undefined || options.projectorConsumer === undefined
       ? undefined
-      : ackFloorOf(options.jsm, options.stream, options.projectorConsumer),
+      : projectorPositionOf(
+          options.jsm,
+          options.stream,
+          options.projectorConsumer,
+          options.consumerInfoTimeoutMs ?? CONSUMER_INFO_TIMEOUT_MS,
+        ),
     options.jsm.streams.info(options.stream),
   ]);
   const lastSeq = stream.state.last_seq;
-  return liveStartSequence({ lastSeq, ackFloor, maxCatchUp: options.maxCatchUp ?? LIVE_CATCH_UP_AT_MOST });
+  if (afterSeq !== undefined) {
+    if (everyTransfer && resumeTooOld({ afterSeq, lastSeq, maxCatchUp }))
+      return { kind: 'resume_too_old', lastSeq, maxCatchUp };
+    return { startSeq: afterSeq + 1, lastSeq };
+  }
+  const startSeq = liveStartSequence({
+    lastSeq,
+    projector,
+    maxCatchUp: everyTransfer ? maxCatchUp : undefined,
+  });
+  return { startSeq, lastSeq };
 }
 
 /** The events of a live feed as they come, until stop(). */
 export interface LiveFeed {
+  readonly kind: 'open';
+  /**
+   * The stream's last sequence when the feed opened: the events up to it were published before
+   * (a catch-up or a resume), those after it came once the stream was open.
+   */
+  readonly lastSeq: number;
   readonly events: AsyncIterable<LiveEventData>;
   stop(): void;
+}
+
+/** A resume (`Last-Event-ID`) further back than `maxCatchUp` events before the stream's end. */
+export interface LiveResumeTooOld {
+  readonly kind: 'resume_too_old';
+  readonly lastSeq: number;
+  readonly maxCatchUp: number;
 }
 
 /** What a live message says of its event; undefined for a message that is not an Interco event. */
@@ -98,12 +197,15 @@ export function liveEventOf(msg: Pick<JsMsg, 'seq' | 'json'>): LiveEventData | u
 
 /**
  * An ordered consumer (ephemeral, flow-controlled, no acks) on the events of every transfer or
- * of one, from the message after `afterSeq`, or else from the first event the read model may not
- * show yet (liveStartSequence; read before the consumer is made, so nothing published once the
- * feed is open is missed). stop() closes and deletes the consumer.
+ * of one, from the message after `afterSeq`, or else from the first event of the projectors'
+ * batches in flight (liveStartSequence; read before the consumer is made, so nothing published
+ * once the feed is open is missed). stop() closes and deletes the consumer. A resume of every
+ * transfer's events further back than `maxCatchUp` events is not opened (LiveResumeTooOld).
  */
-export async function openLiveFeed(options: LiveFeedOptions): Promise<LiveFeed> {
-  const startSeq = await startSequence(options);
+export async function openLiveFeed(options: LiveFeedOptions): Promise<LiveFeed | LiveResumeTooOld> {
+  const position = await startPosition(options);
+  if ('kind' in position) return position;
+  const { startSeq, lastSeq } = position;
   const filter =
     options.transferId === undefined
       ? allEventsFilter(options.subjectPrefix)
@@ -121,6 +223,8 @@ export async function openLiveFeed(options: LiveFeedOptions): Promise<LiveFeed> 
     }
   }
   return {
+    kind: 'open',
+    lastSeq,
     events: events(),
     stop: () => {
       // Closing the iterator does not remove the server's consumer: delete it too.

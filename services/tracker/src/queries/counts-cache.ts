@@ -9,13 +9,19 @@
  *   measured on a monotonic clock (a step of the wall clock changes nothing); `as_of` is the wall
  *   time when the count started;
  * - asks for an entry while it is being counted share that count;
- * - at most `maxRunning` (8) counts run at once: beyond, an entry with earlier counts answers them,
- *   one without is a CountsUnavailableError of kind `busy`;
+ * - at most `maxRunning` (8) counts run at once, one place kept for the unfiltered entry (the
+ *   gauge and the console's bar read it): a filtered entry starts a count only while fewer than
+ *   `maxRunning − 1` (7) run. Beyond, an entry with earlier counts answers them, one without is a
+ *   CountsUnavailableError of kind `busy`;
  * - a count is given `maxTimeMs` = `timeoutMs` (TRACKER_COUNTS_TIMEOUT_MS) on the server, and is
  *   given up here after that long too (a hung connection); its answer, should it come later, is
  *   dropped. A count that fails or is given up answers the entry's last counts (their older
  *   `as_of` says so); with none, a time-out is a CountsUnavailableError of kind `timed_out`, any
- *   other failure its own error.
+ *   other failure its own error;
+ * - after a failed or given-up count, the entry is not counted again for `maxAgeMs` (monotonic
+ *   clock): asks meanwhile get its last counts, or with none a CountsUnavailableError
+ *   (`timed_out` after a time-out, `failed` after another failure). So a filter whose count always
+ *   times out runs one count per `maxAgeMs`, not one scan after another holding a place.
  */
 import type { TransferCounts } from '../http/schemas.js';
 import type { StatusCounts } from './counts.js';
@@ -83,19 +89,23 @@ export function countsKey(filter: CountsFilter): string {
 
 /**
  * No counts to answer for a filter never counted: its count took longer than `timeoutMs`
- * (`timed_out`), or `maxRunning` counts were running already (`busy`).
+ * (`timed_out`, also while it is not counted again after that), its last count failed a moment
+ * ago (`failed`), or `maxRunning` counts were running already (`busy`: for a filtered entry, the
+ * most it may start beside them, one place being kept for the unfiltered one).
  */
 export class CountsUnavailableError extends Error {
   override readonly name = 'CountsUnavailableError';
   constructor(
-    readonly kind: 'timed_out' | 'busy',
+    readonly kind: 'timed_out' | 'failed' | 'busy',
     readonly timeoutMs: number,
     readonly maxRunning: number,
   ) {
     super(
       kind === 'timed_out'
         ? `counting the transfers took longer than ${timeoutMs} ms`
-        : `${maxRunning} counts of the transfers are running already`,
+        : kind === 'failed'
+          ? 'counting the transfers failed a moment ago'
+          : `${maxRunning} counts of the transfers are running already`,
     );
   }
 }
@@ -105,11 +115,26 @@ class CountGivenUp extends Error {
   override readonly name = 'CountGivenUp';
 }
 
+/**
+ * A count that stopped itself once its time limit had passed (TransferReader's serial counts,
+ * made of many reads, check it between them): a time-out like MaxTimeMSExpired.
+ */
+export class CountTimeLimitExceeded extends Error {
+  override readonly name = 'CountTimeLimitExceeded';
+  constructor(readonly maxTimeMs: number) {
+    super(`the count took longer than its time limit (${maxTimeMs} ms) and was stopped`);
+  }
+}
+
 /** MongoDB's MaxTimeMSExpired (FerretDB answers it alike). */
 const MAX_TIME_MS_EXPIRED = 50;
 
 function timedOut(error: unknown): boolean {
-  return error instanceof CountGivenUp || (error as { code?: unknown } | null)?.code === MAX_TIME_MS_EXPIRED;
+  return (
+    error instanceof CountGivenUp ||
+    error instanceof CountTimeLimitExceeded ||
+    (error as { code?: unknown } | null)?.code === MAX_TIME_MS_EXPIRED
+  );
 }
 
 export interface CountsCacheOptions {
@@ -121,7 +146,10 @@ export interface CountsCacheOptions {
   readonly timeoutMs?: number;
   /** Most entries (default COUNTS_CACHE_ENTRIES). */
   readonly maxEntries?: number;
-  /** Most counts running at once (default COUNTS_RUNNING_AT_MOST). */
+  /**
+   * Most counts running at once (default COUNTS_RUNNING_AT_MOST); a filtered entry starts one only
+   * while fewer than `maxRunning − 1` run (one place kept for the unfiltered entry; none when 1).
+   */
   readonly maxRunning?: number;
   /** The wall clock in milliseconds (default Date.now): `as_of` only. */
   readonly now?: () => number;
@@ -136,7 +164,11 @@ interface Entry {
   counting?: Promise<TransferCounts> | undefined;
   /** The number of the latest count: an answer of an earlier one is dropped. */
   attempt: number;
+  /** When (monotonic clock) its last count failed or was given up, and whether it timed out. */
+  failed?: { readonly at: number; readonly timedOut: boolean } | undefined;
 }
+
+const UNFILTERED_KEY = countsKey(UNFILTERED);
 
 /** The counts cache described above. */
 export class CountsCache {
@@ -178,15 +210,23 @@ export class CountsCache {
     const held = this.#entries.get(key);
     if (held !== undefined) {
       this.#touch(key, held);
-      const { last } = held;
-      if (last !== undefined && this.#monotonicNow() - last.endedAt < this.maxAgeMs) {
+      const { last, failed } = held;
+      const now = this.#monotonicNow();
+      if (last !== undefined && now - last.endedAt < this.maxAgeMs) {
         return Promise.resolve(last.counts);
       }
       if (held.counting !== undefined) return held.counting;
+      // Backing off after a failure: not counted again before maxAgeMs.
+      if (failed !== undefined && now - failed.at < this.maxAgeMs) {
+        if (last !== undefined) return Promise.resolve(last.counts);
+        const kind = failed.timedOut ? 'timed_out' : 'failed';
+        return Promise.reject(new CountsUnavailableError(kind, this.timeoutMs, this.maxRunning));
+      }
     }
-    if (this.#running >= this.maxRunning) {
+    const mayRun = key === UNFILTERED_KEY || this.maxRunning <= 1 ? this.maxRunning : this.maxRunning - 1;
+    if (this.#running >= mayRun) {
       if (held?.last !== undefined) return Promise.resolve(held.last.counts);
-      return Promise.reject(new CountsUnavailableError('busy', this.timeoutMs, this.maxRunning));
+      return Promise.reject(new CountsUnavailableError('busy', this.timeoutMs, mayRun));
     }
     const entry: Entry = held ?? { attempt: 0 };
     if (held === undefined) this.#entries.set(key, entry);
@@ -227,7 +267,10 @@ export class CountsCache {
       resolve(this.#count(filter, { maxTimeMs: this.timeoutMs })),
     ).then((counts) => {
       const taken: TransferCounts = { ...counts, as_of: new Date(startedAt).toISOString() };
-      if (attempt === entry.attempt) entry.last = { counts: taken, endedAt: this.#monotonicNow() };
+      if (attempt === entry.attempt) {
+        entry.last = { counts: taken, endedAt: this.#monotonicNow() };
+        entry.failed = undefined;
+      }
       return taken;
     });
     // A count given up may still fail later: nobody waits for it any more.
@@ -235,7 +278,10 @@ export class CountsCache {
     try {
       return await Promise.race([counted, givenUp]);
     } catch (error) {
-      if (attempt === entry.attempt) entry.attempt++; // its answer, should it come, is dropped
+      if (attempt === entry.attempt) {
+        entry.attempt++; // its answer, should it come, is dropped
+        entry.failed = { at: this.#monotonicNow(), timedOut: timedOut(error) };
+      }
       if (entry.last !== undefined) return entry.last.counts;
       if (timedOut(error)) throw new CountsUnavailableError('timed_out', this.timeoutMs, this.maxRunning);
       throw error;

@@ -8,6 +8,7 @@ import {
   type CountsFilter,
   type CountsQuery,
   CountsUnavailableError,
+  CountTimeLimitExceeded,
   countsFilterOf,
   countsKey,
   UNFILTERED,
@@ -172,10 +173,17 @@ describe('CountsCache', () => {
     expect(counter.calls).toHaveLength(3);
   });
 
-  it('a count that times out with no earlier counts: CountsUnavailableError; the next ask counts again', async () => {
+  it('a count that times out with no earlier counts: CountsUnavailableError; counted again after maxAgeMs', async () => {
+    let monotonic = 0;
     const counter = fakeCounter();
     counter.hold = true;
-    const cache = new CountsCache({ count: counter.count, timeoutMs: 30, now: () => T0 });
+    const cache = new CountsCache({
+      count: counter.count,
+      timeoutMs: 30,
+      maxAgeMs: 5_000,
+      now: () => T0,
+      monotonicNow: () => monotonic,
+    });
     const started = performance.now();
     const error = await cache.counts(UNFILTERED).catch((e: unknown) => e);
     expect(performance.now() - started).toBeLessThan(2_000);
@@ -186,7 +194,62 @@ describe('CountsCache', () => {
     counter.held[0]?.(countsNumber(99));
     await new Promise((resolve) => setTimeout(resolve, 5));
     counter.hold = false;
+    monotonic += 5_000;
     expect((await cache.counts(UNFILTERED)).total).toBe(2);
+  });
+
+  it('backs off after a time-out: not counted again for maxAgeMs (no scan after scan holding a place)', async () => {
+    let monotonic = 0;
+    const counter = fakeCounter();
+    counter.hold = true;
+    const cache = new CountsCache({
+      count: counter.count,
+      timeoutMs: 30,
+      maxAgeMs: 5_000,
+      now: () => T0,
+      monotonicNow: () => monotonic,
+    });
+    const slow = byStep('po_a');
+    await expect(cache.counts(slow)).rejects.toMatchObject({ kind: 'timed_out' });
+    expect(counter.calls).toHaveLength(1);
+    expect(cache.running).toBe(0);
+    // asked again and again meanwhile: 503 at once, no new count, no place taken
+    monotonic += 4_999;
+    for (let i = 0; i < 3; i++) {
+      const again = cache.counts(slow);
+      expect(cache.running).toBe(0);
+      await expect(again).rejects.toMatchObject({ kind: 'timed_out', timeoutMs: 30 });
+    }
+    expect(counter.calls).toHaveLength(1);
+    // once maxAgeMs has passed since the failure: one count again
+    monotonic += 1;
+    await expect(cache.counts(slow)).rejects.toMatchObject({ kind: 'timed_out' });
+    expect(counter.calls).toHaveLength(2);
+  });
+
+  it('backs off after a time-out with earlier counts: they are answered, without counting, for maxAgeMs', async () => {
+    let now = T0;
+    const counter = fakeCounter();
+    const cache = new CountsCache({
+      count: counter.count,
+      timeoutMs: 30,
+      maxAgeMs: 1_000,
+      now: () => now,
+      monotonicNow: () => now,
+    });
+    const first = await cache.counts(UNFILTERED);
+    now += 2_000;
+    counter.hold = true;
+    expect(await cache.counts(UNFILTERED)).toBe(first); // timed out: the last counts
+    expect(counter.calls).toHaveLength(2);
+    now += 999;
+    expect(await cache.counts(UNFILTERED)).toBe(first);
+    expect(counter.calls).toHaveLength(2);
+    counter.hold = false;
+    now += 1;
+    const next = await cache.counts(UNFILTERED);
+    expect(counter.calls).toHaveLength(3);
+    expect(next.as_of).toBe(new Date(now).toISOString());
   });
 
   it('a count that times out (here or on the server) answers the last counts, with their older as_of', async () => {
@@ -204,9 +267,16 @@ describe('CountsCache', () => {
     counter.hold = true;
     expect(await cache.counts(UNFILTERED)).toBe(first);
     expect(first.as_of).toBe(new Date(T0).toISOString());
-    // MongoDB's MaxTimeMSExpired (code 50) is a time-out too
+    // a count that stopped itself past its limit (a serial's reads) is a time-out
+    counter.hold = false;
+    counter.fail = new CountTimeLimitExceeded(30);
+    now += 1_000;
+    expect(await cache.counts(UNFILTERED)).toBe(first);
+    await expect(cache.counts(byStep('dn_a'))).rejects.toMatchObject({ kind: 'timed_out' });
+    // MongoDB's MaxTimeMSExpired (code 50) is a time-out too (once the back-off has passed)
     counter.hold = false;
     counter.fail = Object.assign(new Error('operation exceeded time limit'), { code: 50 });
+    now += 1_000;
     expect(await cache.counts(UNFILTERED)).toBe(first);
     const other = await cache.counts(byStep('po_a')).catch((e: unknown) => e);
     expect(other).toBeInstanceOf(CountsUnavailableError);
@@ -214,6 +284,7 @@ describe('CountsCache', () => {
     counter.fail = undefined;
     counter.held[0]?.(countsNumber(99));
     await new Promise((resolve) => setTimeout(resolve, 5));
+    now += 1_000;
     const next = await cache.counts(UNFILTERED);
     expect(next.total).not.toBe(99);
     expect(next.as_of).toBe(new Date(now).toISOString());
@@ -234,14 +305,24 @@ describe('CountsCache', () => {
     counter.fail = down;
     expect(await cache.counts(UNFILTERED)).toBe(first);
     expect(await cache.counts(byStep('po_a')).catch((e: unknown) => e)).toBe(down);
-    // a counter that throws at once is a failure like any other (not a count left pending)
+    // a counter that throws at once is a failure like any other (not a count left pending); asked
+    // again within maxAgeMs, no count: counts_unavailable (`failed`), then a count again
+    let monotonic = 0;
+    let calls = 0;
     const cache2 = new CountsCache({
       count: () => {
+        calls++;
         throw down;
       },
+      maxAgeMs: 1_000,
+      monotonicNow: () => monotonic,
     });
     expect(await cache2.counts(UNFILTERED).catch((e: unknown) => e)).toBe(down);
+    await expect(cache2.counts(UNFILTERED)).rejects.toMatchObject({ kind: 'failed' });
+    expect(calls).toBe(1);
+    monotonic += 1_000;
     expect(await cache2.counts(UNFILTERED).catch((e: unknown) => e)).toBe(down);
+    expect(calls).toBe(2);
   });
 
   it('measures freshness on the monotonic clock: a step of the wall clock changes nothing', async () => {
@@ -334,7 +415,7 @@ describe('CountsCache', () => {
     const counter = heldCounter();
     const cache = new CountsCache({
       count: counter.count,
-      maxRunning: 2,
+      maxRunning: 3,
       maxAgeMs: 1_000,
       timeoutMs: 60_000,
       monotonicNow: () => monotonic,
@@ -347,6 +428,7 @@ describe('CountsCache', () => {
     expect(cache.running).toBe(2);
     const refused = await cache.counts(byStep('dn_a')).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(CountsUnavailableError);
+    // a filtered entry may start a count while fewer than maxRunning − 1 run
     expect(refused).toMatchObject({ kind: 'busy', maxRunning: 2 });
     expect(await cache.counts(byStep('pr_b'))).toBe(known); // stale, but no third count
     expect(counter.calls).toHaveLength(3);
@@ -377,12 +459,38 @@ describe('CountsCache', () => {
     await next;
   });
 
-  it('the default runs at most 8 counts at once', async () => {
+  it('the default runs at most 8 counts at once, one place kept for the unfiltered entry', async () => {
     const counter = heldCounter();
     const cache = new CountsCache({ count: counter.count });
-    const asks = Array.from({ length: 8 }, (_, i) => cache.counts({ query: { reference: `R-${i}` } }));
-    await expect(cache.counts({ query: { reference: 'R-8' } })).rejects.toMatchObject({ kind: 'busy' });
-    for (let i = 0; i < 8; i++) counter.release({ query: { reference: `R-${i}` } });
+    const asks = Array.from({ length: 7 }, (_, i) => cache.counts({ query: { reference: `R-${i}` } }));
+    // 7 filtered counts running: no eighth filtered one
+    await expect(cache.counts({ query: { reference: 'R-7' } })).rejects.toMatchObject({
+      kind: 'busy',
+      maxRunning: 7,
+    });
+    expect(cache.running).toBe(7);
+    // the unfiltered entry (the gauge, the console's bar) still gets its count
+    const unfiltered = cache.counts(UNFILTERED);
+    expect(cache.running).toBe(8);
+    await expect(cache.counts(byStep('po_a'))).rejects.toMatchObject({ kind: 'busy' });
+    counter.release(UNFILTERED);
+    await unfiltered;
+    for (let i = 0; i < 7; i++) counter.release({ query: { reference: `R-${i}` } });
     await Promise.all(asks);
+  });
+
+  it('the unfiltered entry counts even when every other place is taken by filtered counts', async () => {
+    const counter = heldCounter();
+    const cache = new CountsCache({ count: counter.count, maxRunning: 2 });
+    const filtered = cache.counts(byStep('po_a'));
+    await expect(cache.counts(byStep('pr_a'))).rejects.toMatchObject({ kind: 'busy', maxRunning: 1 });
+    const unfiltered = cache.counts(UNFILTERED);
+    expect(counter.calls).toEqual([countsKey(byStep('po_a')), countsKey(UNFILTERED)]);
+    await expect(cache.counts({ query: {}, serialDigest: 'a'.repeat(64) })).rejects.toMatchObject({
+      kind: 'busy',
+    });
+    counter.release(byStep('po_a'));
+    counter.release(UNFILTERED);
+    await Promise.all([filtered, unfiltered]);
   });
 });

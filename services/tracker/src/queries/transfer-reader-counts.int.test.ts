@@ -1,12 +1,14 @@
 /**
  * TransferReader.counts on the real FerretDB: both of its queries (the `$group` aggregate and the
  * stuck `countDocuments`) carry the caller's time limit as `maxTimeMS`, and the server holds them
- * to it (MaxTimeMSExpired, code 50, which CountsCache takes for a time-out).
+ * to it (MaxTimeMSExpired, code 50, which CountsCache takes for a time-out). A serial's count
+ * (its transfers read by `_id`) stops between the reads once its time limit has passed.
  */
 import { mongoUrl, testNamespace } from '@interco/testkit/vitest';
 import { type Collection, type Db, MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SerialDocument, TransferDocument } from '../read-model/transfer-document.schema.js';
+import { CountTimeLimitExceeded } from './counts-cache.js';
 import { TransferReader } from './transfer-reader.js';
 
 const NOW = new Date('2026-12-05T12:00:00.000Z');
@@ -77,5 +79,42 @@ describe('TransferReader.counts', () => {
     const reader = new TransferReader({ transfers, serials }, clock);
     const error = await reader.counts({ query: {} }, { maxTimeMs: 1 }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 50 });
+  });
+
+  it('a serial’s count stops between its _id reads once the time limit has passed', async () => {
+    const ids = Array.from({ length: 300 }, (_, i) => transferAt(i * 7)._id);
+    const digest = 'c'.repeat(64);
+    await serials.insertOne({ _id: digest, transfers: ids } as SerialDocument);
+    let reads = 0;
+    /** Each `_id` read takes 20 ms more (a slow store). */
+    const slow = new Proxy(transfers, {
+      get(target, property) {
+        const value: unknown = Reflect.get(target, property, target);
+        if (typeof value !== 'function') return value;
+        if (property === 'findOne') {
+          return async (...args: unknown[]) => {
+            reads++;
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        }
+        return value.bind(target);
+      },
+    });
+    const reader = new TransferReader({ transfers: slow, serials }, clock);
+    const error = await reader
+      .counts({ query: {}, serialDigest: digest }, { maxTimeMs: 50 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CountTimeLimitExceeded);
+    const stoppedAt = reads;
+    expect(stoppedAt).toBeLessThan(ids.length);
+    // nothing more is read afterwards
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(reads).toBe(stoppedAt);
+    // with time enough, every one of them is read and counted
+    reads = 0;
+    const counts = await reader.counts({ query: {}, serialDigest: digest }, { maxTimeMs: 60_000 });
+    expect(reads).toBe(ids.length);
+    expect(counts.total).toBe(ids.length);
   });
 });

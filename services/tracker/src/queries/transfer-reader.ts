@@ -6,7 +6,7 @@ import type {
   TransferDocument,
 } from '../read-model/transfer-document.schema.js';
 import { countTransfers, noTransfers, type StatusCounts } from './counts.js';
-import type { CountsFilter } from './counts-cache.js';
+import { type CountsFilter, CountTimeLimitExceeded } from './counts-cache.js';
 import { decodeTransferCursor, encodeTransferCursor } from './cursor.js';
 import type { ListTransfersQuery } from './list-query.schema.js';
 import type { StuckClock } from './stuck.js';
@@ -46,6 +46,15 @@ type PageDocument = ViewableDocument & Pick<FilterableDocument, '_id' | 'created
 
 /** A serial's transfer read by `_id`: also every field the filters look at. */
 type ListedDocument = ViewableDocument & FilterableDocument;
+
+/** A serial's transfers are read by `_id` this many at once. */
+const SERIAL_READS_AT_ONCE = 32;
+
+/** When a count made of many reads stops: a monotonic time (performance.now) and its limit. */
+interface CountDeadline {
+  readonly at: number;
+  readonly maxTimeMs: number;
+}
 
 /**
  * The read model's queries, as the API asks them: `_id` reads where it can (one transfer, its
@@ -116,18 +125,33 @@ export class TransferReader {
     return (await this.#serialDocuments(query, context, digest)).sort(compareNewestFirst).slice(0, limit + 1);
   }
 
-  /** The transfers of a serial (by its digest) that pass the query's filters, read by `_id`. */
+  /**
+   * The transfers of a serial (by its digest) that pass the query's filters, read by `_id`,
+   * SERIAL_READS_AT_ONCE at a time. With a deadline (a count), it is checked between the reads: past
+   * it, the reads stop (CountTimeLimitExceeded), so a count the cache has given up on ends too.
+   */
   async #serialDocuments(
     query: ListTransfersQuery,
     context: FilterContext,
     digest: string | undefined,
+    deadline?: CountDeadline,
   ): Promise<ListedDocument[]> {
     const ids = digest === undefined ? [] : await this.transfersOfSerial(digest);
-    const found = await Promise.all(
-      ids.map((id) =>
-        this.collections.transfers.findOne<ListedDocument>({ _id: id }, { projection: { journal: 0 } }),
-      ),
-    );
+    const found: (ListedDocument | null)[] = [];
+    for (let from = 0; from < ids.length; from += SERIAL_READS_AT_ONCE) {
+      if (deadline !== undefined && performance.now() >= deadline.at) {
+        throw new CountTimeLimitExceeded(deadline.maxTimeMs);
+      }
+      found.push(
+        ...(await Promise.all(
+          ids
+            .slice(from, from + SERIAL_READS_AT_ONCE)
+            .map((id) =>
+              this.collections.transfers.findOne<ListedDocument>({ _id: id }, { projection: { journal: 0 } }),
+            ),
+        )),
+      );
+    }
     const serialContext = { ...context, transferIds: ids };
     return found.filter(
       (doc): doc is ListedDocument => doc !== null && matchesTransferQuery(doc, query, serialContext),
@@ -138,12 +162,15 @@ export class TransferReader {
    * How many transfers pass the filter, per status, and how many of them are stuck: one
    * aggregate (`$match` the list's filter, `$group` by status) and one `countDocuments` of the
    * stuck ones, both bounded by `maxTimeMs` on the server (MongoDB's MaxTimeMSExpired beyond).
-   * With a serial: its transfers read by `_id` and counted here. CountsCache calls it.
+   * With a serial: its transfers read by `_id` and counted here, stopped between the reads once
+   * `maxTimeMs` has passed (CountTimeLimitExceeded). CountsCache calls it.
    */
   async counts(filter: CountsFilter, limit: { readonly maxTimeMs: number }): Promise<StatusCounts> {
     const clock = this.clock();
     if (filter.serialDigest !== undefined) {
-      return countTransfers(await this.#serialDocuments(filter.query, clock, filter.serialDigest), clock);
+      const deadline = { at: performance.now() + limit.maxTimeMs, maxTimeMs: limit.maxTimeMs };
+      const docs = await this.#serialDocuments(filter.query, clock, filter.serialDigest, deadline);
+      return countTransfers(docs, clock);
     }
     const options = { maxTimeMS: limit.maxTimeMs };
     const [groups, stuck] = await Promise.all([

@@ -9,6 +9,8 @@ export interface SseMessage {
 
 export interface SseConnection {
   readonly status: number;
+  /** A response header (null when absent). */
+  header(name: string): string | null;
   /** Waits for the next `count` messages (comments skipped). */
   next(count: number, timeoutMs?: number): Promise<SseMessage[]>;
   /** Whether a comment with this text has come. */
@@ -55,6 +57,7 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
   }
   return {
     status: response.status,
+    header: (name) => response.headers.get(name),
     sawComment: (text) => comments.includes(text),
     next: async (count, timeoutMs = 10_000) => {
       const deadline = Date.now() + timeoutMs;
