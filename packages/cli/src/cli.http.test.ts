@@ -26,9 +26,41 @@ let url: string;
 let liveOpens = 0;
 let submits: string[] = [];
 let onSubmit: (() => void) | undefined;
+/** The live stream's second behaviour: a resume refused as too old (400 naming Last-Event-ID). */
+let resumeTooOld = false;
 
 function handle(request: IncomingMessage, response: ServerResponse): void {
   const path = (request.url ?? '').split('?')[0];
+  if (request.method === 'GET' && path === '/v1/live' && resumeTooOld) {
+    // One event, then the end; the resume is refused (the tracker moved on too far); a fresh
+    // stream sends a later event and stays open.
+    liveOpens++;
+    const resume = request.headers['last-event-id'];
+    if (resume !== undefined) {
+      response.writeHead(400, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({
+          error: 'invalid_request',
+          message: 'the request headers are not valid: see problems (each names its path)',
+          problems: [{ path: 'Last-Event-ID', message: 'the stream has moved on more than 1,000 events' }],
+        }),
+      );
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    const seq = liveOpens === 1 ? 5 : 2_000;
+    const event = {
+      transfer_id: ID,
+      type: 'po_a.done',
+      time: new Date().toISOString(),
+      generation: 1,
+      seq,
+      event_id: `e${seq}`,
+    };
+    response.write(`id: ${seq}\nevent: po_a.done\ndata: ${JSON.stringify(event)}\n\n`);
+    if (liveOpens === 1) response.end();
+    return;
+  }
   if (request.method === 'GET' && path === '/v1/live') {
     // Headers, then the end at once: what a proxy cutting streams short looks like.
     liveOpens++;
@@ -65,6 +97,7 @@ beforeEach(() => {
   liveOpens = 0;
   submits = [];
   onSubmit = undefined;
+  resumeTooOld = false;
 });
 
 /** Runs the CLI in-process against the server; `stopAfterMs` is Ctrl-C that long after the start. */
@@ -147,5 +180,23 @@ describe('Ctrl-C during transfer submit', () => {
       expect(run.stderr).toContain(`repeat it with --idempotency-key ${key} to be sure it is made once`);
       expect(run.stdout).toBe('');
     }
+  });
+});
+
+describe('a resume the tracker refuses as too old', () => {
+  it('tail says events were missed and follows from now, exit 0 on Ctrl-C', async () => {
+    resumeTooOld = true;
+    const run = await cli(['tail', '--json'], { signal: AbortSignal.timeout(1_000) });
+    expect(run.code, run.stderr).toBe(0);
+    const seqs = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { seq: number }).seq);
+    expect(seqs).toEqual([5, 2_000]);
+    expect(run.stderr).toContain(
+      'the live stream moved on too far while disconnected: events after #5 were missed; following from now',
+    );
+    // first open, the refused resume, the fresh open (which stays open)
+    expect(liveOpens).toBe(3);
   });
 });

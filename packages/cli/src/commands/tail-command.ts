@@ -79,6 +79,17 @@ export const tail: Command = {
         await pauseBeforeReopening('the live stream ended');
       } catch (error) {
         if (aborted()) break;
+        if (lastEventId !== undefined && resumeRefused(error)) {
+          // The tracker keeps no resume point that far back (docs/tracker.md, "Live"): say so
+          // and follow from now; the events in between are not printed.
+          out.note(
+            out.errPaint.dim(
+              `the live stream moved on too far while disconnected: events after #${lastEventId} were missed; following from now (interco transfer list shows the current states)`,
+            ),
+          );
+          lastEventId = undefined;
+          continue;
+        }
         const retryable = !(error instanceof CliFailure) || error.kind === 'unreachable';
         if (!connected || !retryable) throw error;
         const now = context.now();
@@ -95,3 +106,12 @@ export const tail: Command = {
     return 0;
   },
 };
+
+/** The tracker's 400 for a Last-Event-ID it can no longer resume from (too far back). */
+function resumeRefused(error: unknown): boolean {
+  return (
+    error instanceof CliFailure &&
+    error.details.status === 400 &&
+    (error.details.problems ?? []).some((problem) => problem.path === 'Last-Event-ID')
+  );
+}
