@@ -309,6 +309,22 @@ describe('the check and the re-seal, each in a deployment of its own', () => {
     expect(after.findings.join('\n')).toContain('1 record(s) cannot be read (1 instance(s)');
   });
 
+  it('counts a transfer record it cannot read as unreadable: the status answers 200, never 500', async () => {
+    const intake = await start(K1, testNamespace().subjectPrefix);
+    await intake.addInstance('erp-a');
+    await intake.addInstance('erp-b');
+    expect((await submit(intake)).status).toBe(202);
+    const { nc, names } = intake.intake;
+    const transfers = await TransferStore.open(nc, names);
+    await transfers.kv.put('tr_01JD8X3Z7Q5K2M9V4W6R8T0Y1B', 'not a transfer record');
+    const check = await intake.call('GET', '/v1/admin/secret-key');
+    expect(check.status).toBe(200);
+    expect(check.body).toMatchObject({
+      transfers: { active: { total: 2, current: 1, unreadable: 1 } },
+      previous_key_needed: true,
+    });
+  });
+
   it('checks asked at the same moment share one scan of the transfers', async () => {
     const intake = await start(K1, testNamespace().subjectPrefix);
     await intake.addInstance('erp-a');

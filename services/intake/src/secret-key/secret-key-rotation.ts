@@ -132,17 +132,32 @@ export class SecretKeyRotation implements SecretKeyAdmin {
     const worker = async () => {
       while (next < ids.length) {
         const id = ids[next++] as string;
-        const record = (await this.parts.transfers.get(id))?.record;
+        let record: Awaited<ReturnType<SecretKeyRotationParts['transfers']['get']>>;
+        try {
+          record = await this.parts.transfers.get(id);
+        } catch (error) {
+          // A record that is not one (not JSON, not a transfer record): counted, never a 500.
+          if (error instanceof StoreError && error.kind === 'invalid') {
+            countKeyUsage(active, 'unreadable');
+            continue;
+          }
+          throw error;
+        }
         if (record === undefined) continue;
         let key: Awaited<ReturnType<ManifestStore['sealingKey']>>;
         try {
-          key = await this.parts.manifests.sealingKey(record.manifest.ref, id);
+          key = await this.parts.manifests.sealingKey(record.record.manifest.ref, id);
         } catch (error) {
-          // A manifest that is gone needs no key.
-          if (error instanceof StoreError) continue;
+          // A manifest that is gone needs no key; a ref that names no manifest of ours cannot be read.
+          if (error instanceof StoreError && error.kind === 'missing') continue;
+          if (error instanceof StoreError && error.kind === 'invalid') {
+            countKeyUsage(active, 'unreadable');
+            continue;
+          }
           throw error;
         }
-        const isFinal = record.status === 'completed' || record.status === 'cancelled';
+        const status = record.record.status;
+        const isFinal = status === 'completed' || status === 'cancelled';
         countKeyUsage(isFinal ? final : active, key);
       }
     };
