@@ -2,11 +2,9 @@
 import { checkAnswer } from '../api/check-answer.js';
 import type { StreamResponse } from '../api/client.js';
 import { LiveEvent } from '../api/schemas.js';
-import { readSse } from '../api/sse.js';
 import { CliFailure } from '../failure.js';
 import { sleep } from '../io.js';
-import { formatDuration } from '../watch/format.js';
-import { ReopenBackoff } from '../watch/reopen-backoff.js';
+import { dropped, LiveStream } from '../watch/live-stream.js';
 import { type Command, stringFlag } from './command.js';
 
 /** How long reconnecting may fail in a row before tail gives up (exit 6). */
@@ -28,35 +26,29 @@ export const tail: Command = {
     const { api, out, io } = context;
     const signal = io.signal;
     const transferId = stringFlag(context, 'transfer');
-    let lastEventId: string | undefined;
-    let failingSince: number | undefined;
     let connected = false;
     const aborted = () => signal?.aborted === true;
-    const { pollMs, liveRetryMs } = context.timing;
-    /** The pause before reopening a stream that ended (it grows while they keep ending at once). */
-    const backoff = new ReopenBackoff(pollMs, Math.max(pollMs, liveRetryMs), context.now);
-    /** Waits before the next open; one note each time the pause grows, not one per reopen. */
+    const live = new LiveStream({
+      api,
+      transferId,
+      timing: context.timing,
+      now: context.now,
+      signal,
+      onNotice: (text) => out.note(out.errPaint.dim(text)),
+      giveUpAfterMs: GIVE_UP_AFTER_MS,
+    });
+    /** Waits before the next open (the pause grows while streams keep ending at once). */
     const pauseBeforeReopening = async (lost: string) => {
-      const pause = backoff.ended();
-      if (pause.longer)
-        out.note(out.errPaint.dim(`${lost}: resuming it in ${formatDuration(pause.delayMs)}`));
-      await sleep(pause.delayMs, signal).catch(() => undefined);
+      await sleep(live.pause(lost), signal).catch(() => undefined);
     };
     while (!aborted()) {
       let stream: StreamResponse | undefined;
       try {
-        stream = await api.stream('tracker', '/v1/live', {
-          query: { transfer_id: transferId },
-          lastEventId,
-          ...(signal === undefined ? {} : { signal }),
-        });
-        failingSince = undefined;
-        backoff.opened();
+        stream = await live.open();
         if (!connected)
           out.note(out.errPaint.dim(`following ${transferId ?? 'every transfer'} (Ctrl-C ends)`));
         connected = true;
-        for await (const message of readSse(stream.body)) {
-          if (message.id !== undefined) lastEventId = message.id;
+        for await (const message of live.messages(stream)) {
           let data: unknown;
           try {
             data = JSON.parse(message.data);
@@ -74,31 +66,14 @@ export const tail: Command = {
             );
         }
         if (aborted()) break;
-        // Never reopened at once: a stream that ends right after its headers would be a tight loop.
         stream.close();
         await pauseBeforeReopening('the live stream ended');
       } catch (error) {
         if (aborted()) break;
-        if (lastEventId !== undefined && resumeRefused(error)) {
-          // The tracker keeps no resume point that far back (docs/tracker.md, "Live"): say so
-          // and follow from now; the events in between are not printed.
-          out.note(
-            out.errPaint.dim(
-              `the live stream moved on too far while disconnected: events after #${lastEventId} were missed; following from now (interco transfer list shows the current states)`,
-            ),
-          );
-          lastEventId = undefined;
-          continue;
-        }
         const retryable = !(error instanceof CliFailure) || error.kind === 'unreachable';
-        if (!connected || !retryable) throw error;
-        const now = context.now();
-        failingSince ??= now;
-        if (now - failingSince > GIVE_UP_AFTER_MS) throw error;
+        if (!connected || !retryable || !live.keepTrying()) throw error;
         stream?.close();
-        await pauseBeforeReopening(
-          `the live stream dropped (${error instanceof Error ? error.message : String(error)})`,
-        );
+        await pauseBeforeReopening(dropped(error));
       } finally {
         stream?.close();
       }
@@ -106,12 +81,3 @@ export const tail: Command = {
     return 0;
   },
 };
-
-/** The tracker's 400 for a Last-Event-ID it can no longer resume from (too far back). */
-function resumeRefused(error: unknown): boolean {
-  return (
-    error instanceof CliFailure &&
-    error.details.status === 400 &&
-    (error.details.problems ?? []).some((problem) => problem.path === 'Last-Event-ID')
-  );
-}

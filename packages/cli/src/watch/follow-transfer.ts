@@ -7,13 +7,13 @@
  */
 
 import { fits } from '../api/check-answer.js';
-import type { ApiClient } from '../api/client.js';
+import type { ApiClient, StreamResponse } from '../api/client.js';
 import { LiveEvent, TransferView } from '../api/schemas.js';
-import { readSse, type SseMessage } from '../api/sse.js';
+import type { SseMessage } from '../api/sse.js';
 import { CliFailure } from '../failure.js';
 import { sleep, type WatchTiming } from '../io.js';
 import { formatDuration } from './format.js';
-import { ReopenBackoff } from './reopen-backoff.js';
+import { dropped, LiveStream } from './live-stream.js';
 import { isFinal } from './transfer-status.js';
 
 export interface FollowOptions {
@@ -52,7 +52,6 @@ export async function followTransfer(options: FollowOptions): Promise<TransferVi
   const startedAt = options.now();
   let lastView: TransferView | undefined;
   let unreachableSince: number | undefined;
-  let lastEventId: string | undefined;
   const notice = (text: string) => options.onNotice?.(text);
 
   const read = async (): Promise<TransferView | undefined> => {
@@ -114,16 +113,11 @@ export async function followTransfer(options: FollowOptions): Promise<TransferVi
   if (ended !== undefined) return ended;
   /** The time of the last live event, while the view does not show it yet (at most CATCH_UP_MS). */
   let behind: { time: number; until: number } | undefined;
-  /** The pause before reopening a stream that ended or dropped (it grows while they keep ending at once). */
-  const backoff = new ReopenBackoff(timing.pollMs, Math.max(timing.pollMs, timing.liveRetryMs), options.now);
+  const live = new LiveStream({ api, transferId, timing, now: options.now, signal, onNotice: notice });
   for (;;) {
-    let stream: Awaited<ReturnType<ApiClient['stream']>>;
+    let stream: StreamResponse;
     try {
-      stream = await api.stream('tracker', '/v1/live', {
-        query: { transfer_id: transferId },
-        lastEventId,
-        ...(signal === undefined ? {} : { signal }),
-      });
+      stream = await live.open();
     } catch (error) {
       if (signal?.aborted === true) throw signal.reason;
       if (error instanceof CliFailure && (error.kind === 'auth' || error.kind === 'refused')) throw error;
@@ -135,7 +129,6 @@ export async function followTransfer(options: FollowOptions): Promise<TransferVi
       if (ended !== undefined) return ended;
       continue;
     }
-    backoff.opened();
     /** Why the stream is being reopened (it ended, or dropped with this reason). */
     let lost: string;
     try {
@@ -143,7 +136,7 @@ export async function followTransfer(options: FollowOptions): Promise<TransferVi
       view = await read();
       const ended = final(view);
       if (ended !== undefined) return ended;
-      const messages = readSse(stream.body)[Symbol.asyncIterator]();
+      const messages = live.messages(stream)[Symbol.asyncIterator]();
       // A pending read is dropped when the stream closes: its rejection is expected, not unhandled.
       const nextMessage = () => {
         const pending = messages.next();
@@ -184,7 +177,6 @@ export async function followTransfer(options: FollowOptions): Promise<TransferVi
         }
         if (outcome.done === true) break;
         const message: SseMessage = outcome.value;
-        if (message.id !== undefined) lastEventId = message.id;
         const time = eventTime(message);
         if (time !== undefined) behind = { time, until: options.now() + CATCH_UP_MS };
         next = nextMessage();
@@ -196,15 +188,13 @@ export async function followTransfer(options: FollowOptions): Promise<TransferVi
     } catch (error) {
       if (signal?.aborted === true) throw signal.reason;
       if (error instanceof CliFailure) throw error;
-      lost = `the live stream dropped (${error instanceof Error ? error.message : String(error)})`;
+      lost = dropped(error);
     } finally {
       stream.close();
     }
     // Never reopened at once: a stream that ends right after its headers would be a tight loop.
     // The transfer is still read meanwhile (every pollMs).
-    const pause = backoff.ended();
-    if (pause.longer) notice(`${lost}: resuming it in ${formatDuration(pause.delayMs)}`);
-    view = await poll(pause.delayMs);
+    view = await poll(live.pause(lost));
     const ended = final(view);
     if (ended !== undefined) return ended;
   }
