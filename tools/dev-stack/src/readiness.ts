@@ -1,17 +1,7 @@
+import { httpStatus } from '@interco/testkit';
 import type { SupervisedProcess } from './supervised-process.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The status of a GET, or undefined when nothing answers within `timeoutMs`. */
-export async function getStatus(url: string, timeoutMs = 1_000): Promise<number | undefined> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    await response.body?.cancel();
-    return response.status;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Waits until `url` (a service's `/readyz`) answers 200; fails when the process ends first, when
@@ -31,7 +21,7 @@ export async function waitForReady(
       );
     }
     if (cancelled()) throw new Error(`stopped while ${child.name} was starting`);
-    if ((await getStatus(url)) === 200) return;
+    if ((await httpStatus({ url }, 1_000)) === 200) return;
     if (Date.now() > deadline) {
       throw new Error(
         `${child.name} did not answer 200 on ${url} within ${timeoutMs / 1000} s; the end of ${child.logFile}:\n${await child.lastLogLines()}`,
