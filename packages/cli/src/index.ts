@@ -1,3 +1,4 @@
+export { answerProblems, checkAnswer, fits } from './api/check-answer.js';
 export { ApiClient, type ApiClientOptions, causeOf, errorFailure, type Service } from './api/client.js';
 export * as schemas from './api/schemas.js';
 export { readSse, type SseMessage, SseParser } from './api/sse.js';

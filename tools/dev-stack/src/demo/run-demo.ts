@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fits, schemas } from '@interco/cli';
 import type { CliRunner } from './cli-runner.js';
 import { type SampleTransfer, sampleTransfers } from './sample-transfers.js';
 import { applyFix } from './sim-records.js';
@@ -33,31 +34,13 @@ export function parseJson(text: string): unknown {
 
 /** The id of the transfer a `transfer list --json` answer holds (the first: newest first). */
 export function firstTransferId(listAnswer: unknown): string | undefined {
-  if (typeof listAnswer !== 'object' || listAnswer === null || !('transfers' in listAnswer)) return undefined;
-  const { transfers } = listAnswer;
-  if (!Array.isArray(transfers) || transfers.length === 0) return undefined;
-  const first: unknown = transfers[0];
-  return typeof first === 'object' &&
-    first !== null &&
-    'transfer_id' in first &&
-    typeof first.transfer_id === 'string'
-    ? first.transfer_id
-    : undefined;
+  return fits(schemas.TransferList, listAnswer) ? listAnswer.transfers[0]?.transfer_id : undefined;
 }
 
 /** A transfer's status and the messages of its last error, from a `transfer get --json` answer. */
 export function transferState(getAnswer: unknown): { status: string | undefined; errors: string[] } {
-  if (typeof getAnswer !== 'object' || getAnswer === null) return { status: undefined, errors: [] };
-  const status = 'status' in getAnswer && typeof getAnswer.status === 'string' ? getAnswer.status : undefined;
-  const lastError = 'last_error' in getAnswer ? getAnswer.last_error : undefined;
-  const messages =
-    typeof lastError === 'object' &&
-    lastError !== null &&
-    'messages' in lastError &&
-    Array.isArray(lastError.messages)
-      ? lastError.messages.filter((m): m is string => typeof m === 'string')
-      : [];
-  return { status, errors: messages };
+  if (!fits(schemas.TransferView, getAnswer)) return { status: undefined, errors: [] };
+  return { status: getAnswer.status, errors: getAnswer.last_error?.messages ?? [] };
 }
 
 /** The closing table: transfer, id, expected and actual final state, and whether they match. */

@@ -2,30 +2,59 @@ import { describe, expect, it } from 'vitest';
 import { cliEnv } from './cli-runner.js';
 import { firstTransferId, parseJson, summaryTable, transferState } from './run-demo.js';
 
+/** A step as the tracker shows it, not started. */
+const step = {
+  status: 'pending',
+  attempts: 0,
+  documents: [],
+  cancelled_documents: [],
+  last_error: null,
+  waiting: null,
+  started_at: null,
+  finished_at: null,
+  duration_ms: null,
+};
+
+/** A transfer as `transfer get --json` prints it (the tracker's TransferView). */
+function view(id: string, status: string, lastError: unknown = null) {
+  return {
+    transfer_id: id,
+    status,
+    stuck: false,
+    current_step: null,
+    failed_step: null,
+    generation: 1,
+    created_at: '2026-12-05T10:00:00.000Z',
+    updated_at: '2026-12-05T10:00:05.000Z',
+    request: null,
+    steps: { po_a: step, pr_a: step, dn_a: step, pr_b: step },
+    last_error: lastError,
+  };
+}
+
 describe('reading the CLI answers', () => {
   it('finds the first transfer of a list answer', () => {
     expect(
-      firstTransferId({ transfers: [{ transfer_id: 'tr_2' }, { transfer_id: 'tr_1' }], next_cursor: null }),
+      firstTransferId({ transfers: [view('tr_2', 'pending'), view('tr_1', 'completed')], next_cursor: null }),
     ).toBe('tr_2');
     expect(firstTransferId({ transfers: [], next_cursor: null })).toBeUndefined();
     expect(firstTransferId(parseJson('not json'))).toBeUndefined();
-    expect(firstTransferId({ transfers: [{ id: 'x' }] })).toBeUndefined();
+    expect(firstTransferId({ transfers: [{ id: 'x' }], next_cursor: null })).toBeUndefined();
   });
 
   it('reads the status and the last error messages of a transfer', () => {
-    const failed = {
-      status: 'failed',
-      last_error: { step: 'po_a', kind: 'permanent', messages: ['Warehouse "X - CB" does not exist'] },
-    };
+    const failed = view('tr_1', 'failed', {
+      step: 'po_a',
+      kind: 'permanent',
+      messages: ['Warehouse "X - CB" does not exist'],
+    });
     expect(transferState(failed)).toEqual({
       status: 'failed',
       errors: ['Warehouse "X - CB" does not exist'],
     });
-    expect(transferState({ status: 'completed', last_error: null })).toEqual({
-      status: 'completed',
-      errors: [],
-    });
+    expect(transferState(view('tr_1', 'completed'))).toEqual({ status: 'completed', errors: [] });
     expect(transferState(undefined)).toEqual({ status: undefined, errors: [] });
+    expect(transferState({ status: 'completed' })).toEqual({ status: undefined, errors: [] });
   });
 });
 
