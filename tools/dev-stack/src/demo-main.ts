@@ -4,11 +4,9 @@ import { CLI_ENTRY, cliEnv, cliRunner } from './demo/cli-runner.js';
 import { runDemo, type SampleOutcome, summaryTable } from './demo/run-demo.js';
 import { demoRunId } from './demo/sample-transfers.js';
 import { displayPath, stackLayout } from './layout.js';
-import { clearStaleStack } from './leftovers.js';
 import { portPlan } from './ports.js';
 import { onStopSignals } from './signals.js';
-import { LocalStack, REPO_ROOT } from './stack.js';
-import { readStackFile, removeStackFile } from './stack-file.js';
+import { LocalStack, REPO_ROOT, runningStack } from './stack.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const complain = (line: string) => process.stderr.write(`demo: ${line}\n`);
@@ -21,7 +19,6 @@ async function run(args: DemoArgs, env: Environment): Promise<number> {
     complain((error as Error).message);
     return 1;
   }
-  const found = await readStackFile(layout.stackFile);
   let own: LocalStack | undefined;
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -32,18 +29,20 @@ async function run(args: DemoArgs, env: Environment): Promise<number> {
   };
   onStopSignals(onSignal);
 
+  const sayStack = (line: string) => say(`dev-stack: ${line}`);
+  const running = await runningStack(layout, {
+    say: sayStack,
+    complain,
+    onStale: (stale) =>
+      say(`The last stack on ${displayPath(layout.dir)} (pid ${stale.pid}) did not stop cleanly.`),
+  });
   let cliConfig: string;
   let sites: Record<string, string>;
-  if (found.kind === 'running') {
-    say(`Using the stack running on ${displayPath(layout.dir)} (pid ${found.stack.pid}).`);
-    cliConfig = found.stack.cli_config;
-    sites = found.stack.sites;
+  if (running !== undefined) {
+    say(`Using the stack running on ${displayPath(layout.dir)} (pid ${running.pid}).`);
+    cliConfig = running.cli_config;
+    sites = running.sites;
   } else {
-    if (found.kind === 'stale') {
-      say(`The last stack on ${displayPath(layout.dir)} (pid ${found.stack.pid}) did not stop cleanly.`);
-      await clearStaleStack(found.stack, { say: (line) => say(`dev-stack: ${line}`), complain });
-    }
-    if (found.kind === 'stale' || found.kind === 'invalid') await removeStackFile(layout.stackFile);
     say(`No stack runs on ${layout.dir}: starting one for this run (stopped at the end, its data kept).`);
     own = new LocalStack({
       layout,
@@ -51,7 +50,7 @@ async function run(args: DemoArgs, env: Environment): Promise<number> {
       portBase: args.portBase,
       logLevel: args.logLevel,
       env,
-      say: (line) => say(`dev-stack: ${line}`),
+      say: sayStack,
     });
     try {
       const info = await own.start();

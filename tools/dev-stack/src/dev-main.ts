@@ -2,11 +2,10 @@ import { rm } from 'node:fs/promises';
 import { DEV_USAGE, type DevArgs, type Environment, parseDevArgs } from './args.js';
 import { StackStartError } from './checks.js';
 import { displayPath, logFile, type StackLayout, stackLayout } from './layout.js';
-import { clearStaleStack } from './leftovers.js';
 import { portPlan } from './ports.js';
 import { onStopSignals } from './signals.js';
-import { LocalStack } from './stack.js';
-import { readStackFile, removeStackFile, type StackFile } from './stack-file.js';
+import { LocalStack, runningStack } from './stack.js';
+import type { StackFile } from './stack-file.js';
 
 const say = (line: string) => process.stdout.write(`dev-stack: ${line}\n`);
 const complain = (line: string) => process.stderr.write(`dev-stack: ${line}\n`);
@@ -45,22 +44,21 @@ export function stackSummary(info: StackFile, layout: StackLayout): string {
 
 async function run(args: DevArgs, env: Environment): Promise<number> {
   const layout = stackLayout(args.dir);
-  const existing = await readStackFile(layout.stackFile);
-  if (existing.kind === 'running') {
+  const running = await runningStack(layout, {
+    say,
+    complain,
+    onStale: (stale) =>
+      say(
+        `the last stack on ${displayPath(layout.dir)} (pid ${stale.pid}) did not stop cleanly; starting anew`,
+      ),
+  });
+  if (running !== undefined) {
     complain(
-      `a stack already runs on ${displayPath(layout.dir)} (pid ${existing.stack.pid}, intake ${existing.stack.intake_url}). ` +
-        `Stop it first (kill -TERM ${existing.stack.pid}), or use another --dir and --port-base.`,
+      `a stack already runs on ${displayPath(layout.dir)} (pid ${running.pid}, intake ${running.intake_url}). ` +
+        `Stop it first (kill -TERM ${running.pid}), or use another --dir and --port-base.`,
     );
     return 1;
   }
-  if (existing.kind === 'stale') {
-    say(
-      `the last stack on ${displayPath(layout.dir)} (pid ${existing.stack.pid}) did not stop cleanly; starting anew`,
-    );
-    await clearStaleStack(existing.stack, { say, complain });
-    await removeStackFile(layout.stackFile);
-  }
-  if (existing.kind === 'invalid') await removeStackFile(layout.stackFile);
   if (args.reset) {
     say(`--reset: deleting ${displayPath(layout.dir)}`);
     await rm(layout.dir, { recursive: true, force: true });

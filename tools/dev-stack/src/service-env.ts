@@ -29,6 +29,16 @@ export const INHERITED_VARIABLES = [
   'NODE_EXTRA_CA_CERTS',
 ] as const;
 
+/** The INHERITED_VARIABLES that `env` sets, and only those. */
+export function inheritedEnv(env: Environment): Record<string, string> {
+  const inherited: Record<string, string> = {};
+  for (const variable of INHERITED_VARIABLES) {
+    const value = env[variable];
+    if (value !== undefined) inherited[variable] = value;
+  }
+  return inherited;
+}
+
 export const LOCAL_HOST = '127.0.0.1';
 
 export function serviceUrl(port: number): string {
@@ -47,11 +57,7 @@ export function serviceEnv(
   context: ServiceEnvContext,
   inherited: Environment = {},
 ): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const variable of INHERITED_VARIABLES) {
-    const value = inherited[variable];
-    if (value !== undefined) env[variable] = value;
-  }
+  const env = inheritedEnv(inherited);
   Object.assign(env, {
     NATS_URL: context.natsUrl,
     HOST: LOCAL_HOST,

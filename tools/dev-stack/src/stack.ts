@@ -7,13 +7,14 @@ import { checkBuilt, checkPortsFree } from './checks.js';
 import { cliConfig, writeCliConfig } from './cli-config.js';
 import { registerInstance } from './instances.js';
 import { logFile, type StackLayout } from './layout.js';
+import { clearStaleStack } from './leftovers.js';
 import { type PortPlan, plannedPorts, SERVICE_NAMES, type ServiceName } from './ports.js';
 import { ownIdentity } from './process-identity.js';
 import { waitForReady } from './readiness.js';
 import { ensureSecrets } from './secrets.js';
-import { INHERITED_VARIABLES, serviceCommand, serviceEnv, serviceUrl } from './service-env.js';
+import { inheritedEnv, serviceCommand, serviceEnv, serviceUrl } from './service-env.js';
 import { type SimSite, startSimProcess } from './sim-process.js';
-import { removeStackFile, type StackFile, writeStackFile } from './stack-file.js';
+import { readStackFile, removeStackFile, type StackFile, writeStackFile } from './stack-file.js';
 import { SupervisedProcess } from './supervised-process.js';
 
 /** The repository root (this file is tools/dev-stack/{src,dist}/stack.*). */
@@ -33,6 +34,25 @@ export interface StackOptions {
   readyTimeoutMs?: number;
   /** How long a child may take to stop after SIGTERM before SIGKILL. Default 15 s. */
   stopGraceMs?: number;
+}
+
+/**
+ * The stack already running on `layout.dir`, or undefined once none is: a stale stack file (its
+ * supervisor gone) is said (`onStale`), its leftover children stopped and the file removed; an
+ * unreadable one is removed. What `pnpm dev` and `pnpm demo` do before starting a LocalStack.
+ */
+export async function runningStack(
+  layout: StackLayout,
+  io: { say: (line: string) => void; complain: (line: string) => void; onStale: (stack: StackFile) => void },
+): Promise<StackFile | undefined> {
+  const found = await readStackFile(layout.stackFile);
+  if (found.kind === 'running') return found.stack;
+  if (found.kind === 'stale') {
+    io.onStale(found.stack);
+    await clearStaleStack(found.stack, { say: io.say, complain: io.complain });
+  }
+  if (found.kind === 'stale' || found.kind === 'invalid') await removeStackFile(layout.stackFile);
+  return undefined;
 }
 
 /** A part of the stack that ended without being asked to. */
@@ -116,17 +136,13 @@ export class LocalStack {
     const mongoUrl = env.MONGODB_URL || (await this.#startMongo());
     this.#checkNotStopping();
 
-    const inherited = Object.fromEntries(INHERITED_VARIABLES.map((name) => [name, env[name]]));
-    const plainEnv = Object.fromEntries(
-      Object.entries(inherited).filter(([, v]) => v !== undefined),
-    ) as Record<string, string>;
     say(`starting the ERPNext simulator's demo sites on ${plan.simBase} and ${plan.simBase + 1}`);
     const sim = await startSimProcess({
       repoRoot: this.#repoRoot,
       portBase: plan.simBase,
       stateFile: layout.simState,
       logFile: logFile(layout, 'sim'),
-      env: plainEnv,
+      env: inheritedEnv(env),
       expectedSites: SITES,
     });
     this.#sim = sim.process;
