@@ -4,7 +4,6 @@ import { CLI_ENTRY, cliEnv, cliRunner } from './demo/cli-runner.js';
 import { runDemo, type SampleOutcome, summaryTable } from './demo/run-demo.js';
 import { demoRunId } from './demo/sample-transfers.js';
 import { displayPath, stackLayout } from './layout.js';
-import { portPlan } from './ports.js';
 import { onStopSignals } from './signals.js';
 import { LocalStack, REPO_ROOT, runningStack } from './stack.js';
 
@@ -46,7 +45,6 @@ async function run(args: DemoArgs, env: Environment): Promise<number> {
     say(`No stack runs on ${layout.dir}: starting one for this run (stopped at the end, its data kept).`);
     own = new LocalStack({
       layout,
-      plan: portPlan(args.portBase),
       portBase: args.portBase,
       logLevel: args.logLevel,
       env,

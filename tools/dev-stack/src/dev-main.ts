@@ -2,7 +2,6 @@ import { rm } from 'node:fs/promises';
 import { DEV_USAGE, type DevArgs, type Environment, parseDevArgs } from './args.js';
 import { StackStartError } from './checks.js';
 import { displayPath, logFile, type StackLayout, stackLayout } from './layout.js';
-import { portPlan } from './ports.js';
 import { onStopSignals } from './signals.js';
 import { LocalStack, runningStack } from './stack.js';
 import type { StackFile } from './stack-file.js';
@@ -66,7 +65,6 @@ async function run(args: DevArgs, env: Environment): Promise<number> {
 
   const stack = new LocalStack({
     layout,
-    plan: portPlan(args.portBase),
     portBase: args.portBase,
     logLevel: args.logLevel,
     env,

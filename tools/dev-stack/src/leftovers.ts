@@ -22,6 +22,9 @@ export async function findLeftovers(
   return found;
 }
 
+/** How long a child of the stack may take to stop after SIGTERM before SIGKILL. */
+export const STOP_GRACE_MS = 15_000;
+
 const SERVERS = new Set(['nats', 'mongo']);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -97,13 +100,13 @@ export function leftoverReport(leftovers: readonly Leftover[]): { say: string[];
  */
 export async function clearStaleStack(
   stack: StackFile,
-  io: { say: (line: string) => void; complain: (line: string) => void; graceMs?: number },
+  io: { say: (line: string) => void; complain: (line: string) => void },
 ): Promise<void> {
   const leftovers = await findLeftovers(stack);
   const report = leftoverReport(leftovers);
   for (const line of report.say) io.say(line);
   for (const line of report.complain) io.complain(line);
-  const killed = await stopLeftovers(leftovers, io.graceMs ?? 15_000);
+  const killed = await stopLeftovers(leftovers, STOP_GRACE_MS);
   if (killed.length > 0) io.say(`killed (did not stop on SIGTERM): ${killed.join(', ')}`);
   if (leftovers.some((l) => l.status === 'ours')) io.say('the leftover children are stopped');
 }

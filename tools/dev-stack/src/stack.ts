@@ -7,8 +7,8 @@ import { checkBuilt, checkPortsFree } from './checks.js';
 import { cliConfig, writeCliConfig } from './cli-config.js';
 import { registerInstance } from './instances.js';
 import { logFile, type StackLayout } from './layout.js';
-import { clearStaleStack } from './leftovers.js';
-import { type PortPlan, plannedPorts, SERVICE_NAMES, type ServiceName } from './ports.js';
+import { clearStaleStack, STOP_GRACE_MS } from './leftovers.js';
+import { type PortPlan, plannedPorts, portPlan, SERVICE_NAMES, type ServiceName } from './ports.js';
 import { ownIdentity } from './process-identity.js';
 import { waitForReady } from './readiness.js';
 import { ensureSecrets } from './secrets.js';
@@ -22,19 +22,17 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 export interface StackOptions {
   layout: StackLayout;
-  plan: PortPlan;
+  /** The ports are portPlan(portBase)'s. */
   portBase: number;
   logLevel: LogLevel;
   /** The caller's environment: NATS_URL / MONGODB_URL name servers to use; a few variables are passed on. */
   env: Environment;
   /** Progress lines for a person. */
   say: (line: string) => void;
-  repoRoot?: string;
-  /** How long each service may take to answer 200 on /readyz. Default 60 s. */
-  readyTimeoutMs?: number;
-  /** How long a child may take to stop after SIGTERM before SIGKILL. Default 15 s. */
-  stopGraceMs?: number;
 }
+
+/** How long each service may take to answer 200 on /readyz. */
+const READY_TIMEOUT_MS = 60_000;
 
 /**
  * The stack already running on `layout.dir`, or undefined once none is: a stale stack file (its
@@ -73,7 +71,8 @@ const SITES = ['company-a', 'company-b'] as const;
  */
 export class LocalStack {
   readonly #options: StackOptions;
-  readonly #repoRoot: string;
+  readonly #plan: PortPlan;
+  readonly #repoRoot = REPO_ROOT;
   #nats: LocalNatsServer | undefined;
   #mongo: LocalFerretDb | undefined;
   #sim: SupervisedProcess | undefined;
@@ -88,7 +87,7 @@ export class LocalStack {
 
   constructor(options: StackOptions) {
     this.#options = options;
-    this.#repoRoot = options.repoRoot ?? REPO_ROOT;
+    this.#plan = portPlan(options.portBase);
     this.#failure = new Promise((resolve) => {
       this.#fail = resolve;
     });
@@ -123,7 +122,8 @@ export class LocalStack {
   }
 
   async #start(): Promise<StackFile> {
-    const { layout, plan, env, say } = this.#options;
+    const { layout, env, say } = this.#options;
+    const plan = this.#plan;
     const external = { nats: Boolean(env.NATS_URL), mongo: Boolean(env.MONGODB_URL) };
     await checkBuilt(this.#repoRoot);
     await checkPortsFree(plannedPorts(plan, external));
@@ -171,13 +171,12 @@ export class LocalStack {
         }),
       );
     }
-    const readyTimeoutMs = this.#options.readyTimeoutMs ?? 60_000;
     await Promise.all(
       [...this.#services].map(([name, child]) =>
         waitForReady(
           child,
           `${serviceUrl(plan.services[name])}/readyz`,
-          readyTimeoutMs,
+          READY_TIMEOUT_MS,
           () => this.#stopping,
         ),
       ),
@@ -250,7 +249,8 @@ export class LocalStack {
   }
 
   async #startNats(): Promise<string> {
-    const { plan, layout, say } = this.#options;
+    const { layout, say } = this.#options;
+    const plan = this.#plan;
     say(`starting nats-server (JetStream in ${layout.natsDir}) on ${plan.nats}`);
     this.#nats = await LocalNatsServer.start({
       port: plan.nats,
@@ -263,7 +263,8 @@ export class LocalStack {
   }
 
   async #startMongo(): Promise<string> {
-    const { plan, layout, say } = this.#options;
+    const { layout, say } = this.#options;
+    const plan = this.#plan;
     say(`starting the MongoDB-wire server (FerretDB, data in ${layout.mongoDir}) on ${plan.mongo}`);
     this.#mongo = await LocalFerretDb.start({
       port: plan.mongo,
@@ -308,11 +309,11 @@ export class LocalStack {
   async #stopAll(): Promise<void> {
     const { layout, say } = this.#options;
     clearInterval(this.#watch);
-    const grace = this.#options.stopGraceMs ?? 15_000;
     const report = async (child: SupervisedProcess) => {
       if (child.exit !== undefined) return;
-      const exit = await child.stop(grace);
-      if (exit.signal === 'SIGKILL') say(`${child.name} did not stop within ${grace / 1000} s: killed`);
+      const exit = await child.stop(STOP_GRACE_MS);
+      if (exit.signal === 'SIGKILL')
+        say(`${child.name} did not stop within ${STOP_GRACE_MS / 1000} s: killed`);
     };
     await Promise.all([...this.#services.values()].map(report));
     if (this.#sim !== undefined) await report(this.#sim);
