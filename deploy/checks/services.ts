@@ -52,9 +52,3 @@ export const SERVICES: readonly ServiceSpec[] = [
   ),
   spec('tracker', TrackerConfigSchema, false),
 ];
-
-export function serviceNamed(name: string): ServiceSpec {
-  const found = SERVICES.find((service) => service.name === name);
-  if (found === undefined) throw new Error(`no service named ${name}`);
-  return found;
-}

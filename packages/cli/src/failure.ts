@@ -70,7 +70,3 @@ export function failureKindOfStatus(status: number): FailureKind {
   if (status >= 500) return 'unreachable';
   return 'unexpected';
 }
-
-export function usageError(message: string, usage?: string): CliFailure {
-  return new CliFailure('usage', message, usage === undefined ? {} : { usage });
-}
