@@ -5,23 +5,13 @@ import type { Environment } from '../args.js';
 export const CLI_ENTRY = 'packages/cli/bin/interco.js';
 
 /**
- * The variables that configure the CLI (packages/cli/src/config/resolve-config.ts): which config
- * file and profile, and the URLs and token that win over the profile's. A caller's
- * `INTERCO_PROFILE=prod` or `INTERCO_TOKEN` must not steer the demo's CLI, so none is passed on
- * (nor any other `INTERCO_*` variable: the demo's CLI needs only the INTERCO_CONFIG it is given).
+ * Whether a variable configures the CLI (packages/cli/src/config/resolve-config.ts): every
+ * `INTERCO_*` (the config file and profile, the URLs and token that win over the profile's), and
+ * XDG_CONFIG_HOME, where the default config file is. A caller's `INTERCO_PROFILE=prod` or
+ * `INTERCO_TOKEN` must not steer the demo's CLI: it needs only the INTERCO_CONFIG it is given.
  */
-export const CLI_CONFIG_VARIABLES = [
-  'INTERCO_CONFIG',
-  'INTERCO_PROFILE',
-  'INTERCO_INTAKE_URL',
-  'INTERCO_TRACKER_URL',
-  'INTERCO_TOKEN',
-  'INTERCO_TOKEN_FILE',
-  'XDG_CONFIG_HOME',
-] as const;
-
 function configuresCli(name: string): boolean {
-  return name.startsWith('INTERCO_') || (CLI_CONFIG_VARIABLES as readonly string[]).includes(name);
+  return name.startsWith('INTERCO_') || name === 'XDG_CONFIG_HOME';
 }
 
 /** The CLI's environment: the caller's without any CLI-configuring variable, with INTERCO_CONFIG set to the stack's config. */
