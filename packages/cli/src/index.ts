@@ -4,6 +4,7 @@ export * as schemas from './api/schemas.js';
 export { readSse, type SseMessage, SseParser } from './api/sse.js';
 export { runCli } from './cli.js';
 export { COMMANDS } from './commands/index.js';
+export { ConfigFile, Profile } from './config/config-file.js';
 export {
   type ConfigSources,
   DEFAULT_INTAKE_URL,

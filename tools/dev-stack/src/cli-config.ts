@@ -1,21 +1,17 @@
 import { writeFile } from 'node:fs/promises';
 import { basename, dirname, relative } from 'node:path';
-
-/** The CLI's config file (docs/running.md), with the one profile `dev`. */
-export interface CliConfigFile {
-  default_profile: string;
-  profiles: Record<string, { intake_url: string; tracker_url: string; token_file: string }>;
-}
+import type { ConfigFile } from '@interco/cli';
 
 /**
- * The `dev` profile for the stack's URLs; the token file is named relative to the config file's
- * folder (as the CLI reads it), so the data folder can move.
+ * The CLI's config file (docs/running.md) with the one profile `dev`, for the stack's URLs; the
+ * token file is named relative to the config file's folder (as the CLI reads it), so the data
+ * folder can move.
  */
 export function cliConfig(
   configPath: string,
   urls: { intake: string; tracker: string },
   tokenPath: string,
-): CliConfigFile {
+): ConfigFile {
   const tokenFile =
     dirname(tokenPath) === dirname(configPath)
       ? basename(tokenPath)
@@ -26,6 +22,6 @@ export function cliConfig(
   };
 }
 
-export async function writeCliConfig(path: string, config: CliConfigFile): Promise<void> {
+export async function writeCliConfig(path: string, config: ConfigFile): Promise<void> {
   await writeFile(path, `${JSON.stringify(config, null, 2)}\n`);
 }
