@@ -5,8 +5,8 @@
  * strings, so a newer service that adds a field or a status does not break an older CLI, while an
  * answer without what the CLI needs gives a clear error naming the path. (The tracker's exact
  * schemas are exported by `@interco/tracker`, but importing it would make mongodb and NATS
- * dependencies of an HTTP client; `view-compat.unit.test.ts` checks at compile time that the
- * tracker's TransferView fits these.)
+ * dependencies of an HTTP client; `schemas.unit.test.ts` checks at compile time that the
+ * services' answer types, the tracker's TransferView among them, fit these.)
  */
 import { type Static, Type } from '@sinclair/typebox';
 
