@@ -43,6 +43,12 @@ case "$setup_browser" in
 yes | no) ;;
 *) die "INTERCO_SETUP_BROWSER must be yes or no" ;;
 esac
+browser_skipped="(INTERCO_SETUP_BROWSER=no); the browser tests skip without it, and fail in CI"
+# No browser where the test servers are not wanted either (an image).
+if [ "$test_servers" = no ]; then
+  setup_browser=no
+  browser_skipped="(INTERCO_SETUP_TEST_SERVERS=no)"
+fi
 
 if [ "$(id -u)" = 0 ]; then prefix=/usr/local; else prefix="$HOME/.local"; fi
 export PATH="$prefix/bin:$PATH"
@@ -145,12 +151,10 @@ fi
 
 # --- a browser for the browser tests ---------------------------------------------------------
 # Debian's chromium (playwright-core drives it with executablePath; its own browser download does
-# not work here). Never in an image: INTERCO_SETUP_TEST_SERVERS=no skips it too.
+# not work here). Never in an image: INTERCO_SETUP_TEST_SERVERS=no set setup_browser=no above.
 chromium_bin=${CHROMIUM_PATH:-/usr/bin/chromium}
-if [ "$test_servers" = no ]; then
-  say "chromium: skipped (INTERCO_SETUP_TEST_SERVERS=no)"
-elif [ "$setup_browser" = no ]; then
-  say "chromium: skipped (INTERCO_SETUP_BROWSER=no); the browser tests skip without it, and fail in CI"
+if [ "$setup_browser" = no ]; then
+  say "chromium: skipped $browser_skipped"
 elif [ -x "$chromium_bin" ]; then
   say "chromium $("$chromium_bin" --version 2>/dev/null | sed 's/^Chromium //' || echo '(version unknown)') (ok: $chromium_bin)"
 elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
