@@ -1,7 +1,7 @@
 /**
  * The console's second pass in headless Chromium against the real stack (docs/console.md,
- * "Second pass: Console"): the token typed into a plain input masked by CSS and kept nowhere but
- * the page's memory; rows that never jump (a transfer changed by the stream is updated where it
+ * "Second pass: Console"): the token typed into a plain input masked by CSS and checked with
+ * whoami; rows that never jump (a transfer changed by the stream is updated where it
  * is, an older one never goes to the top, also one that newly matches the filter); a transfer
  * that becomes stuck without any event is highlighted by the periodic refresh; live rows never
  * wait for the counts, which are asked at most once per 5 s; the transfer page draws only its
@@ -20,7 +20,14 @@
 import type { APIResponse, Page, Request, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserSession, browserTestsSkipReason, openBrowser } from './harness/browser.js';
-import { bodiesContaining, signIn, textSecurityOf, waitForTrackerStatus } from './harness/console.js';
+import {
+  bodiesContaining,
+  signIn,
+  textSecurityOf,
+  trackerView,
+  transferRow,
+  waitForTrackerStatus,
+} from './harness/console.js';
 import { type Pipeline, startPipeline } from './harness/pipeline.js';
 import { demoTransfer } from './harness/requests.js';
 
@@ -53,20 +60,13 @@ suite(`the console's live list in Chromium${skipReason === undefined ? '' : ` (s
   });
 
   const page = (): Page => browser.page;
-  const row = (id: string) => page().locator(`[data-testid="transfer-row"][data-transfer-id="${id}"]`);
+  const row = (id: string) => transferRow(page(), id);
   const rowIds = () =>
     page()
       .locator('[data-testid="transfer-row"]')
       .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-transfer-id') ?? ''));
   const rowStatus = async (id: string) => ((await row(id).locator('td').nth(1).textContent()) ?? '').trim();
   const rowClass = async (id: string) => (await row(id).getAttribute('class')) ?? '';
-  /** The tracker's view of a transfer, as the page reads it. */
-  const trackerView = async (id: string) => {
-    const answer = await fetch(`${tracker}/v1/transfers/${id}`, {
-      headers: { authorization: `Bearer ${pipeline.admin}` },
-    });
-    return (answer.ok ? await answer.json() : {}) as { stuck?: boolean; status?: string };
-  };
   const live = async () =>
     expect
       .poll(() => page().locator('[data-testid="live-indicator"]').getAttribute('data-state'), {
@@ -148,7 +148,9 @@ suite(`the console's live list in Chromium${skipReason === undefined ? '' : ` (s
     await expect.poll(() => rowStatus(quiet), { timeout: 15_000 }).toContain('Pending');
     expect(await rowClass(quiet)).not.toContain('attention-stuck');
     // No event comes (po-a has no replica): the tracker calls it stuck after STUCK_AFTER_MS.
-    await expect.poll(async () => (await trackerView(quiet)).stuck, { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(async () => (await trackerView(tracker, pipeline.admin, quiet)).stuck, { timeout: 30_000 })
+      .toBe(true);
     // The page has had no reason to read it again yet...
     expect(await rowClass(quiet)).not.toContain('attention-stuck');
     // ...until its refresh, 30 s later by the page's clock: the row is highlighted, where it was.

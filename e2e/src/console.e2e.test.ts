@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserSession, browserTestsSkipReason, openBrowser } from './harness/browser.js';
-import { bodiesContaining, secretsOf, signIn, waitForTrackerStatus } from './harness/console.js';
+import { bodiesContaining, mintToken, secretsOf, signIn, waitForTrackerStatus } from './harness/console.js';
 import { type Pipeline, startPipeline } from './harness/pipeline.js';
 import { demoTransfer } from './harness/requests.js';
 
@@ -28,12 +28,7 @@ suite(`the console in Chromium${skipReason === undefined ? '' : ` (skipped: ${sk
   beforeAll(async () => {
     pipeline = await startPipeline({ console: true });
     tracker = pipeline.tracker?.url ?? '';
-    const minted = await pipeline.call('POST', '/v1/admin/tokens', {
-      name: 'console-reader',
-      scopes: ['transfers:read'],
-    });
-    expect(minted.status).toBe(201);
-    reader = String(minted.body.token);
+    reader = await mintToken(pipeline, 'console-reader', ['transfers:read']);
     const body = demoTransfer();
     serials = body.items.flatMap((item) => item.serials);
     transferId = await pipeline.submit(body);
