@@ -377,7 +377,7 @@ suite(`the console's live list in Chromium${skipReason === undefined ? '' : ` (s
   });
 
   it('on a later page, counts as new only the transfers created after the stream opened, not its replays', async () => {
-    // The stream says where it opened (`: connected last_seq=<n>`) and, as a new stream does,
+    // The stream says where it opened (`x-interco-last-seq: <n>`) and, as a new stream does,
     // first sends an older event (a replay: sequence ≤ n) before a newer one. Both name a
     // transfer.requested of a real transfer; only the one after the open is "new".
     const lastSeq = 1_000_000;
@@ -397,6 +397,7 @@ suite(`the console's live list in Chromium${skipReason === undefined ? '' : ` (s
         await route.fulfill({
           status: 200,
           contentType: 'text/event-stream',
+          headers: { 'x-interco-last-seq': String(lastSeq) },
           body: `: connected last_seq=${lastSeq}\n\n${requested(older, lastSeq - 1)}${requested(newer, lastSeq + 1)}`,
         });
       else await route.abort().catch(() => undefined);
@@ -445,6 +446,7 @@ suite(`the console's live list in Chromium${skipReason === undefined ? '' : ` (s
         await route.fulfill({
           status: 200,
           contentType: 'text/event-stream',
+          headers: { 'x-interco-last-seq': '7' },
           body: `: connected last_seq=7\n\nid: 7\nevent: po_a.waiting\ndata: ${JSON.stringify({
             transfer_id: older,
             type: 'po_a.waiting',
