@@ -191,10 +191,21 @@ suite(`the console in Chromium${skipReason === undefined ? '' : ` (skipped: ${sk
   it('received no body with a token, an instance credential or a serial (every response recorded)', async () => {
     // The console itself opens the transfer for the token without serials:read, so what it
     // fetched (the transfer, its events, the live stream, intake's instances) is searched too.
+    const from = browser.responses.length;
     await browser.page.goto(`${tracker}/console/?lang=en#/transfers/${transferId}`);
     await signIn(browser.page, reader);
     await browser.page.locator('[data-testid="step-pr_b"]').waitFor({ state: 'visible', timeout: 15_000 });
+    // The list after the transfer page: intake's instances were asked once for the session.
+    await browser.page.locator('nav.main-nav a[href="#/transfers"]').click();
+    await browser.page
+      .locator('[data-testid="transfer-row"]')
+      .first()
+      .waitFor({ state: 'visible', timeout: 15_000 });
     const responses = await browser.settled();
+    const instancesAsked = responses
+      .slice(from)
+      .filter((entry) => entry.method === 'GET' && entry.url === `${pipeline.intake.url}/v1/instances`);
+    expect(instancesAsked).toHaveLength(1);
     // The recording holds what the page fetched, across origins too, with the bodies read.
     for (const path of [
       '/console/config.json',

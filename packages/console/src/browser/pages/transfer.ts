@@ -1,7 +1,6 @@
 import type { ApiResult } from '../../api/client.js';
 import { type LiveStream, openLive } from '../../api/live.js';
 import type {
-  InstanceLink,
   JournalEntry,
   RequestSummary,
   SerialEntry,
@@ -16,7 +15,7 @@ import { maskedSerials } from '../../core/masking.js';
 import { cancelPlan, retryPlan, type TimelineRow, timelineRows } from '../../core/transfer-view-model.js';
 import { language, t } from '../../i18n/i18n.js';
 import { liveRereads } from '../live-rereads.js';
-import type { Session } from '../session.js';
+import { instanceLinks, type Session } from '../session.js';
 import { dateTime, errorMessage, loading, statusBadge, stepStatusBadge } from '../ui/common.js';
 import { confirmDialog } from '../ui/confirm-dialog.js';
 import { definitions, field, h, keepFocus, replace } from '../ui/dom.js';
@@ -286,10 +285,9 @@ export function renderTransfer(main: HTMLElement, session: Session, id: string):
   const firstRead = (async (): Promise<TransferView | undefined> => {
     await live.opened;
     if (signal.aborted) return undefined;
-    const links = await client.request<{ instances: InstanceLink[] }>('intake', '/v1/instances', { signal });
+    const links = await instanceLinks(client);
     if (signal.aborted) return undefined;
-    if (links.ok)
-      baseUrls = new Map(links.value.instances.map((instance) => [instance.id, instance.base_url]));
+    if (links.ok) baseUrls = new Map(links.value.map((instance) => [instance.id, instance.base_url]));
     else linksFailed = true;
     const view = await reload();
     if (view === undefined) return undefined;

@@ -1,7 +1,6 @@
 import type { ApiFailure } from '../../api/client.js';
 import { type LiveDelivery, type LiveStream, openLive } from '../../api/live.js';
 import {
-  type InstanceLink,
   type LiveEventData,
   STEPS,
   TRANSFER_STATUSES,
@@ -28,7 +27,7 @@ import { throttle } from '../../core/throttle.js';
 import { attentionOf } from '../../core/transfer-view-model.js';
 import { language, t } from '../../i18n/i18n.js';
 import { liveRereads } from '../live-rereads.js';
-import { type Session, setSerialFilter } from '../session.js';
+import { instanceLinks, type Session, setSerialFilter } from '../session.js';
 import { dateTime, errorMessage, loading, statusBadge } from '../ui/common.js';
 import { field, h, keepFocus, replace } from '../ui/dom.js';
 import { liveIndicator } from '../ui/live-indicator.js';
@@ -313,11 +312,11 @@ export function renderTransfers(main: HTMLElement, session: Session, filters: Tr
   };
 
   // The registered instances, as suggestions for the instance filter (none if intake is out of reach).
-  void client.request<{ instances: InstanceLink[] }>('intake', '/v1/instances', { signal }).then((answer) => {
-    if (!answer.ok) return;
+  void instanceLinks(client).then((answer) => {
+    if (!answer.ok || signal.aborted) return;
     replace(
       instanceOptions,
-      answer.value.instances.map((instance) => h('option', { attrs: { value: instance.id } }, instance.name)),
+      answer.value.map((instance) => h('option', { attrs: { value: instance.id } }, instance.name)),
     );
   });
 
