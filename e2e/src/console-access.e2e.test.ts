@@ -13,7 +13,16 @@
 import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserSession, browserTestsSkipReason, openBrowser } from './harness/browser.js';
-import { missingKeyMarkers, overflowsOf, pageText, signIn, trackerView } from './harness/console.js';
+import {
+  mintToken,
+  missingKeyMarkers,
+  overflowsOf,
+  pageStorage,
+  pageText,
+  signIn,
+  trackerView,
+  transferRow,
+} from './harness/console.js';
 import type { PageGlobals } from './harness/page-globals.js';
 import { type Pipeline, startPipeline } from './harness/pipeline.js';
 import { demoTransfer, freshSerial } from './harness/requests.js';
@@ -41,13 +50,8 @@ suite(`the console's access promises in Chromium${skipReason === undefined ? '' 
   beforeAll(async () => {
     pipeline = await startPipeline({ console: true, stepReplicas: { po_a: 0 } });
     tracker = pipeline.tracker?.url ?? '';
-    const mint = async (name: string, scopes: string[]) => {
-      const minted = await pipeline.call('POST', '/v1/admin/tokens', { name, scopes });
-      expect(minted.status).toBe(201);
-      return String(minted.body.token);
-    };
-    reader = await mint('console-access-reader', ['transfers:read']);
-    serialReader = await mint('console-access-serials', ['transfers:read', 'serials:read']);
+    reader = await mintToken(pipeline, 'console-access-reader', ['transfers:read']);
+    serialReader = await mintToken(pipeline, 'console-access-serials', ['transfers:read', 'serials:read']);
     // One after another: each is created after the one before (the list's order is certain).
     const serials: string[] = [];
     for (let i = 0; i < TRANSFERS; i++) {
@@ -357,7 +361,7 @@ suite(`the console's access promises in Chromium${skipReason === undefined ? '' 
     await screenshot('transfer');
     // The list's "Created" column too.
     await page.locator('nav.main-nav a[href="#/transfers"]').click();
-    const cell = page.locator(`[data-transfer-id="${newestId}"] time[datetime="${createdAt}"]`).first();
+    const cell = transferRow(page, newestId).locator(`time[datetime="${createdAt}"]`).first();
     await cell.waitFor({ state: 'visible', timeout: 15_000 });
     expect(((await cell.textContent()) ?? '').replace(/\s/g, ' ')).toBe(expected);
   });
@@ -399,23 +403,8 @@ suite(`the console's access promises in Chromium${skipReason === undefined ? '' 
     await page.goBack();
     await step();
 
-    const stored = await page.evaluate(async () => {
-      const { document, history, indexedDB, localStorage, sessionStorage } =
-        globalThis as unknown as PageGlobals;
-      const entries = (storage: PageGlobals['localStorage']) =>
-        Array.from({ length: storage.length }, (_, i) => {
-          const key = storage.key(i) ?? '';
-          return `${key}=${storage.getItem(key) ?? ''}`;
-        });
-      const databases = await indexedDB.databases();
-      return {
-        local: entries(localStorage),
-        session: entries(sessionStorage),
-        cookie: document.cookie,
-        databases: databases.map((database) => database.name ?? ''),
-        historyLength: history.length,
-      };
-    });
+    // What the browser keeps (the fields' values are the page's memory, not storage).
+    const { values: _shown, ...stored } = await pageStorage(page);
     const navigations = (await cdp.send('Page.getNavigationHistory')) as { entries: { url: string }[] };
     const cookies = await context.cookies();
     const everything = JSON.stringify({

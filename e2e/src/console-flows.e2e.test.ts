@@ -15,9 +15,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserSession, browserTestsSkipReason, openBrowser } from './harness/browser.js';
 import {
   bodiesContaining,
+  mintToken,
   secretsOf,
   signIn,
   textSecurityOf,
+  transferRow,
   waitForTrackerStatus,
 } from './harness/console.js';
 import { STEP_DOCUMENTS } from './harness/outcomes.js';
@@ -47,12 +49,7 @@ suite(`the console's flows in Chromium${skipReason === undefined ? '' : ` (skipp
   beforeAll(async () => {
     pipeline = await startPipeline({ console: true, stepReplicas: { po_a: 0 } });
     tracker = pipeline.tracker?.url ?? '';
-    const minted = await pipeline.call('POST', '/v1/admin/tokens', {
-      name: 'console-flows-reader',
-      scopes: ['transfers:read'],
-    });
-    expect(minted.status).toBe(201);
-    reader = String(minted.body.token);
+    reader = await mintToken(pipeline, 'console-flows-reader', ['transfers:read']);
     browser = await openBrowser({ testName: 'console-flows' });
   });
 
@@ -66,7 +63,7 @@ suite(`the console's flows in Chromium${skipReason === undefined ? '' : ` (skipp
     if (!pipeline.replicas.some((replica) => replica.step === 'po_a')) await pipeline.startReplica('po_a');
   };
   const page = () => browser.page;
-  const row = (id: string) => page().locator(`[data-testid="transfer-row"][data-transfer-id="${id}"]`);
+  const row = (id: string) => transferRow(page(), id);
   /** The status text of a row (its second cell: the badge, and "Stuck" when it is). */
   const rowStatus = async (id: string) => ((await row(id).locator('td').nth(1).textContent()) ?? '').trim();
   const headerStatus = async () =>

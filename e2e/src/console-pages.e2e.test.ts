@@ -21,6 +21,7 @@ import {
   secretsOf,
   signIn,
   trackerView,
+  transferRow,
   waitForTrackerStatus,
 } from './harness/console.js';
 import type { PageElement, PageGlobals } from './harness/page-globals.js';
@@ -59,7 +60,7 @@ suite(`the console's pages in Chromium${skipReason === undefined ? '' : ` (skipp
 
   const page = (): Page => browser.page;
   const text = async (locator: Locator) => (await locator.textContent()) ?? '';
-  const row = (id: string) => page().locator(`[data-testid="transfer-row"][data-transfer-id="${id}"]`);
+  const row = (id: string) => transferRow(page(), id);
   /** The list, read again (a navigation away and back renders it anew). */
   const openList = async () => {
     await page().locator('nav.main-nav a[href="#/instances"]').click();

@@ -11,14 +11,14 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page, type Response } from 'playwright-core';
 
 /** Where the screenshots go (`.gitignore`d). */
-export const SCREENSHOTS_DIR = fileURLToPath(new URL('../../screenshots/', import.meta.url));
+const SCREENSHOTS_DIR = fileURLToPath(new URL('../../screenshots/', import.meta.url));
 
 /**
  * The flags Chromium needs on these machines: no sandbox (root), no GPU, and none of its own
  * network traffic (updates, sync, QUIC), which the closed network refuses. playwright-core adds
  * `--headless` and a fresh `--user-data-dir` of its own (deleted on close).
  */
-export const CHROMIUM_FLAGS = [
+const CHROMIUM_FLAGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
@@ -29,13 +29,13 @@ export const CHROMIUM_FLAGS = [
 ] as const;
 
 /** Where Chromium is: `CHROMIUM_PATH`, else Debian's `/usr/bin/chromium`. */
-export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
+function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
   const given = env.CHROMIUM_PATH?.trim();
   return given === undefined || given === '' ? '/usr/bin/chromium' : given;
 }
 
 /** Whether Chromium can be run: its path, or why not (a sentence for a skipped test). */
-export function chromiumAvailability(
+function chromiumAvailability(
   env: NodeJS.ProcessEnv = process.env,
 ): { readonly ok: true; readonly path: string } | { readonly ok: false; readonly reason: string } {
   const path = chromiumPath(env);

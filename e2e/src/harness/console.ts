@@ -6,6 +6,7 @@
 import type { Locator, Page } from 'playwright-core';
 import type { RecordedResponse } from './browser.js';
 import type { PageElement, PageGlobals, PageStorage } from './page-globals.js';
+import type { Pipeline } from './pipeline.js';
 
 /** Signs in through the page's form (the token is asked for, kept in memory). */
 export async function signIn(page: Page, token: string): Promise<void> {
@@ -30,10 +31,11 @@ export async function waitForTrackerStatus(
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
-    const view = await fetch(`${trackerUrl}/v1/transfers/${transferId}`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    last = view.ok ? String(((await view.json()) as { status?: string }).status) : `HTTP ${view.status}`;
+    try {
+      last = (await trackerView(trackerUrl, token, transferId)).status;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
     if (last === status) return;
     if (Date.now() > deadline)
       throw new Error(
@@ -41,6 +43,22 @@ export async function waitForTrackerStatus(
       );
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/** Mints a token through intake's admin API (fails the test on anything but 201); answers it. */
+export async function mintToken(
+  pipeline: Pick<Pipeline, 'call'>,
+  name: string,
+  scopes: readonly string[],
+): Promise<string> {
+  const minted = await pipeline.call('POST', '/v1/admin/tokens', { name, scopes });
+  if (minted.status !== 201) throw new Error(`POST /v1/admin/tokens (${name}): HTTP ${minted.status}`);
+  return String(minted.body.token);
+}
+
+/** The transfers list's row of a transfer. */
+export function transferRow(page: Page, transferId: string): Locator {
+  return page.locator(`[data-testid="transfer-row"][data-transfer-id="${transferId}"]`);
 }
 
 /** The URLs of the responses whose body contains `needle` (what a leak check expects empty). */
@@ -79,19 +97,35 @@ export async function textSecurityOf(field: Locator): Promise<string> {
   );
 }
 
-/** Everything the page keeps in the browser: web storage (`key=value` lines), cookies, field values. */
-export async function pageStorage(
-  page: Page,
-): Promise<{ local: string; session: string; cookie: string; values: string[] }> {
-  return page.evaluate(() => {
+/**
+ * Everything the page keeps in the browser: web storage (`key=value` entries), cookies, the
+ * IndexedDB databases' names, the length of the tab's history and the fields' values.
+ */
+export async function pageStorage(page: Page): Promise<{
+  local: string[];
+  session: string[];
+  cookie: string;
+  databases: string[];
+  historyLength: number;
+  values: string[];
+}> {
+  return page.evaluate(async () => {
     const g = globalThis as unknown as PageGlobals;
-    const all = (storage: PageStorage) =>
+    const entries = (storage: PageStorage) =>
       Array.from({ length: storage.length }, (_, i) => {
         const key = storage.key(i) ?? '';
         return `${key}=${storage.getItem(key) ?? ''}`;
-      }).join('\n');
+      });
     const values = Array.from(g.document.querySelectorAll('input, textarea'), (field) => field.value ?? '');
-    return { local: all(g.localStorage), session: all(g.sessionStorage), cookie: g.document.cookie, values };
+    const databases = await g.indexedDB.databases();
+    return {
+      local: entries(g.localStorage),
+      session: entries(g.sessionStorage),
+      cookie: g.document.cookie,
+      databases: databases.map((database) => database.name ?? ''),
+      historyLength: g.history.length,
+      values,
+    };
   });
 }
 

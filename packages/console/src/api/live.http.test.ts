@@ -91,8 +91,10 @@ const replayedFlags = (events: readonly { seq: number; delivery: LiveDelivery }[
   events.map((entry) => [entry.seq, entry.delivery.replayed]);
 
 describe('openLive: where the stream opened', () => {
-  it('marks the events at or before last_seq of the opening comment as replayed', async () => {
-    const { url } = await liveServer([sse(`: connected last_seq=10\n\n${event(8)}${event(10)}${event(11)}`)]);
+  it('marks the events at or before the x-interco-last-seq header as replayed', async () => {
+    const { url } = await liveServer([
+      sse(`: connected last_seq=10\n\n${event(8)}${event(10)}${event(11)}`, { header: 10 }),
+    ]);
     const live = follow(url);
     await expect.poll(() => live.events.length).toBe(3);
     expect(replayedFlags(live.events)).toEqual([
@@ -100,34 +102,22 @@ describe('openLive: where the stream opened', () => {
       [10, true],
       [11, false],
     ]);
-    expect(live.stream.lastSeqAtOpen).toBe(10);
   });
 
-  it('takes last_seq from the x-interco-last-seq header as well', async () => {
-    const { url } = await liveServer([sse(`: connected\n\n${event(4)}${event(5)}`, { header: 4 })]);
-    const live = follow(url);
-    await expect.poll(() => live.events.length).toBe(2);
-    expect(replayedFlags(live.events)).toEqual([
-      [4, true],
-      [5, false],
-    ]);
-  });
-
-  it('without last_seq (an older tracker), takes every event as new', async () => {
-    const { url } = await liveServer([sse(`: connected\n\n${event(8)}${event(11)}`)]);
+  it('without the header, takes every event as new (the opening comment is not read)', async () => {
+    const { url } = await liveServer([sse(`: connected last_seq=10\n\n${event(8)}${event(11)}`)]);
     const live = follow(url);
     await expect.poll(() => live.events.length).toBe(2);
     expect(replayedFlags(live.events)).toEqual([
       [8, false],
       [11, false],
     ]);
-    expect(live.stream.lastSeqAtOpen).toBeUndefined();
   });
 
   it('keeps the first stream’s bound on a resumed stream (it goes on from the same read)', async () => {
     const { url, asked } = await liveServer([
-      sse(`: connected last_seq=10\n\n${event(9)}`, { end: true }),
-      sse(`: connected last_seq=20\n\n${event(10)}${event(15)}`),
+      sse(`: connected last_seq=10\n\n${event(9)}`, { header: 10, end: true }),
+      sse(`: connected last_seq=20\n\n${event(10)}${event(15)}`, { header: 20 }),
     ]);
     const live = follow(url);
     await expect.poll(() => live.events.length, { timeout: 5000 }).toBe(3);
@@ -137,7 +127,6 @@ describe('openLive: where the stream opened', () => {
       [10, true],
       [15, false],
     ]);
-    expect(live.stream.lastSeqAtOpen).toBe(10);
     expect(live.resyncs()).toBe(0);
   });
 });
@@ -145,16 +134,14 @@ describe('openLive: where the stream opened', () => {
 describe('openLive: a resume the tracker refuses', () => {
   it('on 400 drops the id, opens again at once without it, and has the page read again (resync)', async () => {
     const { url, asked } = await liveServer([
-      sse(`: connected last_seq=10\n\n${event(11)}`, { end: true }),
+      sse(`: connected last_seq=10\n\n${event(11)}`, { header: 10, end: true }),
       tooOld,
-      sse(`: connected last_seq=2000\n\n${event(2000)}${event(2001)}`),
+      sse(`: connected last_seq=2000\n\n${event(2000)}${event(2001)}`, { header: 2000 }),
     ]);
     const live = follow(url);
     await expect.poll(() => live.resyncs(), { timeout: 5000 }).toBe(1);
     expect(asked).toEqual([undefined, '11', undefined]);
     await expect.poll(() => live.events.length).toBe(3);
-    // The new stream sets the bound the page's new read stands on.
-    expect(live.stream.lastSeqAtOpen).toBe(2000);
     expect(replayedFlags(live.events)).toEqual([
       [11, false],
       [2000, true],

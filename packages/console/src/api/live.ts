@@ -1,4 +1,4 @@
-import { LAST_SEQ_HEADER, lastSeqOfComment, mayBeReplayed, sequenceOf } from '../core/live-position.js';
+import { LAST_SEQ_HEADER, mayBeReplayed, sequenceOf } from '../core/live-position.js';
 import { SseParser } from '../core/sse-parser.js';
 import type { ApiClient } from './client.js';
 import type { LiveEventData } from './types.js';
@@ -17,7 +17,7 @@ import type { LiveEventData } from './types.js';
  *
  * A stream opened without `Last-Event-ID` starts a little before "now" (so nothing between the
  * page's read and the open is lost) and may send older events: the tracker says where "now" was
- * (`x-interco-last-seq`, or the opening comment `: connected last_seq=<n>`: core/live-position.ts).
+ * (the header `x-interco-last-seq`: core/live-position.ts).
  * Each event comes with `replayed`: its sequence is at most the `last_seq` of the stream the
  * page's data was last read after (a resumed stream keeps that bound: it goes on from it).
  */
@@ -40,19 +40,14 @@ export interface LiveOptions {
 /** What the stream tells of an event besides its data. */
 export interface LiveDelivery {
   /**
-   * The event may have happened before the stream opened (its sequence ≤ `lastSeqAtOpen`): the
-   * page's read, made after the open, may show it already. False when the tracker did not say
-   * where the stream opened (an older tracker): then every event is taken as new.
+   * The event may have happened before the stream opened (its sequence ≤ the stream's
+   * `x-interco-last-seq`): the page's read, made after the open, may show it already. False when
+   * the tracker did not say where the stream opened: then every event is taken as new.
    */
   readonly replayed: boolean;
 }
 
 export interface LiveStream {
-  /**
-   * The event stream's last sequence when the stream the page's data was read after opened (the
-   * latest connection without `Last-Event-ID`); undefined when the tracker did not say.
-   */
-  readonly lastSeqAtOpen: number | undefined;
   /**
    * Resolves once the first connection's answer arrived (its headers: the stream is open), or
    * that attempt failed (the page reads its data anyway, and the reconnection calls onResync).
@@ -81,7 +76,10 @@ export function openLive(client: ApiClient, options: LiveOptions): LiveStream {
   });
   /** Whether a connection was attempted before (a later one that cannot resume is a resync). */
   let attempted = false;
-  /** See LiveStream.lastSeqAtOpen. */
+  /**
+   * The event stream's last sequence when the stream the page's data was read after opened (the
+   * latest connection without `Last-Event-ID`); undefined when the tracker did not say.
+   */
   let lastSeqAtOpen: number | undefined;
 
   const run = async (): Promise<void> => {
@@ -115,23 +113,16 @@ export function openLive(client: ApiClient, options: LiveOptions): LiveStream {
         // on from the same place.
         const fresh = !resumes;
         if (fresh) lastSeqAtOpen = sequenceOf(response.headers.get(LAST_SEQ_HEADER));
-        const fromHeader = fresh && lastSeqAtOpen !== undefined;
         options.onState({ kind: 'live' });
         markOpened();
         if (again && !resumes) options.onResync?.();
         pause = MIN_PAUSE_MS;
         const parser = new SseParser();
-        let readOpening = !fresh || fromHeader;
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
         for (;;) {
           const { done, value } = await reader.read();
           if (done) break;
           const messages = parser.push(value);
-          // The opening comment precedes every message: read once the first line has come.
-          if (!readOpening && (parser.openingComment !== undefined || messages.length > 0)) {
-            readOpening = true;
-            lastSeqAtOpen = lastSeqOfComment(parser.openingComment);
-          }
           for (const message of messages) {
             if (message.id !== undefined) lastEventId = message.id;
             let data: unknown;
@@ -161,9 +152,6 @@ export function openLive(client: ApiClient, options: LiveOptions): LiveStream {
   void run();
   return {
     opened,
-    get lastSeqAtOpen() {
-      return lastSeqAtOpen;
-    },
     close() {
       controller.abort();
       if (timer !== undefined) clearTimeout(timer);

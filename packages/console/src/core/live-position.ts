@@ -1,9 +1,9 @@
 /**
  * Where a /v1/live stream started, and which of its events may be replays. A new stream (no
  * `Last-Event-ID`) starts a little before "now" (docs/tracker.md, "Live"), so it may send events
- * published before it opened; the tracker says where "now" was: the stream's opening comment
- * `: connected last_seq=<n>` and the header `x-interco-last-seq` (n: the event stream's last
- * sequence when the stream opened; message ids are those sequences). An event whose sequence is
+ * published before it opened; the tracker says where "now" was in the header `x-interco-last-seq`
+ * (n: the event stream's last sequence when the stream opened; message ids are those sequences;
+ * the stream's opening comment `: connected last_seq=<n>` says the same and is not read). An event whose sequence is
  * at most n happened before the open, so before the page's read: it may be a replay. Pure.
  */
 
@@ -19,16 +19,6 @@ export function sequenceOf(text: string | null | undefined): number | undefined 
   if (!WHOLE.test(trimmed)) return undefined;
   const value = Number(trimmed);
   return Number.isSafeInteger(value) ? value : undefined;
-}
-
-/** `last_seq` of the opening comment's text (`connected last_seq=<n>`); undefined otherwise. */
-export function lastSeqOfComment(comment: string | undefined): number | undefined {
-  if (comment === undefined) return undefined;
-  const words = comment.trim().split(/\s+/);
-  if (words[0] !== 'connected') return undefined;
-  for (const word of words.slice(1))
-    if (word.startsWith('last_seq=')) return sequenceOf(word.slice('last_seq='.length));
-  return undefined;
 }
 
 /**

@@ -4,11 +4,6 @@
  */
 export const SERIAL_MASK = '••••';
 
-/** A serial as shown: itself with the scope, else the mask. */
-export function shownSerial(serial: string, canRead: boolean): string {
-  return canRead ? serial : SERIAL_MASK;
-}
-
 /** The masked line for a count of serials: `•••• × 12`. */
 export function maskedSerials(count: number): string {
   return `${SERIAL_MASK} × ${count.toLocaleString()}`;

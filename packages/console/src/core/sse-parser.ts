@@ -1,6 +1,7 @@
 /**
  * An incremental parser of server-sent events (text/event-stream, as /v1/live sends them): text
- * in, completed messages out (comments are dropped, but for the stream's opening one). Pure, so the live reader (api/live.ts) and the tests share it.
+ * in, completed messages out (comments are dropped). Pure, so the live reader (api/live.ts) and
+ * the tests share it.
  * The browser's EventSource cannot send an Authorization header, hence this parser.
  */
 
@@ -22,23 +23,6 @@ export class SseParser {
   #lastId: string | undefined;
   #event: string | undefined;
   #data: string[] = [];
-  /** Whether a line was read yet (the opening comment is the stream's first line). */
-  #sawLine = false;
-  #openingComment: string | undefined;
-
-  /** The id to resume from (`Last-Event-ID`), once a message named one. */
-  get lastEventId(): string | undefined {
-    return this.#lastId;
-  }
-
-  /**
-   * The stream's first line when it is a comment (its text, without the colon and one leading
-   * space): /v1/live opens with `: connected last_seq=<n>` (core/live-position.ts reads it).
-   * Undefined when the stream did not open with a comment (or nothing came yet).
-   */
-  get openingComment(): string | undefined {
-    return this.#openingComment;
-  }
 
   /** Feeds a chunk of text; answers the messages it completes (comments are dropped). */
   push(chunk: string): SseMessage[] {
@@ -62,13 +46,8 @@ export class SseParser {
   }
 
   #line(line: string): SseMessage | undefined {
-    const first = !this.#sawLine;
-    this.#sawLine = true;
     if (line === '') return this.#dispatch();
-    if (line.startsWith(':')) {
-      if (first) this.#openingComment = line.slice(line.startsWith(': ') ? 2 : 1);
-      return undefined;
-    }
+    if (line.startsWith(':')) return undefined;
     const colon = line.indexOf(':');
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);

@@ -8,7 +8,6 @@ describe('SseParser', () => {
       ': connected\n\nid: 7\nevent: step.done\ndata: {"transfer_id":"tr_1","seq":7}\n\n: heartbeat\n\n',
     );
     expect(messages).toEqual([{ id: '7', event: 'step.done', data: '{"transfer_id":"tr_1","seq":7}' }]);
-    expect(parser.lastEventId).toBe('7');
   });
 
   it('completes a message split across chunks anywhere, \\r\\n included', () => {
@@ -32,25 +31,6 @@ describe('SseParser', () => {
     expect(parser.push('\uFEFFevent: x\n\nretry: 10\nfoo: bar\nid: a\0b\ndata\n\n')).toEqual([
       { id: undefined, event: 'message', data: '' },
     ]);
-  });
-
-  it('keeps the stream’s opening comment (the first line only), whatever the chunks', () => {
-    const text = ': connected last_seq=42\n\nid: 43\ndata: x\n\n: heartbeat\n\n';
-    const whole = new SseParser();
-    whole.push(text);
-    expect(whole.openingComment).toBe('connected last_seq=42');
-    const split = new SseParser();
-    const out = [];
-    for (const char of text) out.push(...split.push(char));
-    expect(split.openingComment).toBe('connected last_seq=42');
-    expect(out).toEqual([{ id: '43', event: 'message', data: 'x' }]);
-    // A stream that opens with a message has none, even if a comment comes later.
-    const late = new SseParser();
-    late.push('id: 1\ndata: x\n\n: connected last_seq=9\n\n');
-    expect(late.openingComment).toBeUndefined();
-    const bom = new SseParser();
-    bom.push('\uFEFF:connected last_seq=3\n');
-    expect(bom.openingComment).toBe('connected last_seq=3');
   });
 
   it('keeps an unfinished message until its blank line', () => {

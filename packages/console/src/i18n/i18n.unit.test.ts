@@ -2,9 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DICTIONARIES, pickLanguage, setLanguage, t, translate } from './i18n.js';
 
 describe('dictionaries', () => {
-  it('es and en have the same keys, none empty, the same placeholders', () => {
-    const esKeys = Object.keys(DICTIONARIES.es).sort();
-    expect(Object.keys(DICTIONARIES.en).sort()).toEqual(esKeys);
+  it('have no empty text, and the same placeholders in es and en', () => {
+    const esKeys = Object.keys(DICTIONARIES.es);
     const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
     for (const key of esKeys) {
       const es = DICTIONARIES.es[key as keyof typeof DICTIONARIES.es];

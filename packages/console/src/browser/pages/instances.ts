@@ -6,7 +6,7 @@ import {
   SAMPLE_PREFLIGHT_REQUEST,
 } from '../../core/instance-form.js';
 import { type MessageKey, t } from '../../i18n/i18n.js';
-import type { Session } from '../session.js';
+import { forgetInstanceLinks, type Session } from '../session.js';
 import { dateTime, errorMessage, loading } from '../ui/common.js';
 import { confirmDialog } from '../ui/confirm-dialog.js';
 import { field, h, replace } from '../ui/dom.js';
@@ -320,6 +320,8 @@ export function renderInstances(main: HTMLElement, session: Session): () => void
         { method: instance === undefined ? 'POST' : 'PUT', body: built.body, signal },
       );
       save.disabled = false;
+      // Whatever the answer (a timeout may still have saved it): the pages ask for the instances again.
+      forgetInstanceLinks();
       if (signal.aborted) return;
       if (!result.ok) {
         replace(problems, errorMessage(result.failure));

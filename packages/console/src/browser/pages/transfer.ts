@@ -1,7 +1,6 @@
 import type { ApiResult } from '../../api/client.js';
 import { type LiveStream, openLive } from '../../api/live.js';
 import type {
-  InstanceLink,
   JournalEntry,
   RequestSummary,
   SerialEntry,
@@ -11,11 +10,12 @@ import type {
   TransferView,
 } from '../../api/types.js';
 import { formatDateTime, formatDuration } from '../../core/dates.js';
-import { isBehind, REREAD_DELAYS_MS } from '../../core/live-reread.js';
+import { isBehind } from '../../core/live-reread.js';
 import { maskedSerials } from '../../core/masking.js';
 import { cancelPlan, retryPlan, type TimelineRow, timelineRows } from '../../core/transfer-view-model.js';
 import { language, t } from '../../i18n/i18n.js';
-import type { Session } from '../session.js';
+import { liveRereads } from '../live-rereads.js';
+import { instanceLinks, type Session } from '../session.js';
 import { dateTime, errorMessage, loading, statusBadge, stepStatusBadge } from '../ui/common.js';
 import { confirmDialog } from '../ui/confirm-dialog.js';
 import { definitions, field, h, keepFocus, replace } from '../ui/dom.js';
@@ -52,7 +52,6 @@ export function renderTransfer(main: HTMLElement, session: Session, id: string):
   let baseUrls: ReadonlyMap<string, string> | undefined;
   let linksFailed = false;
   let serialsShown = false;
-  let pending: ReturnType<typeof setTimeout> | undefined;
 
   replace(
     main,
@@ -263,50 +262,32 @@ export function renderTransfer(main: HTMLElement, session: Session, id: string):
     );
   };
 
-  /**
-   * The re-reads after an event: one chain at a time. A new event or a resync starts a new chain
-   * (the scheduled re-read cleared); a re-read of an older chain still answering schedules nothing.
-   */
-  let chain = 0;
-  /** Re-reads after an event; again a little later while the read model is behind it. */
-  const follow = async (eventTime: string, attempt: number, mine: number) => {
-    if (mine === chain) pending = undefined;
-    // Events that came while the page was first read are applied once it is there.
-    if ((await firstRead) === undefined) return;
-    const view = await reload();
-    await eventsLog.newer();
-    const next = REREAD_DELAYS_MS[attempt + 1];
-    if (signal.aborted || view === undefined || next === undefined || mine !== chain || pending !== undefined)
-      return;
-    if (isBehind(view.updated_at, eventTime)) {
-      pending = setTimeout(() => void follow(eventTime, attempt + 1, mine), next);
-    }
-  };
-  /** Starts a new chain of re-reads after `delayMs` (at once when undefined). */
-  const startFollowing = (eventTime: string, attempt: number, delayMs?: number) => {
-    clearTimeout(pending);
-    pending = undefined;
-    const mine = ++chain;
-    if (delayMs === undefined) void follow(eventTime, attempt, mine);
-    else pending = setTimeout(() => void follow(eventTime, attempt, mine), delayMs);
-  };
+  /** The re-reads after an event (browser/live-rereads.ts), of this transfer and its events. */
+  const rereads = liveRereads<string>({
+    ready: async () => (await firstRead) !== undefined,
+    read: async (_id, eventTime) => {
+      const view = await reload();
+      await eventsLog.newer();
+      return view !== undefined && isBehind(view.updated_at, eventTime);
+    },
+    signal,
+  });
   // The live stream first, then the reads: nothing that changes in between is missed.
   const live: LiveStream = openLive(client, {
     transferId: id,
     onState: indicator.update,
     // Events come in bursts: one re-read for a burst.
-    onEvent: (event) => startFollowing(event.time, 0, REREAD_DELAYS_MS[0]),
+    onEvent: (event) => rereads.afterEvent(id, event.time),
     // A reconnection that could not resume: read again what may have been missed (once; the
     // re-read an event scheduled is replaced by this one, never run beside it).
-    onResync: () => startFollowing(new Date().toISOString(), REREAD_DELAYS_MS.length),
+    onResync: () => rereads.readOnce(id),
   });
   const firstRead = (async (): Promise<TransferView | undefined> => {
     await live.opened;
     if (signal.aborted) return undefined;
-    const links = await client.request<{ instances: InstanceLink[] }>('intake', '/v1/instances', { signal });
+    const links = await instanceLinks(client);
     if (signal.aborted) return undefined;
-    if (links.ok)
-      baseUrls = new Map(links.value.instances.map((instance) => [instance.id, instance.base_url]));
+    if (links.ok) baseUrls = new Map(links.value.map((instance) => [instance.id, instance.base_url]));
     else linksFailed = true;
     const view = await reload();
     if (view === undefined) return undefined;
@@ -316,7 +297,7 @@ export function renderTransfer(main: HTMLElement, session: Session, id: string):
 
   return () => {
     controller.abort();
-    clearTimeout(pending);
+    rereads.stop();
     live.close();
   };
 }

@@ -1,7 +1,6 @@
 import type { ApiFailure } from '../../api/client.js';
 import { type LiveDelivery, type LiveStream, openLive } from '../../api/live.js';
 import {
-  type InstanceLink,
   type LiveEventData,
   STEPS,
   TRANSFER_STATUSES,
@@ -22,12 +21,13 @@ import {
   transfersQuery,
 } from '../../core/filters.js';
 import { isCreatedSinceRead, listChange } from '../../core/list-updates.js';
-import { isBehind, REREAD_DELAYS_MS } from '../../core/live-reread.js';
+import { isBehind } from '../../core/live-reread.js';
 import { transferHash } from '../../core/route.js';
 import { throttle } from '../../core/throttle.js';
 import { attentionOf } from '../../core/transfer-view-model.js';
 import { language, t } from '../../i18n/i18n.js';
-import { type Session, setSerialFilter } from '../session.js';
+import { liveRereads } from '../live-rereads.js';
+import { instanceLinks, type Session, setSerialFilter } from '../session.js';
 import { dateTime, errorMessage, loading, statusBadge } from '../ui/common.js';
 import { field, h, keepFocus, replace } from '../ui/dom.js';
 import { liveIndicator } from '../ui/live-indicator.js';
@@ -90,7 +90,6 @@ export function renderTransfers(main: HTMLElement, session: Session, filters: Tr
    */
   const createdSinceRead = new BoundedSet<string>(CREATED_SINCE_READ_AT_MOST);
   let tbody: HTMLTableSectionElement | undefined;
-  const pendingReads = new Map<string, ReturnType<typeof setTimeout>>();
   const firstPage = filters.cursor === undefined;
 
   replace(
@@ -231,50 +230,41 @@ export function renderTransfers(main: HTMLElement, session: Session, filters: Tr
     // The stream is opened before the page is read: a transfer it says was created is newer than
     // the page, unless the event is older than the stream's open (a replay the read may show).
     if (isCreatedSinceRead(event, delivery.replayed, firstPage)) createdSinceRead.add(id);
-    clearTimeout(pendingReads.get(id));
-    pendingReads.set(
-      id,
-      setTimeout(() => void reread(id, event.time, 0), REREAD_DELAYS_MS[0]),
-    );
+    rereads.afterEvent(id, event.time);
   };
 
   /**
    * Re-reads a transfer. The live stream can be ahead of the tracker's read model (404 for a new
    * transfer, or a view older than the event): then it is read again a little later.
    */
-  const reread = async (id: string, eventTime: string, attempt: number) => {
-    pendingReads.delete(id);
-    // Events that came while the page was first read are placed once it is there.
-    await initialRead;
+  const reread = async (id: string, eventTime: string): Promise<boolean> => {
     const view = await client.request<TransferView>('tracker', `/v1/transfers/${encodeURIComponent(id)}`, {
       signal,
     });
-    if (signal.aborted) return;
+    if (signal.aborted) return false;
     const behind = view.ok ? isBehind(view.value.updated_at, eventTime) : view.failure.status === 404;
-    const next = REREAD_DELAYS_MS[attempt + 1];
-    if (behind && next !== undefined && !pendingReads.has(id)) {
-      pendingReads.set(
-        id,
-        setTimeout(() => void reread(id, eventTime, attempt + 1), next),
-      );
-    }
-    if (!view.ok) return;
+    if (view.ok) place(id, view.value);
+    return behind;
+  };
+
+  /** Places a transfer read again in the list (core/list-updates.ts). */
+  const place = (id: string, view: TransferView) => {
     const page = {
       rows: shown.map((entry) => entry.view),
       firstPage,
       pageSize: PAGE_SIZE,
       createdSinceRead,
     };
-    const change = listChange(view.value, page, filters);
+    const change = listChange(view, page, filters);
     switch (change.kind) {
       case 'update': {
         const index = shown.findIndex((entry) => entry.view.transfer_id === id);
         const current = shown[index];
-        const text = JSON.stringify(view.value);
+        const text = JSON.stringify(view);
         if (current === undefined || current.text === text) return;
         // An older answer never replaces a newer one.
-        if (Date.parse(view.value.updated_at) < Date.parse(current.view.updated_at)) return;
-        const fresh = { view: view.value, row: transferRow(view.value), text };
+        if (Date.parse(view.updated_at) < Date.parse(current.view.updated_at)) return;
+        const fresh = { view: view, row: transferRow(view), text };
         shown[index] = fresh;
         const focused = keepFocus(current.row);
         current.row.replaceWith(fresh.row);
@@ -295,6 +285,16 @@ export function renderTransfers(main: HTMLElement, session: Session, filters: Tr
     }
   };
 
+  /** Re-reads after live events, one chain per transfer (browser/live-rereads.ts). */
+  const rereads = liveRereads<string>({
+    ready: async () => {
+      await initialRead;
+      return true;
+    },
+    read: reread,
+    signal,
+  });
+
   const showUnseen = () => {
     const { cursor: _cursor, ...first } = filters;
     replace(
@@ -312,11 +312,11 @@ export function renderTransfers(main: HTMLElement, session: Session, filters: Tr
   };
 
   // The registered instances, as suggestions for the instance filter (none if intake is out of reach).
-  void client.request<{ instances: InstanceLink[] }>('intake', '/v1/instances', { signal }).then((answer) => {
-    if (!answer.ok) return;
+  void instanceLinks(client).then((answer) => {
+    if (!answer.ok || signal.aborted) return;
     replace(
       instanceOptions,
-      answer.value.instances.map((instance) => h('option', { attrs: { value: instance.id } }, instance.name)),
+      answer.value.map((instance) => h('option', { attrs: { value: instance.id } }, instance.name)),
     );
   });
 
@@ -344,7 +344,7 @@ export function renderTransfers(main: HTMLElement, session: Session, filters: Tr
     firstPageAgain.cancel();
     clearInterval(every);
     document.removeEventListener('visibilitychange', onVisibility);
-    for (const timer of pendingReads.values()) clearTimeout(timer);
+    rereads.stop();
     live.close();
   };
 }
