@@ -11,10 +11,10 @@ import type {
 } from '../../api/types.js';
 import { formatDateTime, formatDuration } from '../../core/dates.js';
 import { isBehind } from '../../core/live-reread.js';
+import { liveRereads } from '../../core/live-rereads.js';
 import { maskedSerials } from '../../core/masking.js';
 import { cancelPlan, retryPlan, type TimelineRow, timelineRows } from '../../core/transfer-view-model.js';
 import { language, t } from '../../i18n/i18n.js';
-import { liveRereads } from '../live-rereads.js';
 import { instanceLinks, type Session } from '../session.js';
 import { dateTime, errorMessage, loading, statusBadge, stepStatusBadge } from '../ui/common.js';
 import { confirmDialog } from '../ui/confirm-dialog.js';
@@ -262,7 +262,7 @@ export function renderTransfer(main: HTMLElement, session: Session, id: string):
     );
   };
 
-  /** The re-reads after an event (browser/live-rereads.ts), of this transfer and its events. */
+  /** The re-reads after an event (core/live-rereads.ts), of this transfer and its events. */
   const rereads = liveRereads<string>({
     ready: async () => (await firstRead) !== undefined,
     read: async (_id, eventTime) => {

@@ -22,11 +22,11 @@ import {
 } from '../../core/filters.js';
 import { isCreatedSinceRead, listChange } from '../../core/list-updates.js';
 import { isBehind } from '../../core/live-reread.js';
+import { liveRereads } from '../../core/live-rereads.js';
 import { transferHash } from '../../core/route.js';
 import { throttle } from '../../core/throttle.js';
 import { attentionOf } from '../../core/transfer-view-model.js';
 import { language, t } from '../../i18n/i18n.js';
-import { liveRereads } from '../live-rereads.js';
 import { instanceLinks, type Session, setSerialFilter } from '../session.js';
 import { dateTime, errorMessage, loading, statusBadge } from '../ui/common.js';
 import { field, h, keepFocus, replace } from '../ui/dom.js';
@@ -285,7 +285,7 @@ export function renderTransfers(main: HTMLElement, session: Session, filters: Tr
     }
   };
 
-  /** Re-reads after live events, one chain per transfer (browser/live-rereads.ts). */
+  /** Re-reads after live events, one chain per transfer (core/live-rereads.ts). */
   const rereads = liveRereads<string>({
     ready: async () => {
       await initialRead;

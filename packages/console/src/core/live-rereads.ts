@@ -1,4 +1,4 @@
-import { REREAD_DELAYS_MS } from '../core/live-reread.js';
+import { REREAD_DELAYS_MS } from './live-reread.js';
 
 /**
  * The re-reads a live event asks for (core/live-reread.ts: the tracker's read model follows the

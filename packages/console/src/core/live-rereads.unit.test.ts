@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { REREAD_DELAYS_MS } from '../core/live-reread.js';
+import { REREAD_DELAYS_MS } from './live-reread.js';
 import { liveRereads } from './live-rereads.js';
 
 /** Lets the reads' promises settle (fake timers do not run them). */
