@@ -23,6 +23,7 @@ export {
   RegistryError,
   type ResealCounts,
 } from './registry/instance-registry.js';
+export { isWrongLastSequence } from './registry/kv-errors.js';
 export {
   countKeyUsage,
   emptyKeyUsage,

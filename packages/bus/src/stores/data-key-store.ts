@@ -2,6 +2,7 @@ import { registerFormats } from '@interco/contracts';
 import {
   countKeyUsage,
   emptyKeyUsage,
+  isWrongLastSequence,
   type KeyUsage,
   type ResealCounts,
   SECRET_KEY_ENV,
@@ -13,7 +14,6 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { BusNames } from '../names.js';
-import { isWrongLastSequence } from '../nats/errors.js';
 import { SERIAL_DIGEST_PURPOSE, SerialDigester } from './serial-digest.js';
 import { StoreError } from './store-error.js';
 

@@ -1,9 +1,9 @@
 import { pointerToPath } from '@interco/contracts';
+import { isWrongLastSequence } from '@interco/erpnext';
 import { type KV, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { BusNames } from '../names.js';
-import { isWrongLastSequence } from '../nats/errors.js';
 import { StoreError } from './store-error.js';
 import { TransferRecord } from './transfer-record.schema.js';
 

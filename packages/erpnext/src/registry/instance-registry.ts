@@ -1,10 +1,10 @@
 import { type Problem, pointerToPath, registerFormats } from '@interco/contracts';
-import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import { type KV, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { InstanceConfig, timeoutProblems } from '../instances/instance-config.schema.js';
 import { normalizeBaseUrl } from './base-url.js';
+import { isWrongLastSequence } from './kv-errors.js';
 import { countKeyUsage, emptyKeyUsage, type KeyUsage, type SecretBox } from './secret-box.js';
 import { type InstanceSummary, StoredInstance } from './stored-instance.schema.js';
 
@@ -190,17 +190,13 @@ export class InstanceRegistry {
           counts.resealed++;
           break;
         } catch (error) {
+          if (!isWrongLastSequence(error)) throw error;
           if (attempt >= RESEAL_ATTEMPTS) {
             throw new RegistryError(
               'conflict',
               `instance ${id} kept changing while its credentials were re-sealed: run it again`,
             );
           }
-          const lostRace =
-            error instanceof JetStreamApiError &&
-            (error.code === JetStreamApiCodes.StreamWrongLastSequence ||
-              error.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown);
-          if (!lostRace) throw error;
         }
       }
     }
