@@ -243,7 +243,8 @@ export class InstanceRegistry {
       if (entry === null || entry.operation !== 'PUT') continue;
       try {
         const stored = parseStored(entry.string(), id);
-        if (stored.api_key_sealed.startsWith('v2:') || stored.api_secret_sealed.startsWith('v2:')) count++;
+        const v2 = (sealed: string) => this.box.headOf(sealed).format === 'v2';
+        if (v2(stored.api_key_sealed) || v2(stored.api_secret_sealed)) count++;
       } catch {
         // not readable: no evidence either way
       }
