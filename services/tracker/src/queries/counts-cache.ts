@@ -36,11 +36,25 @@ export const COUNTS_CACHE_ENTRIES = 100;
 /** Most counts running at once. */
 export const COUNTS_RUNNING_AT_MOST = 8;
 
-/** The list's filters that counts take (not status, stuck, cursor, limit; the serial apart). */
-export type CountsQuery = Pick<
-  ListTransfersQuery,
-  'step' | 'created_from' | 'created_to' | 'instance' | 'company' | 'reference'
->;
+/**
+ * The list's filters that counts take (not status, stuck, cursor, limit; the serial apart), in
+ * the order of the cache key. The route's query schema (CountTransfersQuery) is built from them.
+ */
+export const COUNTS_FIELDS = [
+  'step',
+  'created_from',
+  'created_to',
+  'instance',
+  'company',
+  'reference',
+] as const;
+type CountsField = (typeof COUNTS_FIELDS)[number];
+
+/** The filters counts take. */
+export type CountsQuery = Pick<ListTransfersQuery, CountsField>;
+
+/** The fields holding a time: keyed as stored, so that two spellings of one time share an entry. */
+const TIME_FIELDS: ReadonlySet<CountsField> = new Set(['created_from', 'created_to']);
 
 /** What is counted: the filters, and a serial's keyed digest when the serial filter is given. */
 export interface CountsFilter {
@@ -55,8 +69,6 @@ export const UNFILTERED: CountsFilter = { query: {} };
 function normalTime(text: string | undefined): string | null {
   return text === undefined ? null : new Date(text).toISOString();
 }
-
-const COUNTS_FIELDS = ['step', 'created_from', 'created_to', 'instance', 'company', 'reference'] as const;
 
 /**
  * The filter as counted: only the fields counts take (whatever else the object holds: it is
@@ -77,12 +89,9 @@ export function countsFilterOf(filter: CountsFilter): CountsFilter {
 export function countsKey(filter: CountsFilter): string {
   const { query } = filter;
   return JSON.stringify([
-    query.step ?? null,
-    normalTime(query.created_from),
-    normalTime(query.created_to),
-    query.instance ?? null,
-    query.company ?? null,
-    query.reference ?? null,
+    ...COUNTS_FIELDS.map((field) =>
+      TIME_FIELDS.has(field) ? normalTime(query[field]) : (query[field] ?? null),
+    ),
     filter.serialDigest ?? null,
   ]);
 }
