@@ -31,3 +31,4 @@ export {
   ServiceMetrics,
   type ServiceMetricsOptions,
 } from './service-metrics.js';
+export { withinTime } from './within-time.js';

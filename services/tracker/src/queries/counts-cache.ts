@@ -23,6 +23,7 @@
  *   (`timed_out` after a time-out, `failed` after another failure). So a filter whose count always
  *   times out runs one count per `maxAgeMs`, not one scan after another holding a place.
  */
+import { withinTime } from '@interco/metrics';
 import type { TransferCounts } from '../http/schemas.js';
 import type { StatusCounts } from './counts.js';
 import type { ListTransfersQuery } from './list-query.schema.js';
@@ -267,10 +268,6 @@ export class CountsCache {
     this.#running++;
     const startedAt = this.#now();
     const attempt = ++entry.attempt;
-    let timer: NodeJS.Timeout | undefined;
-    const givenUp = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new CountGivenUp()), this.timeoutMs);
-    });
     // (a count that throws at once rejects like one that fails later)
     const counted = new Promise<StatusCounts>((resolve) =>
       resolve(this.#count(filter, { maxTimeMs: this.timeoutMs })),
@@ -285,7 +282,11 @@ export class CountsCache {
     // A count given up may still fail later: nobody waits for it any more.
     counted.catch(() => undefined);
     try {
-      return await Promise.race([counted, givenUp]);
+      return await withinTime(
+        () => counted,
+        this.timeoutMs,
+        () => new CountGivenUp(),
+      );
     } catch (error) {
       if (attempt === entry.attempt) {
         entry.attempt++; // its answer, should it come, is dropped
@@ -295,7 +296,6 @@ export class CountsCache {
       if (timedOut(error)) throw new CountsUnavailableError('timed_out', this.timeoutMs, this.maxRunning);
       throw error;
     } finally {
-      clearTimeout(timer);
       entry.counting = undefined;
       this.#running--;
       this.#trim();
