@@ -98,6 +98,11 @@ export class TransferStore {
     );
   }
 
+  /** The transfer ids of the records held (not of removed ones), read from the bucket as it goes. */
+  ids(): Promise<AsyncIterable<string>> {
+    return this.kv.keys();
+  }
+
   /** Removes a record (purged: nothing of it stays). Nothing to remove is fine. */
   async delete(id: string): Promise<void> {
     await this.kv.purge(id);
