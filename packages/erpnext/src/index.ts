@@ -21,8 +21,15 @@ export {
   InstanceRegistry,
   type InstanceTest,
   RegistryError,
-  type ResealCounts,
 } from './registry/instance-registry.js';
+export { isWrongLastSequence } from './registry/kv-errors.js';
+export {
+  keysOf,
+  keyUsageOf,
+  type ResealCounts,
+  type ResealRecords,
+  resealRecords,
+} from './registry/kv-records.js';
 export {
   countKeyUsage,
   emptyKeyUsage,

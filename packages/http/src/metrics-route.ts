@@ -1,4 +1,4 @@
-import type { MetricsSource } from '@interco/metrics';
+import { EXPOSITION_CONTENT_TYPE, type MetricsSource } from '@interco/metrics';
 import type { FastifyInstance } from 'fastify';
 
 /**
@@ -23,7 +23,7 @@ export function registerMetricsRoute(app: FastifyInstance, source: MetricsSource
         response: {
           200: {
             description: 'the text exposition',
-            content: { 'text/plain; version=0.0.4; charset=utf-8': { schema: { type: 'string' } } },
+            content: { [EXPOSITION_CONTENT_TYPE]: { schema: { type: 'string' } } },
           },
         },
       },

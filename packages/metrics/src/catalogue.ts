@@ -93,8 +93,6 @@ export type ErpnextMethod = (typeof ERPNEXT_METHODS)[number];
  */
 export const ERPNEXT_NO_ANSWER_STATUSES = ['network', 'timeout', 'breaker_open', 'client_error'] as const;
 
-export type ErpnextNoAnswerStatus = (typeof ERPNEXT_NO_ANSWER_STATUSES)[number];
-
 /** `status` of the ERPNext series: an HTTP status (100 to 599), or why there was none. */
 export function isErpnextStatusLabel(value: string): boolean {
   return /^[1-5]\d\d$/.test(value) || (ERPNEXT_NO_ANSWER_STATUSES as readonly string[]).includes(value);
@@ -139,9 +137,6 @@ export const ERPNEXT_ERROR_REASONS = [
 ] as const;
 
 export type ErpnextErrorReasonLabel = (typeof ERPNEXT_ERROR_REASONS)[number];
-
-/** `interco_erpnext_breaker_state`'s states, by name. */
-export const BREAKER_STATES: readonly BreakerStateName[] = ['closed', 'half-open', 'open'];
 
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 
@@ -233,5 +228,3 @@ export const CATALOGUE = {
     labels: ['consumer'],
   }),
 } as const;
-
-export type CatalogueKey = keyof typeof CATALOGUE;

@@ -1,9 +1,7 @@
 export {
   BREAKER_STATE_VALUES,
-  BREAKER_STATES,
   type BreakerStateName,
   CATALOGUE,
-  type CatalogueKey,
   ERPNEXT_ERROR_KINDS,
   ERPNEXT_ERROR_REASONS,
   ERPNEXT_METHODS,
@@ -12,7 +10,6 @@ export {
   type ErpnextErrorKindLabel,
   type ErpnextErrorReasonLabel,
   type ErpnextMethod,
-  type ErpnextNoAnswerStatus,
   type ErpnextOperation,
   isErpnextStatusLabel,
   type MetricDefinition,
@@ -31,3 +28,4 @@ export {
   ServiceMetrics,
   type ServiceMetricsOptions,
 } from './service-metrics.js';
+export { withinTime } from './within-time.js';

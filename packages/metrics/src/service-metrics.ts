@@ -26,6 +26,7 @@ import {
   type SubmitOutcome,
 } from './catalogue.js';
 import { EXPOSITION_CONTENT_TYPE, type MetricsExposition, type MetricsSource } from './exposition.js';
+import { withinTime } from './within-time.js';
 
 export interface ServiceMetricsOptions {
   /** The service's name (`intake`, `po-a`, ..., `tracker`): `interco_build_info{service}`. */
@@ -161,19 +162,14 @@ export class ServiceMetrics implements MetricsSource {
   }
 
   async #refresh(refresh: Refresher): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`a metrics refresher took more than ${this.#refreshTimeoutMs} ms`)),
-        this.#refreshTimeoutMs,
-      );
-    });
     try {
-      await Promise.race([Promise.resolve().then(refresh), timeout]);
+      await withinTime(
+        refresh,
+        this.#refreshTimeoutMs,
+        () => new Error(`a metrics refresher took more than ${this.#refreshTimeoutMs} ms`),
+      );
     } catch (error) {
       this.#onRefreshError(error);
-    } finally {
-      clearTimeout(timer);
     }
   }
 

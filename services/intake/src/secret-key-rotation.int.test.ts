@@ -341,7 +341,7 @@ describe('the check and the re-seal, each in a deployment of its own', () => {
       transfers,
       transferIds: () => {
         scans++;
-        return transfers.kv.keys();
+        return transfers.ids();
       },
       manifests: await ManifestStore.open(nc, names, K1),
     });

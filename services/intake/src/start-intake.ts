@@ -185,7 +185,7 @@ export async function startIntake(options: StartIntakeOptions): Promise<RunningI
           logger.warn(record, 'secret-key re-seal: a record cannot be read, left as it is'),
         dataKeys,
         transfers,
-        transferIds: () => transfers.kv.keys(),
+        transferIds: () => transfers.ids(),
         manifests,
       }),
     };
@@ -201,7 +201,7 @@ export async function startIntake(options: StartIntakeOptions): Promise<RunningI
       const stopRecovery = new AbortController();
       const recovery = recoverRequests(
         {
-          ids: () => transfers.kv.keys(),
+          ids: () => transfers.ids(),
           transfers,
           history: deps.history,
           publish: deps.publish,

@@ -160,6 +160,7 @@ async function projectorRate(transfers: number, interleaved: boolean): Promise<s
     names,
     store: projectorStore,
     box,
+    digester,
     logger: createLogger('tracker', { level: 'silent' }),
     batchSize: 256,
     fetchExpiresMs: 1000,

@@ -167,6 +167,7 @@ export async function startTracker(options: StartTrackerOptions): Promise<Runnin
         names,
         store,
         box: options.box,
+        digester,
         logger,
         batchSize: options.batchSize ?? 256,
         startSequence: options.startSequence,

@@ -1,9 +1,10 @@
 import { registerFormats } from '@interco/contracts';
 import {
-  countKeyUsage,
-  emptyKeyUsage,
+  isWrongLastSequence,
   type KeyUsage,
+  keyUsageOf,
   type ResealCounts,
+  resealRecords,
   SECRET_KEY_ENV,
   SECRET_KEY_PREVIOUS_ENV,
   type SecretBox,
@@ -13,7 +14,6 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { BusNames } from '../names.js';
-import { isWrongLastSequence } from '../nats/errors.js';
 import { SERIAL_DIGEST_PURPOSE, SerialDigester } from './serial-digest.js';
 import { StoreError } from './store-error.js';
 
@@ -192,60 +192,25 @@ export class DataKeyStore {
   async reseal(
     options: { onUnreadable?: (name: string, reason: string) => void } = {},
   ): Promise<ResealCounts> {
-    const counts: ResealCounts = { resealed: 0, unchanged: 0, unreadable: 0 };
-    for (const name of await this.#names()) {
-      for (let attempt = 1; ; attempt++) {
-        const entry = await this.kv.get(name);
-        if (entry === null || entry.operation !== 'PUT') break;
-        let next: StoredDataKey | undefined;
-        try {
-          const stored = this.#parse(entry);
-          next = this.box.isSealedWithCurrent(stored.key_sealed)
-            ? undefined
-            : this.#sealed(name, this.#open(entry), stored.created_at, this.now().toISOString());
-        } catch (error) {
-          counts.unreadable++;
-          options.onUnreadable?.(name, (error as Error).message);
-          break;
-        }
-        if (next === undefined) {
-          counts.unchanged++;
-          break;
-        }
-        try {
-          await this.kv.update(name, JSON.stringify(next), entry.revision);
-          counts.resealed++;
-          break;
-        } catch (error) {
-          if (!isWrongLastSequence(error)) throw error;
-          if (attempt >= ATTEMPTS) {
-            throw new StoreError(
-              'conflict',
-              `the data key ${name} kept changing while it was re-sealed: run it again`,
-            );
-          }
-        }
-      }
-    }
-    return counts;
+    return resealRecords<StoredDataKey>(this.kv, {
+      resealed: (entry) => {
+        const stored = this.#parse(entry);
+        return this.box.isSealedWithCurrent(stored.key_sealed)
+          ? undefined
+          : this.#sealed(entry.key, this.#open(entry), stored.created_at, this.now().toISOString());
+      },
+      attempts: ATTEMPTS,
+      conflict: (name) =>
+        new StoreError('conflict', `the data key ${name} kept changing while it was re-sealed: run it again`),
+      onUnreadable: options.onUnreadable,
+    });
   }
 
   /** How many data keys need which key of the ring (counts only; `unreadable`: not parsed). */
   async keyUsage(): Promise<KeyUsage> {
-    const usage = emptyKeyUsage();
-    for (const name of await this.#names()) {
-      const entry = await this.kv.get(name);
-      if (entry === null || entry.operation !== 'PUT') continue;
-      let sealed: string;
-      try {
-        sealed = this.#parse(entry).key_sealed;
-      } catch {
-        countKeyUsage(usage, 'unreadable');
-        continue;
-      }
-      countKeyUsage(usage, this.box.keyOfOrUndefined(sealed, name));
-    }
-    return usage;
+    return keyUsageOf(this.kv, (entry) =>
+      this.box.keyOfOrUndefined(this.#parse(entry).key_sealed, entry.key),
+    );
   }
 
   /** The serial digest key opened, or why there is none: no entry, or deleted (its revision). */
@@ -296,12 +261,6 @@ export class DataKeyStore {
       created_at: createdAt,
       updated_at: updatedAt,
     };
-  }
-
-  async #names(): Promise<string[]> {
-    const names: string[] = [];
-    for await (const name of await this.kv.keys()) names.push(name);
-    return names;
   }
 }
 

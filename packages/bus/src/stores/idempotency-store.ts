@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Sha256Digest, TransferId } from '@interco/contracts';
+import { isWrongLastSequence } from '@interco/erpnext';
 import { type KV, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { type Static, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { BusNames } from '../names.js';
-import { isWrongLastSequence } from '../nats/errors.js';
 import { StoreError } from './store-error.js';
 
 /** What an idempotency key stands for: the transfer it made, and the request it made it from. */

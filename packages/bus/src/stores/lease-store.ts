@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Step } from '@interco/contracts';
+import { isWrongLastSequence } from '@interco/erpnext';
 import { type KV, type KvEntry, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { BusNames } from '../names.js';
-import { isWrongLastSequence } from '../nats/errors.js';
 
 /** A held lease on (transfer, step). */
 export interface Lease {

@@ -117,7 +117,7 @@ export class ManifestStore {
     for await (const info of await this.store.list()) {
       if (info.deleted) continue;
       const head = await this.#head(info.name);
-      if (head?.startsWith('v2:')) return true;
+      if (head !== null && this.box.headOf(head).format === 'v2') return true;
     }
     return false;
   }

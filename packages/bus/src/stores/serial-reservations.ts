@@ -1,7 +1,7 @@
+import { isWrongLastSequence } from '@interco/erpnext';
 import { type KV, type KvEntry, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { BusNames } from '../names.js';
-import { isWrongLastSequence } from '../nats/errors.js';
 import { forEachLimited } from './pool.js';
 
 /**

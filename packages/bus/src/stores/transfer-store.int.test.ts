@@ -114,4 +114,15 @@ describe('TransferStore (JetStream KV)', () => {
     await store.create(record);
     expect((await store.get(record.transfer_id))?.record).toEqual(record);
   });
+  it('names the ids of the records held, not of a removed one', async () => {
+    const kept = sampleRecord();
+    const removed = sampleRecord();
+    await store.create(kept);
+    await store.create(removed);
+    await store.delete(removed.transfer_id);
+    const ids: string[] = [];
+    for await (const id of await store.ids()) ids.push(id);
+    expect(ids).toContain(kept.transfer_id);
+    expect(ids).not.toContain(removed.transfer_id);
+  });
 });

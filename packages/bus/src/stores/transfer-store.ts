@@ -1,9 +1,9 @@
 import { pointerToPath } from '@interco/contracts';
+import { isWrongLastSequence } from '@interco/erpnext';
 import { type KV, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { BusNames } from '../names.js';
-import { isWrongLastSequence } from '../nats/errors.js';
 import { StoreError } from './store-error.js';
 import { TransferRecord } from './transfer-record.schema.js';
 
@@ -96,6 +96,11 @@ export class TransferStore {
       'conflict',
       `transfer ${id} kept changing: ${UPDATE_ATTEMPTS} updates in a row lost to other writers`,
     );
+  }
+
+  /** The transfer ids of the records held (not of removed ones), read from the bucket as it goes. */
+  ids(): Promise<AsyncIterable<string>> {
+    return this.kv.keys();
   }
 
   /** Removes a record (purged: nothing of it stays). Nothing to remove is fine. */

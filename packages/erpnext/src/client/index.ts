@@ -22,7 +22,7 @@ export { InFlightLimiter, type InFlightStats } from './in-flight-limiter.js';
 export { type InstanceSettings, resolveInstance } from './instance-settings.js';
 export { DEFAULT_MAX_GET_TARGET_BYTES, type ListFilters, type ListOptions } from './list-request.js';
 export { type Logger, silentLogger } from './logger.js';
-export { type ErpnextMetrics, operationLabel } from './metrics.js';
+export type { ErpnextMetrics } from './metrics.js';
 export {
   DEFAULT_READ_RETRY,
   type RetryHooks,

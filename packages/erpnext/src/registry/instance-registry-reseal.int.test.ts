@@ -147,4 +147,47 @@ describe('InstanceRegistry across a rotation of INTERCO_SECRET_KEY', () => {
       await before.kv.destroy().catch(() => undefined);
     }
   });
+  describe('a re-seal whose compare-and-set keeps failing', () => {
+    /**
+     * The registry after a rotation, whose bucket's `update` first loses `races` real races (a
+     * writer puts the record again just before it) and then, if `then` is given, throws it.
+     */
+    const racing = async (own: string, races: number, then?: Error) => {
+      const before = await InstanceRegistry.open(nc, SecretBox.fromKeyText(k1), { bucket: own });
+      await before.add(instance('erp-a'));
+      const rotated = await InstanceRegistry.open(nc, SecretBox.fromKeyText(k2).withPrevious(k1), {
+        bucket: own,
+      });
+      const update = rotated.kv.update.bind(rotated.kv);
+      let tries = 0;
+      rotated.kv.update = async (key, value, revision) => {
+        tries++;
+        if (tries > races && then !== undefined) throw then;
+        if (tries <= races) await before.kv.put(key, (await before.kv.get(key))?.string() ?? '');
+        return update(key, value, revision);
+      };
+      return { before, rotated, tries: () => tries };
+    };
+
+    it('lost to other writers on every try: a conflict, run it again', async () => {
+      const { before, rotated, tries } = await racing(`${bucket}_races`, 5);
+      try {
+        await expect(rotated.reseal()).rejects.toMatchObject({ kind: 'conflict' });
+        expect(tries()).toBe(5);
+      } finally {
+        await before.kv.destroy().catch(() => undefined);
+      }
+    });
+
+    it('another error on the last try is that error, not a conflict', async () => {
+      const gone = new Error('the NATS connection went away');
+      const { before, rotated, tries } = await racing(`${bucket}_last`, 4, gone);
+      try {
+        await expect(rotated.reseal()).rejects.toBe(gone);
+        expect(tries()).toBe(5);
+      } finally {
+        await before.kv.destroy().catch(() => undefined);
+      }
+    });
+  });
 });

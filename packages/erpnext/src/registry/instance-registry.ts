@@ -1,11 +1,11 @@
 import { type Problem, pointerToPath, registerFormats } from '@interco/contracts';
-import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import { type KV, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { InstanceConfig, timeoutProblems } from '../instances/instance-config.schema.js';
 import { normalizeBaseUrl } from './base-url.js';
-import { countKeyUsage, emptyKeyUsage, type KeyUsage, type SecretBox } from './secret-box.js';
+import { keysOf, keyUsageOf, type ResealCounts, resealRecords } from './kv-records.js';
+import type { KeyUsage, SecretBox } from './secret-box.js';
 import { type InstanceSummary, StoredInstance } from './stored-instance.schema.js';
 
 registerFormats();
@@ -28,16 +28,6 @@ export class RegistryError extends Error {
     super(message);
     this.name = 'RegistryError';
   }
-}
-
-/**
- * What one re-seal did: records sealed again with the current key, records already so, records
- * that could not be read (left as they are).
- */
-export interface ResealCounts {
-  resealed: number;
-  unchanged: number;
-  unreadable: number;
 }
 
 /** Tries of one record's compare-and-set before `reseal` gives up. */
@@ -157,54 +147,29 @@ export class InstanceRegistry {
    * re-sealed. Counts only; RegistryError `conflict` when a record keeps changing.
    */
   async reseal(options: { onUnreadable?: (id: string, reason: string) => void } = {}): Promise<ResealCounts> {
-    const counts: ResealCounts = { resealed: 0, unchanged: 0, unreadable: 0 };
-    for (const id of await this.#ids()) {
-      for (let attempt = 1; ; attempt++) {
-        const entry = await this.kv.get(id);
-        if (entry === null || entry.operation !== 'PUT') break;
-        let next: StoredInstance | undefined;
-        try {
-          const stored = parseStored(entry.string(), id);
-          const apiKey = this.box.reseal(stored.api_key_sealed, `${id}:api_key`);
-          const apiSecret = this.box.reseal(stored.api_secret_sealed, `${id}:api_secret`);
-          next =
-            apiKey === undefined && apiSecret === undefined
-              ? undefined
-              : {
-                  ...stored,
-                  api_key_sealed: apiKey ?? stored.api_key_sealed,
-                  api_secret_sealed: apiSecret ?? stored.api_secret_sealed,
-                };
-        } catch (error) {
-          // The messages name the record and the key's fingerprint, never a value.
-          counts.unreadable++;
-          options.onUnreadable?.(id, (error as Error).message);
-          break;
-        }
-        if (next === undefined) {
-          counts.unchanged++;
-          break;
-        }
-        try {
-          await this.kv.update(id, JSON.stringify(next), entry.revision);
-          counts.resealed++;
-          break;
-        } catch (error) {
-          if (attempt >= RESEAL_ATTEMPTS) {
-            throw new RegistryError(
-              'conflict',
-              `instance ${id} kept changing while its credentials were re-sealed: run it again`,
-            );
-          }
-          const lostRace =
-            error instanceof JetStreamApiError &&
-            (error.code === JetStreamApiCodes.StreamWrongLastSequence ||
-              error.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown);
-          if (!lostRace) throw error;
-        }
-      }
-    }
-    return counts;
+    return resealRecords<StoredInstance>(this.kv, {
+      resealed: (entry) => {
+        const id = entry.key;
+        // The messages name the record and the key's fingerprint, never a value.
+        const stored = parseStored(entry.string(), id);
+        const apiKey = this.box.reseal(stored.api_key_sealed, `${id}:api_key`);
+        const apiSecret = this.box.reseal(stored.api_secret_sealed, `${id}:api_secret`);
+        return apiKey === undefined && apiSecret === undefined
+          ? undefined
+          : {
+              ...stored,
+              api_key_sealed: apiKey ?? stored.api_key_sealed,
+              api_secret_sealed: apiSecret ?? stored.api_secret_sealed,
+            };
+      },
+      attempts: RESEAL_ATTEMPTS,
+      conflict: (id) =>
+        new RegistryError(
+          'conflict',
+          `instance ${id} kept changing while its credentials were re-sealed: run it again`,
+        ),
+      onUnreadable: options.onUnreadable,
+    });
   }
 
   /**
@@ -212,27 +177,15 @@ export class InstanceRegistry {
    * record that cannot be parsed counts as `unreadable`.
    */
   async keyUsage(): Promise<KeyUsage> {
-    const usage = emptyKeyUsage();
-    for (const id of await this.#ids()) {
-      const entry = await this.kv.get(id);
-      if (entry === null || entry.operation !== 'PUT') continue;
-      let stored: StoredInstance;
-      try {
-        stored = parseStored(entry.string(), id);
-      } catch {
-        countKeyUsage(usage, 'unreadable');
-        continue;
-      }
+    return keyUsageOf(this.kv, (entry) => {
+      const id = entry.key;
+      const stored = parseStored(entry.string(), id);
       const keys = [
         this.box.keyOfOrUndefined(stored.api_key_sealed, `${id}:api_key`),
         this.box.keyOfOrUndefined(stored.api_secret_sealed, `${id}:api_secret`),
       ];
-      countKeyUsage(
-        usage,
-        keys.includes(undefined) ? undefined : keys.includes('previous') ? 'previous' : 'current',
-      );
-    }
-    return usage;
+      return keys.includes(undefined) ? undefined : keys.includes('previous') ? 'previous' : 'current';
+    });
   }
 
   /**
@@ -242,23 +195,18 @@ export class InstanceRegistry {
    */
   async sealedInV2(): Promise<number> {
     let count = 0;
-    for (const id of await this.#ids()) {
+    for (const id of await keysOf(this.kv)) {
       const entry = await this.kv.get(id);
       if (entry === null || entry.operation !== 'PUT') continue;
       try {
         const stored = parseStored(entry.string(), id);
-        if (stored.api_key_sealed.startsWith('v2:') || stored.api_secret_sealed.startsWith('v2:')) count++;
+        const v2 = (sealed: string) => this.box.headOf(sealed).format === 'v2';
+        if (v2(stored.api_key_sealed) || v2(stored.api_secret_sealed)) count++;
       } catch {
         // not readable: no evidence either way
       }
     }
     return count;
-  }
-
-  async #ids(): Promise<string[]> {
-    const ids: string[] = [];
-    for await (const key of await this.kv.keys()) ids.push(key);
-    return ids;
   }
 
   /** Opens a stored record (also used by the cache). */

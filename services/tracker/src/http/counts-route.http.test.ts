@@ -1,7 +1,7 @@
 /**
  * GET /v1/transfers/counts over HTTP, with the real counts cache over a counter the test drives:
- * what reaches the cache (the filters; a serial only as its keyed digest), a real time-out, and the
- * scopes. The same route against FerretDB: counts-route.int.test.ts.
+ * what reaches the cache (the filters; a serial only as its keyed digest), a real time-out, the
+ * server's time-out of a count (MaxTimeMSExpired), and the scopes. The same route against FerretDB: counts-route.int.test.ts.
  */
 import { randomBytes } from 'node:crypto';
 import type { Principal } from '@interco/auth';
@@ -106,6 +106,20 @@ describe('GET /v1/transfers/counts', () => {
       error: 'counts_unavailable',
       message:
         'counting the transfers took longer than 0.05 s: narrow the filter (for example a date range) or try again',
+    });
+  });
+
+  it('503 counts_unavailable when the server stops the count at its time limit (MaxTimeMSExpired), with no counts before', async () => {
+    // code 50 as MongoDB and FerretDB answer it (transfer-reader-counts.int.test.ts has FerretDB do so)
+    const { get } = await serve({
+      count: () => Promise.reject(Object.assign(new Error('operation exceeded time limit'), { code: 50 })),
+    });
+    const answer = await get('?reference=R-1');
+    expect(answer.status).toBe(503);
+    expect(answer.body).toEqual({
+      error: 'counts_unavailable',
+      message:
+        'counting the transfers took longer than 10 s: narrow the filter (for example a date range) or try again',
     });
   });
 

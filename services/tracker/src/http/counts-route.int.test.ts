@@ -1,8 +1,9 @@
 /**
  * GET /v1/transfers/counts on the real FerretDB: the list's filters change the counts (the
  * `$group` aggregate and the stuck `countDocuments` over the list's `$and`/`$or` filters), the
- * cache answers with `as_of`, the serial filter needs serials:read, and a count that times out
- * with nothing to fall back on is a 503.
+ * cache answers with `as_of`, and the serial filter needs serials:read. The 503 of a count that
+ * times out: counts-route.http.test.ts (the server's own time-out of a count, MaxTimeMSExpired:
+ * transfer-reader-counts.int.test.ts).
  */
 import type { IntercoEvent } from '@interco/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,8 +16,6 @@ import type { TransferCounts, TransferList } from './schemas.js';
 const T0 = Date.parse('2026-11-01T00:00:00.000Z');
 const NOW = new Date(T0 + 10 * 86_400_000);
 const OUTCOMES = ['failed_at_dn_a', 'completed', 'done_2', 'waiting', 'requested', 'done_1'] as const;
-/** A reference whose count "times out" on the server (MaxTimeMSExpired), to see the 503. */
-const SLOW = 'SLOW-REF';
 
 let h: QueryHarness;
 let read: string;
@@ -76,12 +75,6 @@ beforeAll(async () => {
       maxAgeMs: 5_000,
       now: () => cacheNow,
       monotonicNow: () => cacheNow,
-      count: (filter, limit) => {
-        if (filter.query.reference === SLOW) {
-          return Promise.reject(Object.assign(new Error('operation exceeded time limit'), { code: 50 }));
-        }
-        return h.reader.counts(filter, limit);
-      },
     },
   });
   h.clock.now = NOW;
@@ -191,17 +184,5 @@ describe('GET /v1/transfers/counts', () => {
     expect(status).toBe(400);
     expect(body.error).toBe('invalid_request');
     expect(body.problems.map((p) => p.path)).toEqual([name]);
-  });
-
-  it('503 counts_unavailable when the count times out and the filter has no earlier counts', async () => {
-    const { status, body } = await get<{ error: string; message: string }>(
-      `/v1/transfers/counts?reference=${SLOW}`,
-    );
-    expect(status).toBe(503);
-    expect(body).toEqual({
-      error: 'counts_unavailable',
-      message:
-        'counting the transfers took longer than 10 s: narrow the filter (for example a date range) or try again',
-    });
   });
 });

@@ -3,7 +3,7 @@ import { TransferId } from '@interco/contracts';
 import { ApiError, ErrorBody, notFound, principalOf } from '@interco/http';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { CountsUnavailableError } from '../queries/counts-cache.js';
+import { COUNTS_FIELDS, CountsUnavailableError } from '../queries/counts-cache.js';
 import {
   DEFAULT_LIMIT,
   ListTransfersQuery,
@@ -39,8 +39,8 @@ const EventsQuery = Type.Object(
 );
 type EventsQuery = Static<typeof EventsQuery>;
 
-/** `GET /v1/transfers/counts`: the list's filters but status, stuck, cursor and limit. */
-export const CountTransfersQuery = Type.Omit(ListTransfersQuery, ['status', 'stuck', 'cursor', 'limit'], {
+/** `GET /v1/transfers/counts`: the list's filters that counts take (COUNTS_FIELDS) and the serial. */
+export const CountTransfersQuery = Type.Pick(ListTransfersQuery, [...COUNTS_FIELDS, 'serial'], {
   $id: 'CountTransfersQuery',
   additionalProperties: false,
 });

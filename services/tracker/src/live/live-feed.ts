@@ -1,4 +1,5 @@
 import { allEventsFilter, transferFilter } from '@interco/contracts';
+import { withinTime } from '@interco/metrics';
 import { DeliverPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { LiveEventData } from '../http/schemas.js';
 
@@ -96,17 +97,10 @@ export function resumeTooOld(position: {
 }
 
 /** The value of `read`, or undefined when it fails or has not answered in `timeoutMs`. */
-export async function readWithin<T>(read: () => Promise<T>, timeoutMs: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), timeoutMs);
-  });
-  const value = new Promise<T>((resolve) => resolve(read())).catch(() => undefined);
-  try {
-    return await Promise.race([value, late]);
-  } finally {
-    clearTimeout(timer);
-  }
+export function readWithin<T>(read: () => Promise<T>, timeoutMs: number): Promise<T | undefined> {
+  return withinTime(read, timeoutMs, () => new Error(`no answer within ${timeoutMs} ms`)).catch(
+    () => undefined,
+  );
 }
 
 function isSequence(value: unknown): value is number {

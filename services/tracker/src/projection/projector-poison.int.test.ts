@@ -77,6 +77,7 @@ beforeAll(async () => {
     names: fixture.names,
     store,
     box: fixture.box,
+    digester: fixture.digester,
     logger: createLogger('tracker-test', { level: 'warn', destination }),
     batchSize: 64,
     poisonDelayMs: 100,

@@ -61,6 +61,7 @@ describe('a slow write', () => {
       names: fixture.names,
       store: slowStore(store),
       box: fixture.box,
+      digester: fixture.digester,
       logger: fixture.logger,
       batchSize: 100,
       ackWaitMs: ACK_WAIT_MS,

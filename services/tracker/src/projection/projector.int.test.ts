@@ -35,6 +35,7 @@ beforeAll(async () => {
     names: fixture.names,
     store,
     box: fixture.box,
+    digester: fixture.digester,
     logger: fixture.logger,
     batchSize: 16,
     undecodableDelayMs: 200,

@@ -2,10 +2,10 @@ import {
   type BusNames,
   type ConsumerMetrics,
   countRedelivery,
-  loadSerialDigester,
   ManifestStore,
   natsUnavailable,
   reportConsumer,
+  type SerialDigester,
 } from '@interco/bus';
 import { decodeEvent } from '@interco/contracts';
 import type { SecretBox } from '@interco/erpnext';
@@ -31,8 +31,10 @@ export interface ProjectorOptions {
   readonly nc: NatsConnection;
   readonly names: BusNames;
   readonly store: TrackerStore;
-  /** Opens manifests (serial index) and the stored serial digest key. */
+  /** Opens manifests (serial index). */
   readonly box: SecretBox;
+  /** The deployment's serial digester (loadSerialDigester: the stored key, loaded once at start). */
+  readonly digester: Pick<SerialDigester, 'digest'>;
   readonly logger: Logger;
   /** Most events fetched and applied at once (TRACKER_BATCH_SIZE). */
   readonly batchSize: number;
@@ -135,10 +137,7 @@ export function startProjector(options: ProjectorOptions): Projector {
     const manifests = await ManifestStore.open(options.nc, options.names, options.box);
     const writer = {
       store: options.store,
-      serials: new ManifestSerials(
-        manifests,
-        await loadSerialDigester(options.nc, options.names, options.box),
-      ),
+      serials: new ManifestSerials(manifests, options.digester),
       cache: new DocumentCache(options.cacheSize ?? 2_000),
       logger,
     };

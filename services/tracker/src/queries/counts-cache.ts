@@ -23,6 +23,7 @@
  *   (`timed_out` after a time-out, `failed` after another failure). So a filter whose count always
  *   times out runs one count per `maxAgeMs`, not one scan after another holding a place.
  */
+import { withinTime } from '@interco/metrics';
 import type { TransferCounts } from '../http/schemas.js';
 import type { StatusCounts } from './counts.js';
 import type { ListTransfersQuery } from './list-query.schema.js';
@@ -36,11 +37,25 @@ export const COUNTS_CACHE_ENTRIES = 100;
 /** Most counts running at once. */
 export const COUNTS_RUNNING_AT_MOST = 8;
 
-/** The list's filters that counts take (not status, stuck, cursor, limit; the serial apart). */
-export type CountsQuery = Pick<
-  ListTransfersQuery,
-  'step' | 'created_from' | 'created_to' | 'instance' | 'company' | 'reference'
->;
+/**
+ * The list's filters that counts take (not status, stuck, cursor, limit; the serial apart), in
+ * the order of the cache key. The route's query schema (CountTransfersQuery) is built from them.
+ */
+export const COUNTS_FIELDS = [
+  'step',
+  'created_from',
+  'created_to',
+  'instance',
+  'company',
+  'reference',
+] as const;
+type CountsField = (typeof COUNTS_FIELDS)[number];
+
+/** The filters counts take. */
+export type CountsQuery = Pick<ListTransfersQuery, CountsField>;
+
+/** The fields holding a time: keyed as stored, so that two spellings of one time share an entry. */
+const TIME_FIELDS: ReadonlySet<CountsField> = new Set(['created_from', 'created_to']);
 
 /** What is counted: the filters, and a serial's keyed digest when the serial filter is given. */
 export interface CountsFilter {
@@ -55,8 +70,6 @@ export const UNFILTERED: CountsFilter = { query: {} };
 function normalTime(text: string | undefined): string | null {
   return text === undefined ? null : new Date(text).toISOString();
 }
-
-const COUNTS_FIELDS = ['step', 'created_from', 'created_to', 'instance', 'company', 'reference'] as const;
 
 /**
  * The filter as counted: only the fields counts take (whatever else the object holds: it is
@@ -77,12 +90,9 @@ export function countsFilterOf(filter: CountsFilter): CountsFilter {
 export function countsKey(filter: CountsFilter): string {
   const { query } = filter;
   return JSON.stringify([
-    query.step ?? null,
-    normalTime(query.created_from),
-    normalTime(query.created_to),
-    query.instance ?? null,
-    query.company ?? null,
-    query.reference ?? null,
+    ...COUNTS_FIELDS.map((field) =>
+      TIME_FIELDS.has(field) ? normalTime(query[field]) : (query[field] ?? null),
+    ),
     filter.serialDigest ?? null,
   ]);
 }
@@ -258,10 +268,6 @@ export class CountsCache {
     this.#running++;
     const startedAt = this.#now();
     const attempt = ++entry.attempt;
-    let timer: NodeJS.Timeout | undefined;
-    const givenUp = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new CountGivenUp()), this.timeoutMs);
-    });
     // (a count that throws at once rejects like one that fails later)
     const counted = new Promise<StatusCounts>((resolve) =>
       resolve(this.#count(filter, { maxTimeMs: this.timeoutMs })),
@@ -276,7 +282,11 @@ export class CountsCache {
     // A count given up may still fail later: nobody waits for it any more.
     counted.catch(() => undefined);
     try {
-      return await Promise.race([counted, givenUp]);
+      return await withinTime(
+        () => counted,
+        this.timeoutMs,
+        () => new CountGivenUp(),
+      );
     } catch (error) {
       if (attempt === entry.attempt) {
         entry.attempt++; // its answer, should it come, is dropped
@@ -286,7 +296,6 @@ export class CountsCache {
       if (timedOut(error)) throw new CountsUnavailableError('timed_out', this.timeoutMs, this.maxRunning);
       throw error;
     } finally {
-      clearTimeout(timer);
       entry.counting = undefined;
       this.#running--;
       this.#trim();

@@ -58,7 +58,11 @@ describe('rebuild', () => {
     expect(info.num_pending).toBe(lastSeq);
     expect(await broken.transfers.countDocuments()).toBe(0);
 
-    const projector = startProjector({ ...options(broken), fetchExpiresMs: 1_000 });
+    const projector = startProjector({
+      ...options(broken),
+      digester: fixture.digester,
+      fetchExpiresMs: 1_000,
+    });
     await projector.ready;
     await eventually(() => projector.stats().last_seq >= lastSeq);
     await projector.drain();

@@ -79,6 +79,7 @@ describe(`${TRANSFERS} transfers: live, then rebuilt`, () => {
       names: fixture.names,
       store: live,
       box: fixture.box,
+      digester: fixture.digester,
       logger: fixture.logger,
       batchSize: 10_000,
     });
